@@ -1,0 +1,25 @@
+# The two commands a newcomer needs: `make run` and `make test`. Everything else is a step of them.
+BUILD_DIR ?= build
+BUILD_TYPE ?= RelWithDebInfo
+RUN_ARGS ?=
+
+.PHONY: setup build test run bench clean
+
+setup:
+	@scripts/setup.sh
+
+build: setup
+	@cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) >/dev/null
+	@cmake --build $(BUILD_DIR) -j2
+
+test: build
+	@cd $(BUILD_DIR) && ctest --output-on-failure -j2 --timeout 600
+
+run: build
+	@$(BUILD_DIR)/workflow-manager $(RUN_ARGS)
+
+bench: build
+	@bench/run.sh $(BUILD_DIR)
+
+clean:
+	rm -rf $(BUILD_DIR)
