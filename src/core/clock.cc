@@ -1,0 +1,50 @@
+#include "core/clock.h"
+
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+
+namespace wfm {
+
+TimestampMs SystemClock::Now() const {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+std::string FormatTimestamp(TimestampMs ms) {
+  time_t seconds = static_cast<time_t>(ms / 1000);
+  int millis = static_cast<int>(ms % 1000);
+  if (millis < 0) {
+    millis += 1000;
+    seconds -= 1;
+  }
+  struct tm utc;
+  gmtime_r(&seconds, &utc);
+  char buf[64];
+  snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", utc.tm_year + 1900,
+           utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec, millis);
+  return buf;
+}
+
+bool ParseTimestamp(const std::string& text, TimestampMs* out) {
+  struct tm utc = {};
+  int millis = 0;
+  int consumed = 0;
+  if (sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%n", &utc.tm_year, &utc.tm_mon, &utc.tm_mday,
+             &utc.tm_hour, &utc.tm_min, &utc.tm_sec, &consumed) != 6) {
+    return false;
+  }
+  const char* rest = text.c_str() + consumed;
+  if (*rest == '.') {
+    int digits = 0;
+    if (sscanf(rest, ".%3d%n", &millis, &digits) != 1 || digits != 4) return false;
+    rest += digits;
+  }
+  if (rest[0] != 'Z' || rest[1] != '\0') return false;
+  utc.tm_year -= 1900;
+  utc.tm_mon -= 1;
+  *out = static_cast<TimestampMs>(timegm(&utc)) * 1000 + millis;
+  return true;
+}
+
+}  // namespace wfm

@@ -1,0 +1,36 @@
+#include "core/clock.h"
+
+#include <gtest/gtest.h>
+
+#include "core/ids.h"
+
+namespace wfm {
+namespace {
+
+TEST(Timestamp, FormatsAndParsesRfc3339) {
+  EXPECT_EQ(FormatTimestamp(1'700'000'000'123), "2023-11-14T22:13:20.123Z");
+  TimestampMs ms = 0;
+  ASSERT_TRUE(ParseTimestamp("2023-11-14T22:13:20.123Z", &ms));
+  EXPECT_EQ(ms, 1'700'000'000'123);
+  ASSERT_TRUE(ParseTimestamp("2023-11-14T22:13:20Z", &ms));
+  EXPECT_EQ(ms, 1'700'000'000'000);
+  EXPECT_FALSE(ParseTimestamp("yesterday", &ms));
+  EXPECT_FALSE(ParseTimestamp("2023-11-14T22:13:20.123", &ms));
+}
+
+TEST(FakeClock, MovesOnlyWhenTold) {
+  FakeClock clock(1000);
+  EXPECT_EQ(clock.Now(), 1000);
+  clock.Advance(5);
+  EXPECT_EQ(clock.Now(), 1005);
+}
+
+TEST(Uuid, IsRandomAndCanonical) {
+  std::string a = NewUuid(), b = NewUuid();
+  EXPECT_NE(a, b);
+  EXPECT_TRUE(IsUuid(a));
+  EXPECT_FALSE(IsUuid("not-a-uuid"));
+}
+
+}  // namespace
+}  // namespace wfm

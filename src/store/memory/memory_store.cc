@@ -1,0 +1,149 @@
+#include "store/memory/memory_store.h"
+
+#include <algorithm>
+#include <tuple>
+
+namespace wfm {
+
+Result<Workflow> MemoryStore::CreateWorkflow(const Workflow& workflow) {
+  std::lock_guard lock(mu_);
+  auto& revisions = workflows_[workflow.name];
+  if (!revisions.empty()) {
+    return Error{ErrorCode::kAlreadyExists, "workflow '" + workflow.name + "' already exists"};
+  }
+  Workflow stored = workflow;
+  stored.revision = 0;
+  revisions.push_back(stored);
+  return stored;
+}
+
+Result<Workflow> MemoryStore::AddWorkflowRevision(const Workflow& workflow) {
+  std::lock_guard lock(mu_);
+  auto it = workflows_.find(workflow.name);
+  if (it == workflows_.end() || it->second.empty()) {
+    return Error{ErrorCode::kNotFound, "workflow '" + workflow.name + "' not found"};
+  }
+  Workflow stored = workflow;
+  stored.revision = static_cast<int64_t>(it->second.size());
+  it->second.push_back(stored);
+  return stored;
+}
+
+Result<Workflow> MemoryStore::GetWorkflow(const std::string& name, int64_t revision) {
+  std::lock_guard lock(mu_);
+  auto it = workflows_.find(name);
+  if (it == workflows_.end() || it->second.empty()) {
+    return Error{ErrorCode::kNotFound, "workflow '" + name + "' not found"};
+  }
+  if (revision < 0) return it->second.back();
+  if (revision >= static_cast<int64_t>(it->second.size())) {
+    return Error{ErrorCode::kNotFound,
+                 "workflow '" + name + "' has no revision " + std::to_string(revision)};
+  }
+  return it->second[revision];
+}
+
+Result<std::vector<Workflow>> MemoryStore::ListWorkflows() {
+  std::lock_guard lock(mu_);
+  std::vector<Workflow> latest;
+  for (const auto& [name, revisions] : workflows_) {
+    if (!revisions.empty()) latest.push_back(revisions.back());
+  }
+  return latest;
+}
+
+Status MemoryStore::CreateJob(const Job& job) {
+  std::lock_guard lock(mu_);
+  Job stored = job;
+  stored.version = 1;
+  if (!jobs_.emplace(job.id, stored).second) {
+    return Error{ErrorCode::kAlreadyExists, "job '" + job.id + "' already exists"};
+  }
+  jobs_by_workflow_[job.workflow.name].insert({job.created_at, job.id});
+  return OkStatus();
+}
+
+Result<Job> MemoryStore::GetJob(const std::string& id) {
+  std::lock_guard lock(mu_);
+  auto it = jobs_.find(id);
+  if (it == jobs_.end()) return Error{ErrorCode::kNotFound, "job '" + id + "' not found"};
+  return it->second;
+}
+
+Result<JobPage> MemoryStore::ListJobs(const std::string& workflow_name,
+                                      const std::string& page_token, int limit) {
+  if (limit < 1 || limit > 1000) {
+    return Error{ErrorCode::kInvalidArgument, "limit must be between 1 and 1000"};
+  }
+  JobKey after{0, ""};
+  if (!page_token.empty() && !DecodePageToken(page_token, &after.first, &after.second)) {
+    return Error{ErrorCode::kInvalidArgument, "malformed page token"};
+  }
+  std::lock_guard lock(mu_);
+  JobPage page;
+  auto it = jobs_by_workflow_.find(workflow_name);
+  if (it == jobs_by_workflow_.end()) return page;
+  auto pos = page_token.empty() ? it->second.begin() : it->second.upper_bound(after);
+  for (; pos != it->second.end(); ++pos) {
+    if (static_cast<int>(page.jobs.size()) == limit) {
+      const Job& last = page.jobs.back();
+      page.next_page_token = EncodePageToken(last.created_at, last.id);
+      break;
+    }
+    page.jobs.push_back(jobs_.at(pos->second));
+  }
+  return page;
+}
+
+Result<std::vector<Job>> MemoryStore::ListActiveJobs() {
+  std::lock_guard lock(mu_);
+  std::vector<Job> active;
+  for (const auto& [id, job] : jobs_) {
+    if (!IsTerminal(job.status)) active.push_back(job);
+  }
+  std::sort(active.begin(), active.end(), [](const Job& a, const Job& b) {
+    return std::tie(a.created_at, a.id) < std::tie(b.created_at, b.id);
+  });
+  return active;
+}
+
+Result<std::vector<std::string>> MemoryStore::Commit(CommitBatch& batch) {
+  std::lock_guard lock(mu_);
+  std::vector<std::string> conflicts;
+  for (auto& mutation : batch.jobs) {
+    auto it = jobs_.find(mutation.job.id);
+    if (it == jobs_.end() || it->second.version != mutation.expected_version) {
+      conflicts.push_back(mutation.job.id);
+      continue;
+    }
+    mutation.job.version = mutation.expected_version + 1;
+    it->second = mutation.job;
+  }
+  for (int64_t id : batch.consumed_commands) commands_.erase(id);
+  return conflicts;
+}
+
+Result<CancelCommand> MemoryStore::AddCancelCommand(const std::string& job_id,
+                                                    const std::string& reason, TimestampMs now) {
+  std::lock_guard lock(mu_);
+  auto it = jobs_.find(job_id);
+  if (it == jobs_.end()) return Error{ErrorCode::kNotFound, "job '" + job_id + "' not found"};
+  if (IsTerminal(it->second.status)) {
+    return Error{ErrorCode::kConflict, "job '" + job_id + "' already finished with status " +
+                                           ToString(it->second.status)};
+  }
+  CancelCommand command{next_command_id_++, job_id, reason, now};
+  commands_[command.id] = command;
+  return command;
+}
+
+Result<std::vector<CancelCommand>> MemoryStore::ListCancelCommands() {
+  std::lock_guard lock(mu_);
+  std::vector<CancelCommand> pending;
+  for (const auto& [id, command] : commands_) pending.push_back(command);
+  return pending;
+}
+
+Status MemoryStore::Ping() { return OkStatus(); }
+
+}  // namespace wfm

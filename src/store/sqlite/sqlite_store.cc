@@ -1,0 +1,393 @@
+#include "store/sqlite/sqlite_store.h"
+
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include <set>
+
+#include "model/json.h"
+#include "store/schema/migrations.h"
+
+namespace wfm {
+namespace {
+
+constexpr int kBusyTimeoutMs = 10000;
+
+Error StoreError(const SQLite::Exception& e) {
+  return Error{ErrorCode::kUnavailable, std::string("sqlite: ") + e.what()};
+}
+
+std::unique_ptr<SQLite::Database> Connect(const std::string& path) {
+  auto db = std::make_unique<SQLite::Database>(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE |
+                                                         SQLite::OPEN_FULLMUTEX);
+  db->setBusyTimeout(kBusyTimeoutMs);
+  db->exec("PRAGMA journal_mode=WAL");
+  db->exec("PRAGMA synchronous=NORMAL");
+  db->exec("PRAGMA foreign_keys=ON");
+  return db;
+}
+
+void ApplyMigrations(SQLite::Database& db) {
+  db.exec("BEGIN IMMEDIATE");
+  try {
+    db.exec(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
+        "applied_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP)");
+    for (const Migration& m : kSqliteMigrations) {
+      SQLite::Statement applied(db, "SELECT 1 FROM schema_migrations WHERE version = ?");
+      applied.bind(1, m.version);
+      if (applied.executeStep()) continue;
+      db.exec(m.sql);
+      SQLite::Statement record(db, "INSERT INTO schema_migrations (version) VALUES (?)");
+      record.bind(1, m.version);
+      record.exec();
+    }
+    db.exec("COMMIT");
+  } catch (...) {
+    db.exec("ROLLBACK");
+    throw;
+  }
+}
+
+Result<Workflow> WorkflowFromDoc(const std::string& doc) {
+  auto parsed = nlohmann::json::parse(doc, nullptr, false);
+  if (parsed.is_discarded()) return Error{ErrorCode::kInternal, "stored workflow is not JSON"};
+  return WorkflowFromJson(parsed);
+}
+
+void InsertWorkflow(SQLite::Database& db, const Workflow& workflow) {
+  SQLite::Statement insert(db, "INSERT INTO workflows (name, revision, doc) VALUES (?, ?, ?)");
+  insert.bind(1, workflow.name);
+  insert.bind(2, static_cast<int64_t>(workflow.revision));
+  insert.bind(3, WorkflowToJson(workflow).dump());
+  insert.exec();
+}
+
+// Runs `body` inside BEGIN IMMEDIATE ... COMMIT, rolling back if it throws.
+template <typename Body>
+auto InWriteTransaction(SQLite::Database& db, Body body) -> decltype(body()) {
+  db.exec("BEGIN IMMEDIATE");
+  try {
+    auto result = body();
+    db.exec(result.ok() ? "COMMIT" : "ROLLBACK");
+    return result;
+  } catch (...) {
+    db.exec("ROLLBACK");
+    throw;
+  }
+}
+
+}  // namespace
+
+// A read connection borrowed from the pool for the lifetime of this object.
+class SqliteStore::ReaderLease {
+ public:
+  explicit ReaderLease(SqliteStore& store) : store_(store) {
+    {
+      std::lock_guard lock(store_.readers_mu_);
+      if (!store_.idle_readers_.empty()) {
+        db_ = std::move(store_.idle_readers_.back());
+        store_.idle_readers_.pop_back();
+      }
+    }
+    if (!db_) db_ = Connect(store_.path_);
+  }
+  ~ReaderLease() {
+    std::lock_guard lock(store_.readers_mu_);
+    store_.idle_readers_.push_back(std::move(db_));
+  }
+  SQLite::Database& db() { return *db_; }
+
+ private:
+  SqliteStore& store_;
+  std::unique_ptr<SQLite::Database> db_;
+};
+
+SqliteStore::SqliteStore(std::string path) : path_(std::move(path)) {}
+SqliteStore::~SqliteStore() = default;
+
+Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path) {
+  try {
+    std::unique_ptr<SqliteStore> store(new SqliteStore(path));
+    store->writer_ = Connect(path);
+    ApplyMigrations(*store->writer_);
+    return store;
+  } catch (const SQLite::Exception& e) {
+    return Error{ErrorCode::kUnavailable, "can't open SQLite store '" + path + "': " + e.what()};
+  }
+}
+
+Result<Workflow> SqliteStore::CreateWorkflow(const Workflow& workflow) {
+  std::lock_guard lock(writer_mu_);
+  try {
+    return InWriteTransaction(*writer_, [&]() -> Result<Workflow> {
+      SQLite::Statement exists(*writer_, "SELECT 1 FROM workflows WHERE name = ? LIMIT 1");
+      exists.bind(1, workflow.name);
+      if (exists.executeStep()) {
+        return Error{ErrorCode::kAlreadyExists, "workflow '" + workflow.name + "' already exists"};
+      }
+      Workflow stored = workflow;
+      stored.revision = 0;
+      InsertWorkflow(*writer_, stored);
+      return stored;
+    });
+  } catch (const SQLite::Exception& e) {
+    return StoreError(e);
+  }
+}
+
+Result<Workflow> SqliteStore::AddWorkflowRevision(const Workflow& workflow) {
+  std::lock_guard lock(writer_mu_);
+  try {
+    return InWriteTransaction(*writer_, [&]() -> Result<Workflow> {
+      SQLite::Statement latest(*writer_, "SELECT MAX(revision) FROM workflows WHERE name = ?");
+      latest.bind(1, workflow.name);
+      if (!latest.executeStep() || latest.getColumn(0).isNull()) {
+        return Error{ErrorCode::kNotFound, "workflow '" + workflow.name + "' not found"};
+      }
+      Workflow stored = workflow;
+      stored.revision = latest.getColumn(0).getInt64() + 1;
+      InsertWorkflow(*writer_, stored);
+      return stored;
+    });
+  } catch (const SQLite::Exception& e) {
+    return StoreError(e);
+  }
+}
+
+Result<Workflow> SqliteStore::GetWorkflow(const std::string& name, int64_t revision) {
+  try {
+    ReaderLease reader(*this);
+    SQLite::Statement query(reader.db(),
+                            revision < 0 ? "SELECT doc FROM workflows WHERE name = ? "
+                                           "ORDER BY revision DESC LIMIT 1"
+                                         : "SELECT doc FROM workflows WHERE name = ? AND "
+                                           "revision = ?");
+    query.bind(1, name);
+    if (revision >= 0) query.bind(2, static_cast<int64_t>(revision));
+    if (!query.executeStep()) {
+      return Error{ErrorCode::kNotFound,
+                   revision < 0 ? "workflow '" + name + "' not found"
+                                : "workflow '" + name + "' has no revision " +
+                                      std::to_string(revision)};
+    }
+    return WorkflowFromDoc(query.getColumn(0).getString());
+  } catch (const SQLite::Exception& e) {
+    return StoreError(e);
+  }
+}
+
+Result<std::vector<Workflow>> SqliteStore::ListWorkflows() {
+  try {
+    ReaderLease reader(*this);
+    SQLite::Statement query(reader.db(),
+                            "SELECT w.doc FROM workflows w JOIN (SELECT name, MAX(revision) AS r "
+                            "FROM workflows GROUP BY name) latest ON w.name = latest.name AND "
+                            "w.revision = latest.r ORDER BY w.name");
+    std::vector<Workflow> out;
+    while (query.executeStep()) {
+      auto workflow = WorkflowFromDoc(query.getColumn(0).getString());
+      if (!workflow.ok()) return workflow.error();
+      out.push_back(std::move(workflow.value()));
+    }
+    return out;
+  } catch (const SQLite::Exception& e) {
+    return StoreError(e);
+  }
+}
+
+Status SqliteStore::CreateJob(const Job& job) {
+  std::lock_guard lock(writer_mu_);
+  try {
+    Job stored = job;
+    stored.version = 1;
+    SQLite::Statement insert(*writer_,
+                             "INSERT OR IGNORE INTO jobs (id, workflow_name, created_at, status, "
+                             "active, version, doc) VALUES (?, ?, ?, ?, ?, 1, ?)");
+    insert.bind(1, stored.id);
+    insert.bind(2, stored.workflow.name);
+    insert.bind(3, static_cast<int64_t>(stored.created_at));
+    insert.bind(4, ToString(stored.status));
+    insert.bind(5, IsTerminal(stored.status) ? 0 : 1);
+    insert.bind(6, JobToJson(stored, JsonForm::kStorage).dump());
+    if (insert.exec() == 0) {
+      return Error{ErrorCode::kAlreadyExists, "job '" + job.id + "' already exists"};
+    }
+    return OkStatus();
+  } catch (const SQLite::Exception& e) {
+    return StoreError(e);
+  }
+}
+
+namespace {
+
+Result<Job> JobFromRow(SQLite::Statement& query) {
+  auto job = JobFromStorageJson(query.getColumn(0).getString());
+  if (job.ok()) job->version = query.getColumn(1).getInt64();
+  return job;
+}
+
+}  // namespace
+
+Result<Job> SqliteStore::GetJob(const std::string& id) {
+  try {
+    ReaderLease reader(*this);
+    SQLite::Statement query(reader.db(), "SELECT doc, version FROM jobs WHERE id = ?");
+    query.bind(1, id);
+    if (!query.executeStep()) return Error{ErrorCode::kNotFound, "job '" + id + "' not found"};
+    return JobFromRow(query);
+  } catch (const SQLite::Exception& e) {
+    return StoreError(e);
+  }
+}
+
+Result<JobPage> SqliteStore::ListJobs(const std::string& workflow_name,
+                                      const std::string& page_token, int limit) {
+  if (limit < 1 || limit > 1000) {
+    return Error{ErrorCode::kInvalidArgument, "limit must be between 1 and 1000"};
+  }
+  TimestampMs after_created = 0;
+  std::string after_id;
+  if (!page_token.empty() && !DecodePageToken(page_token, &after_created, &after_id)) {
+    return Error{ErrorCode::kInvalidArgument, "malformed page token"};
+  }
+  try {
+    ReaderLease reader(*this);
+    SQLite::Statement query(
+        reader.db(), page_token.empty()
+                         ? "SELECT doc, version FROM jobs WHERE workflow_name = ? "
+                           "ORDER BY created_at DESC, id DESC LIMIT ?"
+                         : "SELECT doc, version FROM jobs WHERE workflow_name = ? AND "
+                           "(created_at, id) < (?, ?) ORDER BY created_at DESC, id DESC LIMIT ?");
+    query.bind(1, workflow_name);
+    if (page_token.empty()) {
+      query.bind(2, limit + 1);
+    } else {
+      query.bind(2, static_cast<int64_t>(after_created));
+      query.bind(3, after_id);
+      query.bind(4, limit + 1);
+    }
+    JobPage page;
+    while (query.executeStep()) {
+      if (static_cast<int>(page.jobs.size()) == limit) {
+        page.next_page_token = EncodePageToken(page.jobs.back().created_at, page.jobs.back().id);
+        break;
+      }
+      auto job = JobFromRow(query);
+      if (!job.ok()) return job.error();
+      page.jobs.push_back(std::move(job.value()));
+    }
+    return page;
+  } catch (const SQLite::Exception& e) {
+    return StoreError(e);
+  }
+}
+
+Result<std::vector<Job>> SqliteStore::ListActiveJobs() {
+  try {
+    ReaderLease reader(*this);
+    SQLite::Statement query(reader.db(),
+                            "SELECT doc, version FROM jobs WHERE active = 1 ORDER BY created_at, id");
+    std::vector<Job> out;
+    while (query.executeStep()) {
+      auto job = JobFromRow(query);
+      if (!job.ok()) return job.error();
+      out.push_back(std::move(job.value()));
+    }
+    return out;
+  } catch (const SQLite::Exception& e) {
+    return StoreError(e);
+  }
+}
+
+Result<std::vector<std::string>> SqliteStore::Commit(CommitBatch& batch) {
+  std::lock_guard lock(writer_mu_);
+  try {
+    auto conflicts = InWriteTransaction(*writer_, [&]() -> Result<std::vector<std::string>> {
+      std::vector<std::string> conflicts;
+      SQLite::Statement update(*writer_,
+                               "UPDATE jobs SET status = ?, active = ?, version = ?, doc = ? "
+                               "WHERE id = ? AND version = ?");
+      for (auto& mutation : batch.jobs) {
+        const Job& job = mutation.job;
+        update.reset();
+        update.bind(1, ToString(job.status));
+        update.bind(2, IsTerminal(job.status) ? 0 : 1);
+        update.bind(3, static_cast<int64_t>(mutation.expected_version + 1));
+        update.bind(4, JobToJson(job, JsonForm::kStorage).dump());
+        update.bind(5, job.id);
+        update.bind(6, static_cast<int64_t>(mutation.expected_version));
+        if (update.exec() == 0) conflicts.push_back(job.id);
+      }
+      SQLite::Statement consume(*writer_, "DELETE FROM cancel_commands WHERE id = ?");
+      for (int64_t id : batch.consumed_commands) {
+        consume.reset();
+        consume.bind(1, static_cast<int64_t>(id));
+        consume.exec();
+      }
+      return conflicts;
+    });
+    if (conflicts.ok()) {
+      std::set<std::string> lost(conflicts->begin(), conflicts->end());
+      for (auto& mutation : batch.jobs) {
+        if (!lost.count(mutation.job.id)) mutation.job.version = mutation.expected_version + 1;
+      }
+    }
+    return conflicts;
+  } catch (const SQLite::Exception& e) {
+    return StoreError(e);
+  }
+}
+
+Result<CancelCommand> SqliteStore::AddCancelCommand(const std::string& job_id,
+                                                    const std::string& reason, TimestampMs now) {
+  std::lock_guard lock(writer_mu_);
+  try {
+    return InWriteTransaction(*writer_, [&]() -> Result<CancelCommand> {
+      SQLite::Statement job(*writer_, "SELECT status FROM jobs WHERE id = ?");
+      job.bind(1, job_id);
+      if (!job.executeStep()) return Error{ErrorCode::kNotFound, "job '" + job_id + "' not found"};
+      JobStatus status;
+      if (ParseJobStatus(job.getColumn(0).getString(), &status) && IsTerminal(status)) {
+        return Error{ErrorCode::kConflict,
+                     "job '" + job_id + "' already finished with status " + ToString(status)};
+      }
+      SQLite::Statement insert(
+          *writer_, "INSERT INTO cancel_commands (job_id, reason, created_at) VALUES (?, ?, ?)");
+      insert.bind(1, job_id);
+      insert.bind(2, reason);
+      insert.bind(3, static_cast<int64_t>(now));
+      insert.exec();
+      return CancelCommand{writer_->getLastInsertRowid(), job_id, reason, now};
+    });
+  } catch (const SQLite::Exception& e) {
+    return StoreError(e);
+  }
+}
+
+Result<std::vector<CancelCommand>> SqliteStore::ListCancelCommands() {
+  try {
+    ReaderLease reader(*this);
+    SQLite::Statement query(reader.db(),
+                            "SELECT id, job_id, reason, created_at FROM cancel_commands ORDER BY id");
+    std::vector<CancelCommand> out;
+    while (query.executeStep()) {
+      out.push_back(CancelCommand{query.getColumn(0).getInt64(), query.getColumn(1).getString(),
+                                  query.getColumn(2).getString(), query.getColumn(3).getInt64()});
+    }
+    return out;
+  } catch (const SQLite::Exception& e) {
+    return StoreError(e);
+  }
+}
+
+Status SqliteStore::Ping() {
+  try {
+    ReaderLease reader(*this);
+    reader.db().exec("SELECT 1");
+    return OkStatus();
+  } catch (const SQLite::Exception& e) {
+    return StoreError(e);
+  }
+}
+
+}  // namespace wfm

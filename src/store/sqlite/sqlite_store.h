@@ -1,0 +1,53 @@
+// The embedded default Store: one SQLite file in WAL mode. Writes go through one connection
+// (SQLite allows one writer); reads use a small pool of their own connections so API reads never
+// wait behind the engine's commits. synchronous=NORMAL: a commit survives a crash of the process
+// (the WAL is in the OS page cache) without an fsync per transaction.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "store/store.h"
+
+namespace SQLite {
+class Database;
+}
+
+namespace wfm {
+
+class SqliteStore : public Store {
+ public:
+  // Opens (creating if needed) the database at `path` and applies pending schema migrations.
+  // Errors: kUnavailable with SQLite's message when the file can't be opened or migrated.
+  static Result<std::unique_ptr<SqliteStore>> Open(const std::string& path);
+  ~SqliteStore() override;
+
+  Result<Workflow> CreateWorkflow(const Workflow& workflow) override;
+  Result<Workflow> AddWorkflowRevision(const Workflow& workflow) override;
+  Result<Workflow> GetWorkflow(const std::string& name, int64_t revision) override;
+  Result<std::vector<Workflow>> ListWorkflows() override;
+  Status CreateJob(const Job& job) override;
+  Result<Job> GetJob(const std::string& id) override;
+  Result<JobPage> ListJobs(const std::string& workflow_name, const std::string& page_token,
+                           int limit) override;
+  Result<std::vector<Job>> ListActiveJobs() override;
+  Result<std::vector<std::string>> Commit(CommitBatch& batch) override;
+  Result<CancelCommand> AddCancelCommand(const std::string& job_id, const std::string& reason,
+                                         TimestampMs now) override;
+  Result<std::vector<CancelCommand>> ListCancelCommands() override;
+  Status Ping() override;
+
+ private:
+  class ReaderLease;
+  explicit SqliteStore(std::string path);
+
+  std::string path_;
+  std::mutex writer_mu_;
+  std::unique_ptr<SQLite::Database> writer_;
+  std::mutex readers_mu_;
+  std::vector<std::unique_ptr<SQLite::Database>> idle_readers_;
+};
+
+}  // namespace wfm

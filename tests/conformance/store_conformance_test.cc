@@ -1,0 +1,261 @@
+// One suite, every Store: each test runs against memory and an SQLite file.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <thread>
+
+#include "core/ids.h"
+#include "store/memory/memory_store.h"
+#include "store/sqlite/sqlite_store.h"
+
+namespace wfm {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct StoreFactory {
+  std::string name;
+  // Opens the store; calling it again must reopen the same data where the store persists it.
+  std::function<std::unique_ptr<Store>(const fs::path& dir)> open;
+  bool persistent;
+};
+
+void PrintTo(const StoreFactory& factory, std::ostream* os) { *os << factory.name; }
+
+class StoreConformance : public ::testing::TestWithParam<StoreFactory> {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("wfm-store-" + NewUuid());
+    fs::create_directories(dir_);
+    store_ = GetParam().open(dir_);
+    ASSERT_NE(store_, nullptr);
+  }
+  void TearDown() override {
+    store_.reset();
+    fs::remove_all(dir_);
+  }
+
+  static Workflow MakeWorkflow(const std::string& name, const std::string& description = "") {
+    Workflow w;
+    w.id = NewUuid();
+    w.name = name;
+    w.description = description;
+    w.start_at = "a";
+    w.states = {State{"a", "Task", "", "b", "r", false}, State{"b", "Task", "", "", "r", true}};
+    w.created_at = 1000;
+    return w;
+  }
+
+  static Job MakeJob(const Workflow& w, TimestampMs created_at) {
+    Job job;
+    job.id = NewUuid();
+    job.workflow = w;
+    job.data_json = R"(["x"])";
+    job.created_at = created_at;
+    for (const auto& s : w.states) {
+      Task t;
+      t.state = s.name;
+      t.status = s.name == w.start_at ? TaskStatus::kQueued : TaskStatus::kWaitingForDeps;
+      job.tasks.push_back(t);
+    }
+    return job;
+  }
+
+  fs::path dir_;
+  std::unique_ptr<Store> store_;
+};
+
+TEST_P(StoreConformance, CreatesWorkflowsAtRevisionZeroAndRejectsDuplicates) {
+  auto created = store_->CreateWorkflow(MakeWorkflow("wf", "first"));
+  ASSERT_TRUE(created.ok()) << created.error().message;
+  EXPECT_EQ(created->revision, 0);
+  auto again = store_->CreateWorkflow(MakeWorkflow("wf"));
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.error().code, ErrorCode::kAlreadyExists);
+  EXPECT_EQ(store_->GetWorkflow("wf", -1)->description, "first");
+}
+
+TEST_P(StoreConformance, AddsRevisionsAndReadsAnyOfThem) {
+  ASSERT_TRUE(store_->CreateWorkflow(MakeWorkflow("wf", "r0")).ok());
+  auto r1 = store_->AddWorkflowRevision(MakeWorkflow("wf", "r1"));
+  ASSERT_TRUE(r1.ok());
+  EXPECT_EQ(r1->revision, 1);
+  EXPECT_EQ(store_->AddWorkflowRevision(MakeWorkflow("wf", "r2"))->revision, 2);
+  EXPECT_EQ(store_->GetWorkflow("wf", -1)->description, "r2");
+  EXPECT_EQ(store_->GetWorkflow("wf", 0)->description, "r0");
+  EXPECT_EQ(store_->GetWorkflow("wf", 1)->revision, 1);
+  EXPECT_EQ(store_->GetWorkflow("wf", 3).error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(store_->GetWorkflow("other", -1).error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(store_->AddWorkflowRevision(MakeWorkflow("other")).error().code, ErrorCode::kNotFound);
+}
+
+TEST_P(StoreConformance, ListsTheLatestRevisionOfEachWorkflowByName) {
+  ASSERT_TRUE(store_->CreateWorkflow(MakeWorkflow("b", "b0")).ok());
+  ASSERT_TRUE(store_->CreateWorkflow(MakeWorkflow("a", "a0")).ok());
+  ASSERT_TRUE(store_->AddWorkflowRevision(MakeWorkflow("b", "b1")).ok());
+  auto list = store_->ListWorkflows();
+  ASSERT_TRUE(list.ok());
+  ASSERT_EQ(list->size(), 2u);
+  EXPECT_EQ((*list)[0].name, "a");
+  EXPECT_EQ((*list)[1].description, "b1");
+  EXPECT_EQ((*list)[1].states.size(), 2u);
+}
+
+TEST_P(StoreConformance, CreatesAndReadsJobsWhole) {
+  auto w = store_->CreateWorkflow(MakeWorkflow("wf")).value();
+  Job job = MakeJob(w, 5000);
+  ASSERT_TRUE(store_->CreateJob(job).ok());
+  EXPECT_EQ(store_->CreateJob(job).error().code, ErrorCode::kAlreadyExists);
+  auto read = store_->GetJob(job.id);
+  ASSERT_TRUE(read.ok());
+  EXPECT_EQ(read->version, 1);
+  EXPECT_EQ(read->data_json, R"(["x"])");
+  EXPECT_EQ(read->tasks.size(), 2u);
+  EXPECT_EQ(read->workflow.name, "wf");
+  EXPECT_EQ(store_->GetJob(NewUuid()).error().code, ErrorCode::kNotFound);
+}
+
+TEST_P(StoreConformance, ListsJobsNewestFirstInPages) {
+  auto w = store_->CreateWorkflow(MakeWorkflow("wf")).value();
+  auto other = store_->CreateWorkflow(MakeWorkflow("other")).value();
+  std::vector<std::string> ids;
+  for (int i = 0; i < 7; ++i) {
+    Job job = MakeJob(w, 1000 + i / 2);  // pairs share a timestamp: ties break by id
+    ids.push_back(job.id);
+    ASSERT_TRUE(store_->CreateJob(job).ok());
+  }
+  ASSERT_TRUE(store_->CreateJob(MakeJob(other, 5000)).ok());
+  std::vector<std::string> seen;
+  std::string token;
+  int pages = 0;
+  do {
+    auto page = store_->ListJobs("wf", token, 3);
+    ASSERT_TRUE(page.ok()) << page.error().message;
+    for (const auto& job : page->jobs) seen.push_back(job.id);
+    token = page->next_page_token;
+    ++pages;
+  } while (!token.empty());
+  EXPECT_EQ(pages, 3);
+  ASSERT_EQ(seen.size(), 7u);
+  for (size_t i = 1; i < seen.size(); ++i) {
+    auto a = store_->GetJob(seen[i - 1]).value(), b = store_->GetJob(seen[i]).value();
+    EXPECT_TRUE(std::tie(a.created_at, a.id) > std::tie(b.created_at, b.id));
+  }
+  EXPECT_EQ(store_->ListJobs("none", "", 10)->jobs.size(), 0u);
+  EXPECT_EQ(store_->ListJobs("wf", "garbage", 10).error().code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(store_->ListJobs("wf", "", 0).error().code, ErrorCode::kInvalidArgument);
+}
+
+TEST_P(StoreConformance, CommitsAgainstExpectedVersionsInOneBatch) {
+  auto w = store_->CreateWorkflow(MakeWorkflow("wf")).value();
+  Job a = MakeJob(w, 1), b = MakeJob(w, 2);
+  ASSERT_TRUE(store_->CreateJob(a).ok());
+  ASSERT_TRUE(store_->CreateJob(b).ok());
+  a.status = JobStatus::kRunning;
+  b.status = JobStatus::kSucceeded;
+  CommitBatch batch;
+  batch.jobs.push_back({a, 1});
+  batch.jobs.push_back({b, 7});  // stale
+  auto conflicts = store_->Commit(batch);
+  ASSERT_TRUE(conflicts.ok());
+  EXPECT_EQ(conflicts.value(), std::vector<std::string>{b.id});
+  EXPECT_EQ(batch.jobs[0].job.version, 2);
+  EXPECT_EQ(store_->GetJob(a.id)->status, JobStatus::kRunning);
+  EXPECT_EQ(store_->GetJob(a.id)->version, 2);
+  EXPECT_EQ(store_->GetJob(b.id)->status, JobStatus::kQueued);
+}
+
+TEST_P(StoreConformance, ListsOnlyActiveJobsOldestFirst) {
+  auto w = store_->CreateWorkflow(MakeWorkflow("wf")).value();
+  Job done = MakeJob(w, 1), late = MakeJob(w, 3), early = MakeJob(w, 2);
+  for (const Job* j : {&done, &late, &early}) ASSERT_TRUE(store_->CreateJob(*j).ok());
+  done.status = JobStatus::kFailed;
+  CommitBatch batch;
+  batch.jobs.push_back({done, 1});
+  ASSERT_TRUE(store_->Commit(batch).ok());
+  auto active = store_->ListActiveJobs();
+  ASSERT_TRUE(active.ok());
+  ASSERT_EQ(active->size(), 2u);
+  EXPECT_EQ((*active)[0].id, early.id);
+  EXPECT_EQ((*active)[1].id, late.id);
+}
+
+TEST_P(StoreConformance, KeepsCancelCommandsUntilConsumed) {
+  auto w = store_->CreateWorkflow(MakeWorkflow("wf")).value();
+  Job job = MakeJob(w, 1), finished = MakeJob(w, 2);
+  ASSERT_TRUE(store_->CreateJob(job).ok());
+  ASSERT_TRUE(store_->CreateJob(finished).ok());
+  finished.status = JobStatus::kSucceeded;
+  CommitBatch finish;
+  finish.jobs.push_back({finished, 1});
+  ASSERT_TRUE(store_->Commit(finish).ok());
+
+  auto command = store_->AddCancelCommand(job.id, "because", 42);
+  ASSERT_TRUE(command.ok());
+  EXPECT_EQ(store_->AddCancelCommand(NewUuid(), "x", 1).error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(store_->AddCancelCommand(finished.id, "x", 1).error().code, ErrorCode::kConflict);
+  auto pending = store_->ListCancelCommands();
+  ASSERT_TRUE(pending.ok());
+  ASSERT_EQ(pending->size(), 1u);
+  EXPECT_EQ((*pending)[0].job_id, job.id);
+  EXPECT_EQ((*pending)[0].reason, "because");
+  EXPECT_EQ((*pending)[0].created_at, 42);
+
+  CommitBatch consume;
+  consume.consumed_commands.push_back(command->id);
+  ASSERT_TRUE(store_->Commit(consume).ok());
+  EXPECT_TRUE(store_->ListCancelCommands()->empty());
+}
+
+TEST_P(StoreConformance, SurvivesReopenWhenPersistent) {
+  if (!GetParam().persistent) GTEST_SKIP() << "this store keeps nothing across a reopen";
+  auto w = store_->CreateWorkflow(MakeWorkflow("wf")).value();
+  Job job = MakeJob(w, 1);
+  ASSERT_TRUE(store_->CreateJob(job).ok());
+  ASSERT_TRUE(store_->AddCancelCommand(job.id, "r", 1).ok());
+  store_.reset();
+  store_ = GetParam().open(dir_);  // migrations run again: harmless
+  EXPECT_EQ(store_->GetJob(job.id)->id, job.id);
+  EXPECT_EQ(store_->GetWorkflow("wf", 0)->name, "wf");
+  EXPECT_EQ(store_->ListCancelCommands()->size(), 1u);
+}
+
+TEST_P(StoreConformance, ServesReadsWhileCommitting) {
+  auto w = store_->CreateWorkflow(MakeWorkflow("wf")).value();
+  Job job = MakeJob(w, 1);
+  ASSERT_TRUE(store_->CreateJob(job).ok());
+  std::thread writer([&] {
+    int64_t version = 1;
+    for (int i = 0; i < 200; ++i) {
+      CommitBatch batch;
+      job.status_reason = std::to_string(i);
+      batch.jobs.push_back({job, version});
+      auto conflicts = store_->Commit(batch);
+      ASSERT_TRUE(conflicts.ok() && conflicts->empty());
+      version = batch.jobs[0].job.version;
+    }
+  });
+  for (int i = 0; i < 200; ++i) ASSERT_TRUE(store_->GetJob(job.id).ok());
+  writer.join();
+  EXPECT_EQ(store_->GetJob(job.id)->version, 201);
+  EXPECT_TRUE(store_->Ping().ok());
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    AllStores, StoreConformance,
+    ::testing::Values(
+        StoreFactory{"memory", [](const fs::path&) { return std::unique_ptr<Store>(new MemoryStore); },
+                     false},
+        StoreFactory{"sqlite",
+                     [](const fs::path& dir) -> std::unique_ptr<Store> {
+                       auto store = SqliteStore::Open((dir / "wfm.db").string());
+                       if (!store.ok()) return nullptr;
+                       return std::move(store.value());
+                     },
+                     true}),
+    [](const auto& info) { return info.param.name; });
+
+}  // namespace
+}  // namespace wfm
