@@ -1,0 +1,302 @@
+#include "engine/engine.h"
+
+#include <spdlog/spdlog.h>
+
+#include "core/ids.h"
+#include "engine/job_rules.h"
+
+namespace wfm {
+namespace {
+
+using SteadyClock = std::chrono::steady_clock;
+
+}  // namespace
+
+Engine::Engine(Store& store, Executor& executor, Clock& clock, EngineOptions options)
+    : store_(store), executor_(executor), clock_(clock), options_(options) {
+  executor_.SetChangeListener([this](const std::vector<std::string>& ids) { OnExecutorChange(ids); });
+}
+
+Engine::~Engine() { Stop(); }
+
+Status Engine::Recover() {
+  auto jobs = store_.ListActiveJobs();
+  if (!jobs.ok()) return jobs.error();
+  std::lock_guard lock(inbox_mu_);
+  for (auto& job : jobs.value()) inbox_.new_jobs.push_back(std::move(job));
+  inbox_.commands = true;
+  spdlog::info("engine: recovered {} active job(s)", inbox_.new_jobs.size());
+  return OkStatus();
+}
+
+void Engine::Start() {
+  std::lock_guard lock(inbox_mu_);
+  if (thread_.joinable()) return;
+  stopping_ = false;
+  thread_ = std::thread([this] { Loop(); });
+}
+
+void Engine::Stop() {
+  {
+    std::lock_guard lock(inbox_mu_);
+    if (!thread_.joinable()) return;
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  thread_.join();
+  Round(/*side_effects_allowed=*/false);  // store what the last round learned
+}
+
+Result<Job> Engine::StartJob(const Workflow& workflow, const std::string& data_json) {
+  Job job = NewJob(workflow, NewUuid(), data_json, clock_.Now());
+  auto created = store_.CreateJob(job);
+  if (!created.ok()) return created.error();
+  job.version = 1;
+  {
+    std::lock_guard lock(inbox_mu_);
+    inbox_.new_jobs.push_back(job);
+  }
+  wake_.notify_all();
+  return job;
+}
+
+Status Engine::CancelJob(const std::string& job_id, const std::string& reason,
+                         std::chrono::milliseconds wait) {
+  auto command = store_.AddCancelCommand(job_id, reason, clock_.Now());
+  if (!command.ok()) return command.error();
+  auto applied = std::make_shared<std::promise<void>>();
+  auto done = applied->get_future();
+  {
+    std::lock_guard lock(inbox_mu_);
+    inbox_.commands = true;
+    inbox_.cancel_waiters.emplace(job_id, applied);
+  }
+  wake_.notify_all();
+  done.wait_for(wait);  // the request is stored: it is applied even if this wait times out
+  return OkStatus();
+}
+
+void Engine::RunUntilIdle() {
+  while (true) {
+    bool more = Round(true);
+    std::lock_guard lock(inbox_mu_);
+    if (!more && inbox_.new_jobs.empty() && inbox_.changed_ids.empty() && !inbox_.commands) return;
+  }
+}
+
+size_t Engine::ActiveJobCount() const { return active_count_.load(); }
+
+void Engine::OnExecutorChange(const std::vector<std::string>& ids) {
+  {
+    std::lock_guard lock(inbox_mu_);
+    inbox_.changed_ids.insert(ids.begin(), ids.end());
+  }
+  wake_.notify_all();
+}
+
+void Engine::Loop() {
+  while (true) {
+    bool more = Round(true);
+    std::unique_lock lock(inbox_mu_);
+    if (stopping_) return;
+    if (more) continue;
+    auto deadline = std::min(next_poll_, SteadyClock::now() + std::chrono::milliseconds(
+                                                                 options_.poll_interval_ms));
+    if (retry_at_ > SteadyClock::now()) deadline = std::min(deadline, retry_at_);
+    wake_.wait_until(lock, deadline, [this] {
+      return stopping_ || !inbox_.new_jobs.empty() || !inbox_.changed_ids.empty() ||
+             inbox_.commands;
+    });
+    if (stopping_) return;
+  }
+}
+
+bool Engine::Round(bool side_effects_allowed) {
+  Inbox in;
+  {
+    std::lock_guard lock(inbox_mu_);
+    std::swap(in, inbox_);
+  }
+  std::set<std::string> dirty = std::move(carried_dirty_);
+  carried_dirty_.clear();
+  cancel_waiters_.merge(in.cancel_waiters);
+
+  for (auto& job : in.new_jobs) {
+    std::string id = job.id;
+    for (const Task& task : job.tasks) {
+      if (!task.id.empty()) job_of_executor_id_[task.id] = id;
+    }
+    active_[id] = std::move(job);
+    dirty.insert(id);
+  }
+
+  std::vector<int64_t> consumed;
+  std::set<std::string> cancelled_jobs;
+  bool retrying = SteadyClock::now() < retry_at_;
+  if (in.commands || (!retrying && !cancel_waiters_.empty())) {
+    TakeCancelCommands(&dirty, &consumed, &cancelled_jobs);
+  }
+
+  std::vector<std::string> changed(in.changed_ids.begin(), in.changed_ids.end());
+  if (SteadyClock::now() >= next_poll_) {
+    changed = ActiveExecutorIds();
+    next_poll_ = SteadyClock::now() + std::chrono::milliseconds(options_.poll_interval_ms);
+  }
+  ApplyExecutorChanges(changed, &dirty);
+
+  // Advance every touched job; collect what to store and what to do after.
+  TimestampMs now = clock_.Now();
+  CommitBatch batch;
+  std::map<std::string, SideEffects> effects;
+  for (const auto& id : dirty) {
+    auto it = active_.find(id);
+    if (it == active_.end()) continue;
+    Job& job = it->second;
+    Advance(job, now, &effects[id]);
+    batch.jobs.push_back({job, job.version});
+  }
+  batch.consumed_commands = consumed;
+  if (batch.jobs.empty() && batch.consumed_commands.empty()) return false;
+
+  auto conflicts = store_.Commit(batch);
+  if (!conflicts.ok()) {
+    spdlog::warn("engine: storing {} job(s) failed, will retry: {}", batch.jobs.size(),
+                 conflicts.error().message);
+    carried_dirty_ = std::move(dirty);
+    retry_at_ = SteadyClock::now() + std::chrono::milliseconds(options_.retry_interval_ms);
+    return false;
+  }
+  std::set<std::string> lost(conflicts->begin(), conflicts->end());
+  for (auto& mutation : batch.jobs) {
+    if (lost.count(mutation.job.id)) continue;
+    active_[mutation.job.id].version = mutation.job.version;
+  }
+  for (const auto& id : lost) {  // someone else wrote it: take their version and look again
+    spdlog::warn("engine: job {} changed underneath, reloading", id);
+    auto fresh = store_.GetJob(id);
+    if (fresh.ok()) {
+      active_[id] = std::move(fresh.value());
+      carried_dirty_.insert(id);
+    }
+    effects.erase(id);
+  }
+  for (const auto& job_id : cancelled_jobs) {  // their cancel requests are now applied and stored
+    auto range = cancel_waiters_.equal_range(job_id);
+    for (auto w = range.first; w != range.second; ++w) w->second->set_value();
+    cancel_waiters_.erase(range.first, range.second);
+  }
+
+  if (side_effects_allowed) {
+    for (auto& [id, todo] : effects) {
+      Job& job = active_.at(id);
+      for (const auto& state : todo.submit_states) Submit(job, *job.FindTask(state), &carried_dirty_);
+      if (!todo.terminate_ids.empty()) {
+        executor_.Terminate(todo.terminate_ids, job.status_reason);
+        for (Task& task : job.tasks) {
+          if (task.status == TaskStatus::kAbortedByUser && !task.id.empty()) {
+            task.terminate_sent = true;
+          }
+        }
+        carried_dirty_.insert(id);
+      }
+    }
+  }
+
+  // Finished jobs leave memory once nothing about them is pending.
+  for (const auto& mutation : batch.jobs) {
+    const std::string& id = mutation.job.id;
+    auto it = active_.find(id);
+    if (it == active_.end() || !IsTerminal(it->second.status) || carried_dirty_.count(id)) continue;
+    if (lost.count(id)) continue;
+    for (const Task& task : it->second.tasks) {
+      job_of_executor_id_.erase(task.id);
+      ensured_names_.erase(TaskAttemptName(it->second, task));
+    }
+    active_.erase(it);
+  }
+  active_count_ = active_.size();
+  return !carried_dirty_.empty() && SteadyClock::now() >= retry_at_;
+}
+
+void Engine::TakeCancelCommands(std::set<std::string>* dirty, std::vector<int64_t>* consumed,
+                                std::set<std::string>* job_ids) {
+  auto commands = store_.ListCancelCommands();
+  if (!commands.ok()) {
+    spdlog::warn("engine: reading cancel requests failed, will retry: {}",
+                 commands.error().message);
+    std::lock_guard lock(inbox_mu_);
+    inbox_.commands = true;
+    retry_at_ = SteadyClock::now() + std::chrono::milliseconds(options_.retry_interval_ms);
+    return;
+  }
+  for (const auto& command : commands.value()) {
+    auto it = active_.find(command.job_id);
+    if (it == active_.end()) {
+      auto stored = store_.GetJob(command.job_id);
+      if (stored.ok() && !IsTerminal(stored->status)) {
+        it = active_.emplace(command.job_id, std::move(stored.value())).first;
+      }
+    }
+    if (it != active_.end() && ApplyCancel(it->second, command.reason, clock_.Now())) {
+      spdlog::info("engine: job {} cancelled: {}", command.job_id, it->second.status_reason);
+    }
+    if (it != active_.end()) dirty->insert(command.job_id);
+    consumed->push_back(command.id);
+    job_ids->insert(command.job_id);
+  }
+}
+
+void Engine::ApplyExecutorChanges(const std::vector<std::string>& ids,
+                                  std::set<std::string>* dirty) {
+  std::vector<std::string> known;
+  for (const auto& id : ids) {
+    if (job_of_executor_id_.count(id)) known.push_back(id);
+  }
+  if (known.empty()) return;
+  for (const auto& seen : executor_.Describe(known)) {
+    auto job_it = active_.find(job_of_executor_id_[seen.id]);
+    if (job_it == active_.end()) continue;
+    for (Task& task : job_it->second.tasks) {
+      if (task.id == seen.id && ApplyObservation(task, seen)) dirty->insert(job_it->first);
+    }
+  }
+}
+
+std::vector<std::string> Engine::ActiveExecutorIds() const {
+  std::vector<std::string> ids;
+  for (const auto& [id, job] : active_) {
+    for (const Task& task : job.tasks) {
+      if (!task.id.empty() && !IsTerminal(task.status)) ids.push_back(task.id);
+    }
+  }
+  return ids;
+}
+
+void Engine::Submit(Job& job, Task& task, std::set<std::string>* dirty) {
+  std::string name = TaskAttemptName(job, task);
+  if (ensured_names_.count(name)) return;
+  const State* state = job.workflow.FindState(task.state);
+  TaskSpec spec{name, task.id, state ? state->resource : "", TaskEnvironment(job, task)};
+  auto id = executor_.Submit(spec);
+  if (!id.ok()) {
+    if (id.error().code == ErrorCode::kUnavailable) {
+      spdlog::warn("engine: submitting {} failed, will retry: {}", name, id.error().message);
+      retry_at_ = SteadyClock::now() + std::chrono::milliseconds(options_.retry_interval_ms);
+      dirty->insert(job.id);
+      return;
+    }
+    FailSubmission(task, id.error().message, clock_.Now());
+    dirty->insert(job.id);
+    return;
+  }
+  ensured_names_.insert(name);
+  job_of_executor_id_[id.value()] = job.id;
+  if (task.id != id.value()) {
+    task.id = id.value();
+    dirty->insert(job.id);
+  }
+  // Pick up whatever the executor already knows (for an adopted task: maybe its outcome).
+  OnExecutorChange({id.value()});
+}
+
+}  // namespace wfm

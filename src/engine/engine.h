@@ -1,0 +1,110 @@
+// The engine: the one writer of jobs. It keeps the active (non-terminal) jobs in memory, and in
+// rounds: takes what happened (new jobs, cancel requests, executor changes), advances the jobs
+// (job_rules.h), stores every changed job in one transaction (group commit), and only then carries
+// out the side effects (submit, terminate), whose results are stored in the next round. A crash at
+// any point is safe: intents are stored before their side effects and submission is idempotent per
+// attempt name, so a restart re-submits (adopts) instead of running a task twice.
+#pragma once
+
+#include <chrono>
+#include <atomic>
+#include <condition_variable>
+#include <future>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/result.h"
+#include "executor/executor.h"
+#include "store/store.h"
+
+namespace wfm {
+
+struct EngineOptions {
+  int64_t poll_interval_ms = 1000;   // how often every active task is described (level trigger)
+  int64_t retry_interval_ms = 1000;  // wait after the store or executor was unavailable
+};
+
+class Engine {
+ public:
+  Engine(Store& store, Executor& executor, Clock& clock, EngineOptions options = {});
+  ~Engine();  // Stop()s
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  // Loads the active jobs and pending cancel requests from the store. Call once, before Start or
+  // RunUntilIdle. Errors: the store's.
+  Status Recover();
+  // Runs rounds on a background thread until Stop.
+  void Start();
+  // Finishes the current round, stores what is pending, and joins the thread. Idempotent.
+  void Stop();
+
+  // Creates and stores a job of `workflow` with `data_json` (a JSON array) and hands it to the
+  // engine. Thread-safe. Errors: the store's.
+  Result<Job> StartJob(const Workflow& workflow, const std::string& data_json);
+
+  // Stores a cancel request and waits up to `wait` for the engine to apply it. Thread-safe.
+  // Errors: kNotFound; kConflict if the job already finished; the store's.
+  Status CancelJob(const std::string& job_id, const std::string& reason,
+                   std::chrono::milliseconds wait);
+
+  // For tests and benchmarks without the background thread: runs rounds on the caller's thread
+  // until nothing is left to do now.
+  void RunUntilIdle();
+
+  // Number of jobs the engine is advancing. Thread-safe.
+  size_t ActiveJobCount() const;
+
+ private:
+  struct Inbox {
+    std::vector<Job> new_jobs;
+    std::unordered_set<std::string> changed_ids;
+    bool commands = false;
+    std::multimap<std::string, std::shared_ptr<std::promise<void>>> cancel_waiters;
+  };
+
+  // One round. Returns true if work is left that should run without waiting.
+  bool Round(bool side_effects_allowed);
+  // Applies the stored cancel requests to their jobs; fills the commands consumed and their jobs.
+  void TakeCancelCommands(std::set<std::string>* dirty, std::vector<int64_t>* consumed,
+                          std::set<std::string>* job_ids);
+  // Describes `ids` and records what changed in their tasks.
+  void ApplyExecutorChanges(const std::vector<std::string>& ids, std::set<std::string>* dirty);
+  // Executor ids of every non-terminal task of the active jobs.
+  std::vector<std::string> ActiveExecutorIds() const;
+  // Submits (or adopts) one task attempt whose intent is stored; records its id or failure.
+  void Submit(Job& job, Task& task, std::set<std::string>* dirty);
+  void OnExecutorChange(const std::vector<std::string>& ids);
+  void Loop();
+
+  Store& store_;
+  Executor& executor_;
+  Clock& clock_;
+  EngineOptions options_;
+
+  mutable std::mutex inbox_mu_;
+  std::condition_variable wake_;
+  Inbox inbox_;
+  bool stopping_ = false;
+  std::thread thread_;
+
+  // Owned by the round (one thread at a time).
+  std::unordered_map<std::string, Job> active_;
+  std::unordered_map<std::string, std::string> job_of_executor_id_;
+  std::unordered_set<std::string> ensured_names_;  // attempts submitted or adopted by this process
+  std::set<std::string> carried_dirty_;            // changed but not yet stored
+  std::multimap<std::string, std::shared_ptr<std::promise<void>>> cancel_waiters_;
+  std::chrono::steady_clock::time_point next_poll_{};
+  std::chrono::steady_clock::time_point retry_at_{};
+  std::atomic<size_t> active_count_{0};
+};
+
+}  // namespace wfm

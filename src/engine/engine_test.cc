@@ -1,0 +1,219 @@
+#include "engine/engine.h"
+
+#include <gtest/gtest.h>
+
+#include "engine/job_rules.h"
+#include "executor/fake/fake_executor.h"
+#include "store/memory/memory_store.h"
+
+namespace wfm {
+namespace {
+
+Workflow Chain() {
+  Workflow w;
+  w.id = "w";
+  w.name = "hello";
+  w.start_at = "start";
+  w.states = {State{"start", "Task", "", "second", "echo", false},
+              State{"second", "Task", "", "end", "echo:1", false},
+              State{"end", "Task", "", "", "echo", true}};
+  return w;
+}
+
+std::string EnvOf(const TaskSpec& spec, const std::string& key) {
+  for (const auto& [k, v] : spec.environment) {
+    if (k == key) return v;
+  }
+  return "<unset>";
+}
+
+class EngineTest : public ::testing::Test {
+ protected:
+  Job Read(const std::string& id) { return store_.GetJob(id).value(); }
+  const Task& TaskOf(const Job& job, const std::string& state) { return *job.FindTask(state); }
+
+  FakeClock clock_;
+  MemoryStore store_;
+  FakeExecutor executor_{clock_};
+  std::unique_ptr<Engine> engine_ = std::make_unique<Engine>(store_, executor_, clock_);
+};
+
+TEST_F(EngineTest, RunsAChainInOrderAndSucceeds) {
+  auto job = engine_->StartJob(Chain(), R"(["arg1","arg2"])");
+  ASSERT_TRUE(job.ok());
+  EXPECT_EQ(job->status, JobStatus::kQueued);
+  engine_->RunUntilIdle();
+
+  Job stored = Read(job->id);
+  EXPECT_EQ(TaskOf(stored, "start").status, TaskStatus::kQueued);
+  EXPECT_EQ(TaskOf(stored, "start").attempt, 1);
+  EXPECT_FALSE(TaskOf(stored, "start").id.empty());
+  EXPECT_EQ(TaskOf(stored, "second").status, TaskStatus::kWaitingForDeps);
+  ASSERT_EQ(executor_.Launches(), 1);
+
+  std::string first = TaskOf(stored, "start").id;
+  clock_.Advance(10);
+  executor_.Start(first);
+  engine_->RunUntilIdle();
+  EXPECT_EQ(Read(job->id).status, JobStatus::kRunning);
+  EXPECT_EQ(TaskOf(Read(job->id), "start").status, TaskStatus::kRunning);
+
+  executor_.Finish(first, 0);
+  engine_->RunUntilIdle();
+  stored = Read(job->id);
+  EXPECT_EQ(TaskOf(stored, "start").status, TaskStatus::kSucceeded);
+  ASSERT_EQ(executor_.Launches(), 2);
+  TaskSpec second = executor_.Specs()[1];
+  EXPECT_EQ(second.resource, "echo:1");
+  EXPECT_EQ(EnvOf(second, "_BATCH_DEPENDENCIES"), first);
+  EXPECT_EQ(EnvOf(second, "_BATCH_START"), R"(["arg1","arg2"])");
+  EXPECT_EQ(EnvOf(executor_.Specs()[0], "_BATCH_DEPENDENCIES"), "");
+
+  executor_.Finish(TaskOf(stored, "second").id, 0);
+  engine_->RunUntilIdle();
+  executor_.Finish(TaskOf(Read(job->id), "end").id, 0);
+  engine_->RunUntilIdle();
+  stored = Read(job->id);
+  EXPECT_EQ(stored.status, JobStatus::kSucceeded);
+  EXPECT_NE(stored.started_at, 0);
+  EXPECT_NE(stored.stopped_at, 0);
+  for (const auto& t : stored.tasks) EXPECT_EQ(t.status, TaskStatus::kSucceeded) << t.state;
+  EXPECT_EQ(engine_->ActiveJobCount(), 0u);
+}
+
+TEST_F(EngineTest, AFailedTaskAbortsItsDependentsAndFailsTheJob) {
+  auto job = engine_->StartJob(Chain(), "[]").value();
+  engine_->RunUntilIdle();
+  executor_.Finish(TaskOf(Read(job.id), "start").id, 3);
+  engine_->RunUntilIdle();
+  Job stored = Read(job.id);
+  EXPECT_EQ(stored.status, JobStatus::kFailed);
+  EXPECT_EQ(TaskOf(stored, "start").status, TaskStatus::kFailed);
+  EXPECT_EQ(TaskOf(stored, "start").status_reason, "exit code 3");
+  EXPECT_EQ(TaskOf(stored, "start").exit_code, 3);
+  EXPECT_EQ(TaskOf(stored, "second").status, TaskStatus::kAbortedDepsFailed);
+  EXPECT_EQ(TaskOf(stored, "end").status, TaskStatus::kAbortedDepsFailed);
+  EXPECT_EQ(executor_.Launches(), 1);
+}
+
+TEST_F(EngineTest, CancelTerminatesRunningTasksAndStaysCancelled) {
+  auto job = engine_->StartJob(Chain(), "[]").value();
+  engine_->RunUntilIdle();
+  std::string first = TaskOf(Read(job.id), "start").id;
+  executor_.Start(first);
+  engine_->RunUntilIdle();
+
+  ASSERT_TRUE(engine_->CancelJob(job.id, "why cancel a job", std::chrono::milliseconds(0)).ok());
+  engine_->RunUntilIdle();
+  Job stored = Read(job.id);
+  EXPECT_EQ(stored.status, JobStatus::kCancelled);
+  for (const auto& t : stored.tasks) {
+    EXPECT_EQ(t.status, TaskStatus::kAbortedByUser) << t.state;
+    EXPECT_EQ(t.status_reason, "why cancel a job");
+  }
+  EXPECT_EQ(executor_.Terminated(), std::set<std::string>{first});
+  EXPECT_TRUE(TaskOf(stored, "start").terminate_sent);
+
+  EXPECT_EQ(engine_->CancelJob(job.id, "again", std::chrono::milliseconds(0)).error().code,
+            ErrorCode::kConflict);
+  EXPECT_EQ(engine_->CancelJob("nope", "x", std::chrono::milliseconds(0)).error().code,
+            ErrorCode::kNotFound);
+  EXPECT_EQ(executor_.Launches(), 1);
+  EXPECT_TRUE(store_.ListCancelCommands()->empty());
+}
+
+TEST_F(EngineTest, AnUnsubmittableTaskFailsWithTheExecutorsMessage) {
+  executor_.FailSubmitsOf("echo", Error{ErrorCode::kInvalidArgument, "no job definition 'echo'"});
+  auto job = engine_->StartJob(Chain(), "[]").value();
+  engine_->RunUntilIdle();
+  Job stored = Read(job.id);
+  EXPECT_EQ(stored.status, JobStatus::kFailed);
+  EXPECT_EQ(TaskOf(stored, "start").status_reason, "submission failed: no job definition 'echo'");
+}
+
+TEST_F(EngineTest, AnUnavailableExecutorIsRetriedNotFailed) {
+  executor_.FailSubmitsOf("echo", Error{ErrorCode::kUnavailable, "try later"});
+  auto job = engine_->StartJob(Chain(), "[]").value();
+  engine_->RunUntilIdle();
+  EXPECT_EQ(TaskOf(Read(job.id), "start").status, TaskStatus::kQueued);
+  EXPECT_EQ(executor_.Launches(), 0);
+  // A new round (as the retry timer would start) submits it.
+  engine_ = std::make_unique<Engine>(store_, executor_, clock_);
+  ASSERT_TRUE(engine_->Recover().ok());
+  engine_->RunUntilIdle();
+  EXPECT_EQ(executor_.Launches(), 1);
+}
+
+TEST_F(EngineTest, ATaskLostByTheExecutorFails) {
+  auto job = engine_->StartJob(Chain(), "[]").value();
+  engine_->RunUntilIdle();
+  executor_.Forget(TaskOf(Read(job.id), "start").id);
+  engine_->RunUntilIdle();
+  EXPECT_EQ(TaskOf(Read(job.id), "start").status, TaskStatus::kFailed);
+  EXPECT_NE(TaskOf(Read(job.id), "start").status_reason.find("unknown to the executor"),
+            std::string::npos);
+}
+
+TEST_F(EngineTest, RestartAdoptsSubmittedTasksInsteadOfRunningThemAgain) {
+  auto job = engine_->StartJob(Chain(), "[]").value();
+  engine_->RunUntilIdle();
+  std::string first = TaskOf(Read(job.id), "start").id;
+  engine_.reset();  // the process goes away
+
+  engine_ = std::make_unique<Engine>(store_, executor_, clock_);
+  ASSERT_TRUE(engine_->Recover().ok());
+  engine_->RunUntilIdle();
+  EXPECT_EQ(executor_.SubmitCount(first), 2);  // asked again...
+  EXPECT_EQ(executor_.Launches(), 1);          // ...and adopted, not launched
+  executor_.Finish(first, 0);
+  engine_->RunUntilIdle();
+  EXPECT_EQ(TaskOf(Read(job.id), "second").status, TaskStatus::kQueued);
+  EXPECT_EQ(executor_.Launches(), 2);
+}
+
+TEST_F(EngineTest, RestartSubmitsAStoredIntentWhoseSubmissionNeverHappened) {
+  // As if the process died between storing the intent and calling the executor.
+  Job job = NewJob(Chain(), "11111111-2222-3333-4444-555555555555", "[]", clock_.Now());
+  job.tasks[0].submit_intent = true;
+  job.tasks[0].attempt = 1;
+  ASSERT_TRUE(store_.CreateJob(job).ok());
+  ASSERT_TRUE(engine_->Recover().ok());
+  engine_->RunUntilIdle();
+  ASSERT_EQ(executor_.Launches(), 1);
+  EXPECT_EQ(executor_.Specs()[0].name, TaskAttemptName(job, job.tasks[0]));
+  EXPECT_EQ(TaskOf(Read(job.id), "start").attempt, 1);  // the same attempt, not a new one
+  EXPECT_EQ(TaskOf(Read(job.id), "start").id, executor_.Specs()[0].name);
+}
+
+TEST_F(EngineTest, RestartAppliesACancelAcceptedBeforeTheCrash) {
+  auto job = engine_->StartJob(Chain(), "[]").value();
+  engine_->RunUntilIdle();
+  ASSERT_TRUE(store_.AddCancelCommand(job.id, "stop it", clock_.Now()).ok());
+  engine_ = std::make_unique<Engine>(store_, executor_, clock_);
+  ASSERT_TRUE(engine_->Recover().ok());
+  engine_->RunUntilIdle();
+  EXPECT_EQ(Read(job.id).status, JobStatus::kCancelled);
+  EXPECT_EQ(Read(job.id).status_reason, "stop it");
+  EXPECT_EQ(executor_.Terminated().size(), 1u);
+}
+
+TEST_F(EngineTest, ManyJobsAreStoredInBatches) {
+  FakeExecutor instant(clock_, FakeExecutor::Mode::kSucceedAtOnce);
+  Engine engine(store_, instant, clock_);
+  std::vector<std::string> ids;
+  for (int i = 0; i < 200; ++i) ids.push_back(engine.StartJob(Chain(), "[]")->id);
+  engine.RunUntilIdle();
+  for (const auto& id : ids) EXPECT_EQ(Read(id).status, JobStatus::kSucceeded);
+  EXPECT_EQ(instant.Launches(), 600);
+}
+
+TEST_F(EngineTest, BackgroundThreadAdvancesJobsAndCancelWaitsUntilApplied) {
+  engine_->Start();
+  auto job = engine_->StartJob(Chain(), "[]").value();
+  ASSERT_TRUE(engine_->CancelJob(job.id, "bye", std::chrono::seconds(10)).ok());
+  EXPECT_EQ(Read(job.id).status, JobStatus::kCancelled);
+  engine_->Stop();
+}
+
+}  // namespace
+}  // namespace wfm

@@ -1,0 +1,189 @@
+#include "engine/job_rules.h"
+
+#include <algorithm>
+
+#include <nlohmann/json.hpp>
+
+namespace wfm {
+namespace {
+
+bool IsFailure(TaskStatus status) {
+  return status == TaskStatus::kFailed || status == TaskStatus::kAbortedDepsFailed ||
+         status == TaskStatus::kAbortedByUser;
+}
+
+// Waiting tasks move on when their dependencies are decided. Returns true if any task changed.
+bool ResolveDependencies(Job& job, TimestampMs now) {
+  bool changed = false;
+  bool progress = true;
+  while (progress) {  // a chain of aborts settles within (number of states) passes
+    progress = false;
+    for (Task& task : job.tasks) {
+      if (task.status != TaskStatus::kWaitingForDeps) continue;
+      std::vector<std::string> dependency_ids;
+      std::string failed_dependency;
+      bool all_succeeded = true;
+      for (const auto& dep_state : job.workflow.DependenciesOf(task.state)) {
+        const Task* dep = job.FindTask(dep_state);
+        if (dep == nullptr) continue;
+        if (IsFailure(dep->status)) failed_dependency = dep_state;
+        if (dep->status != TaskStatus::kSucceeded) all_succeeded = false;
+        dependency_ids.push_back(dep->id);
+      }
+      if (!failed_dependency.empty()) {
+        task.status = TaskStatus::kAbortedDepsFailed;
+        task.status_reason = "dependency '" + failed_dependency + "' did not succeed";
+        task.stopped_at = now;
+        progress = true;
+      } else if (all_succeeded) {
+        task.status = TaskStatus::kQueued;
+        task.dependency_ids = std::move(dependency_ids);
+        progress = true;
+      }
+    }
+    changed |= progress;
+  }
+  return changed;
+}
+
+JobStatus DeriveStatus(const Job& job) {
+  if (job.status == JobStatus::kCancelled) return JobStatus::kCancelled;
+  bool any_active = false, any_failed = false, any_started = false;
+  for (const Task& task : job.tasks) {
+    if (!IsTerminal(task.status)) any_active = true;
+    if (IsFailure(task.status)) any_failed = true;
+    if (task.started_at != 0 || task.status == TaskStatus::kRunning ||
+        task.status == TaskStatus::kSucceeded || task.status == TaskStatus::kFailed) {
+      any_started = true;
+    }
+  }
+  if (any_active) return any_started ? JobStatus::kRunning : JobStatus::kQueued;
+  return any_failed ? JobStatus::kFailed : JobStatus::kSucceeded;
+}
+
+}  // namespace
+
+Job NewJob(const Workflow& workflow, std::string id, std::string data_json, TimestampMs now) {
+  Job job;
+  job.id = std::move(id);
+  job.workflow = workflow;
+  job.data_json = std::move(data_json);
+  job.status = JobStatus::kQueued;
+  job.created_at = now;
+  for (const State& state : workflow.states) {
+    Task task;
+    task.state = state.name;
+    task.status = state.name == workflow.start_at ? TaskStatus::kQueued
+                                                  : TaskStatus::kWaitingForDeps;
+    task.created_at = now;
+    job.tasks.push_back(std::move(task));
+  }
+  return job;
+}
+
+std::string TaskAttemptName(const Job& job, const Task& task) {
+  size_t index = &task - job.tasks.data();
+  return job.id + "-" + std::to_string(index) + "-" + std::to_string(task.attempt);
+}
+
+Environment TaskEnvironment(const Job& job, const Task& task) {
+  std::string dependencies;
+  for (const auto& id : task.dependency_ids) {
+    dependencies += (dependencies.empty() ? "" : ",") + id;
+  }
+  return {
+      {"_BATCH_START", job.data_json.empty() ? "[]" : job.data_json},
+      {"_BATCH_DEPENDENCIES", dependencies},
+      {"WORKFLOW_MANAGER_JOB_ID", job.id},
+      {"WORKFLOW_MANAGER_WORKFLOW", job.workflow.name},
+      {"WORKFLOW_MANAGER_WORKFLOW_REVISION", std::to_string(job.workflow.revision)},
+      {"WORKFLOW_MANAGER_STATE", task.state},
+      {"WORKFLOW_MANAGER_ATTEMPT", std::to_string(task.attempt)},
+  };
+}
+
+bool ApplyObservation(Task& task, const TaskObservation& seen) {
+  Task before = task;
+  if (task.id.empty()) task.id = seen.id;
+  if (!seen.container.empty()) task.container = seen.container;
+  if (seen.started_at != 0 && task.started_at == 0) task.started_at = seen.started_at;
+  if (IsTerminal(seen.status)) {
+    if (task.stopped_at == 0 || !IsTerminal(task.status)) task.stopped_at = seen.stopped_at;
+    if (seen.exit_code) task.exit_code = seen.exit_code;
+  }
+  if (!IsTerminal(task.status)) {
+    task.status = seen.status;
+    if (!seen.status_reason.empty() || IsTerminal(seen.status)) {
+      task.status_reason = seen.status_reason;
+    }
+  }
+  return task.status != before.status || task.status_reason != before.status_reason ||
+         task.container != before.container || task.started_at != before.started_at ||
+         task.stopped_at != before.stopped_at || task.exit_code != before.exit_code ||
+         task.id != before.id;
+}
+
+bool ApplyCancel(Job& job, const std::string& reason, TimestampMs now) {
+  if (IsTerminal(job.status)) return false;
+  std::string why = reason.empty() ? "cancelled by user" : reason;
+  for (Task& task : job.tasks) {
+    if (IsTerminal(task.status)) continue;
+    task.status = TaskStatus::kAbortedByUser;
+    task.status_reason = why;
+    if (task.id.empty() || task.started_at == 0) task.stopped_at = now;
+  }
+  job.status = JobStatus::kCancelled;
+  job.status_reason = why;
+  job.stopped_at = now;
+  return true;
+}
+
+void FailSubmission(Task& task, const std::string& message, TimestampMs now) {
+  task.status = TaskStatus::kFailed;
+  task.status_reason = "submission failed: " + message;
+  task.stopped_at = now;
+}
+
+bool Advance(Job& job, TimestampMs now, SideEffects* effects) {
+  bool changed = false;
+  if (job.status != JobStatus::kCancelled) {
+    changed |= ResolveDependencies(job, now);
+    for (Task& task : job.tasks) {
+      if (task.status == TaskStatus::kQueued && !task.submit_intent) {
+        task.submit_intent = true;
+        task.attempt += 1;
+        changed = true;
+      }
+    }
+  }
+  for (const Task& task : job.tasks) {
+    if (task.submit_intent && !IsTerminal(task.status)) {
+      effects->submit_states.push_back(task.state);
+    }
+    if (task.status == TaskStatus::kAbortedByUser && !task.id.empty() && !task.terminate_sent) {
+      effects->terminate_ids.push_back(task.id);
+    }
+  }
+  JobStatus status = DeriveStatus(job);
+  if (status != job.status) {
+    job.status = status;
+    changed = true;
+  }
+  TimestampMs first_start = 0;
+  for (const Task& task : job.tasks) {
+    if (task.started_at != 0 && (first_start == 0 || task.started_at < first_start)) {
+      first_start = task.started_at;
+    }
+  }
+  if (first_start != 0 && job.started_at == 0) {
+    job.started_at = first_start;
+    changed = true;
+  }
+  if (IsTerminal(job.status) && job.stopped_at == 0) {
+    job.stopped_at = now;
+    changed = true;
+  }
+  return changed;
+}
+
+}  // namespace wfm

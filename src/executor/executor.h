@@ -1,0 +1,60 @@
+// The Executor seam: where tasks actually run (local processes, AWS Batch, or an in-process fake).
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/result.h"
+#include "model/job.h"
+
+namespace wfm {
+
+using Environment = std::vector<std::pair<std::string, std::string>>;
+
+// What to run for one attempt of one task.
+struct TaskSpec {
+  std::string name;      // deterministic per (job, state, attempt): the idempotency key
+  std::string known_id;  // the executor id stored for this attempt earlier, if any
+  std::string resource;  // job definition: "name" or "name:revision"
+  Environment environment;  // the engine's variables (_BATCH_START, ...), added to the definition's
+};
+
+// What the executor last saw of a task.
+struct TaskObservation {
+  std::string id;
+  TaskStatus status = TaskStatus::kQueued;  // kQueued, kRunning, kSucceeded or kFailed
+  std::string status_reason;
+  std::string container;
+  std::optional<int> exit_code;
+  TimestampMs started_at = 0;
+  TimestampMs stopped_at = 0;
+};
+
+class Executor {
+ public:
+  virtual ~Executor() = default;
+
+  // Makes sure the attempt `spec.name` exists in the executor exactly once: submits it, or adopts
+  // the one submitted earlier under the same name (after a crash). Returns its executor id.
+  // Must not block on the task itself. Errors: kInvalidArgument when the task can never run (for
+  // example an unknown job definition; the engine fails the task with the message);
+  // kUnavailable when it may work later (the engine retries).
+  virtual Result<std::string> Submit(const TaskSpec& spec) = 0;
+
+  // The latest observation of each id, in the same order. An id the executor does not know is
+  // reported kFailed with a reason saying so.
+  virtual std::vector<TaskObservation> Describe(const std::vector<std::string>& ids) = 0;
+
+  // Stops the given tasks (queued ones never start, running ones are signalled). Idempotent.
+  virtual void Terminate(const std::vector<std::string>& ids, const std::string& reason) = 0;
+
+  // `listener` is called, from any thread, with ids whose observation changed. Set once, before
+  // the first Submit.
+  virtual void SetChangeListener(std::function<void(const std::vector<std::string>&)> listener) = 0;
+};
+
+}  // namespace wfm

@@ -1,0 +1,137 @@
+#include "executor/fake/fake_executor.h"
+
+namespace wfm {
+
+Result<std::string> FakeExecutor::Submit(const TaskSpec& spec) {
+  {
+    std::lock_guard lock(mu_);
+    ++submit_counts_[spec.name];
+    auto failing = failing_resources_.find(spec.resource);
+    if (failing != failing_resources_.end()) {
+      Error error = failing->second;
+      failing_resources_.erase(failing);
+      return error;
+    }
+    if (tasks_.count(spec.name)) return spec.name;  // adopted: the same name was submitted before
+    TaskObservation task;
+    task.id = spec.name;
+    if (mode_ == Mode::kSucceedAtOnce) {
+      task.status = TaskStatus::kSucceeded;
+      task.exit_code = 0;
+      task.started_at = task.stopped_at = clock_.Now();
+    }
+    tasks_[spec.name] = task;
+    specs_.push_back(spec);
+  }
+  if (mode_ == Mode::kSucceedAtOnce) Notify(spec.name);
+  return spec.name;
+}
+
+std::vector<TaskObservation> FakeExecutor::Describe(const std::vector<std::string>& ids) {
+  std::lock_guard lock(mu_);
+  std::vector<TaskObservation> out;
+  out.reserve(ids.size());
+  for (const auto& id : ids) {
+    auto it = tasks_.find(id);
+    if (it != tasks_.end()) {
+      out.push_back(it->second);
+    } else {
+      TaskObservation lost;
+      lost.id = id;
+      lost.status = TaskStatus::kFailed;
+      lost.status_reason = "task " + id + " is unknown to the executor";
+      out.push_back(lost);
+    }
+  }
+  return out;
+}
+
+void FakeExecutor::Terminate(const std::vector<std::string>& ids, const std::string& reason) {
+  for (const auto& id : ids) {
+    {
+      std::lock_guard lock(mu_);
+      terminated_.insert(id);
+      auto it = tasks_.find(id);
+      if (it == tasks_.end() || IsTerminal(it->second.status)) continue;
+      it->second.status = TaskStatus::kFailed;
+      it->second.status_reason = "terminated: " + reason;
+      it->second.stopped_at = clock_.Now();
+    }
+    Notify(id);
+  }
+}
+
+void FakeExecutor::SetChangeListener(
+    std::function<void(const std::vector<std::string>&)> listener) {
+  std::lock_guard lock(mu_);
+  listener_ = std::move(listener);
+}
+
+void FakeExecutor::Start(const std::string& id) {
+  {
+    std::lock_guard lock(mu_);
+    auto& task = tasks_.at(id);
+    task.status = TaskStatus::kRunning;
+    task.started_at = clock_.Now();
+    task.container = "fake-container-" + id;
+  }
+  Notify(id);
+}
+
+void FakeExecutor::Finish(const std::string& id, int exit_code) {
+  {
+    std::lock_guard lock(mu_);
+    auto& task = tasks_.at(id);
+    if (task.started_at == 0) task.started_at = clock_.Now();
+    task.status = exit_code == 0 ? TaskStatus::kSucceeded : TaskStatus::kFailed;
+    task.exit_code = exit_code;
+    task.status_reason = exit_code == 0 ? "" : "exit code " + std::to_string(exit_code);
+    task.stopped_at = clock_.Now();
+  }
+  Notify(id);
+}
+
+void FakeExecutor::Forget(const std::string& id) {
+  {
+    std::lock_guard lock(mu_);
+    tasks_.erase(id);
+  }
+  Notify(id);
+}
+
+void FakeExecutor::FailSubmitsOf(const std::string& resource, Error error) {
+  std::lock_guard lock(mu_);
+  failing_resources_[resource] = std::move(error);
+}
+
+int FakeExecutor::SubmitCount(const std::string& name) const {
+  std::lock_guard lock(mu_);
+  auto it = submit_counts_.find(name);
+  return it == submit_counts_.end() ? 0 : it->second;
+}
+
+int FakeExecutor::Launches() const {
+  std::lock_guard lock(mu_);
+  return static_cast<int>(specs_.size());
+}
+
+std::set<std::string> FakeExecutor::Terminated() const {
+  std::lock_guard lock(mu_);
+  return terminated_;
+}
+
+std::vector<TaskSpec> FakeExecutor::Specs() const {
+  std::lock_guard lock(mu_);
+  return specs_;
+}
+
+void FakeExecutor::Notify(const std::string& id) {
+  std::function<void(const std::vector<std::string>&)> listener;
+  {
+    std::lock_guard lock(mu_);
+    listener = listener_;
+  }
+  if (listener) listener({id});
+}
+
+}  // namespace wfm

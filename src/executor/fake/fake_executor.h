@@ -1,0 +1,53 @@
+// An in-process Executor for engine tests and benchmarks: deterministic and scriptable.
+#pragma once
+
+#include <map>
+#include <mutex>
+#include <set>
+
+#include "executor/executor.h"
+
+namespace wfm {
+
+class FakeExecutor : public Executor {
+ public:
+  enum class Mode {
+    kManual,          // tasks stay queued until Start/Finish is called
+    kSucceedAtOnce,   // every task succeeds as soon as it is submitted
+  };
+  explicit FakeExecutor(Clock& clock, Mode mode = Mode::kManual) : clock_(clock), mode_(mode) {}
+
+  Result<std::string> Submit(const TaskSpec& spec) override;
+  std::vector<TaskObservation> Describe(const std::vector<std::string>& ids) override;
+  void Terminate(const std::vector<std::string>& ids, const std::string& reason) override;
+  void SetChangeListener(std::function<void(const std::vector<std::string>&)> listener) override;
+
+  // Scripting, thread-safe. Each notifies the listener.
+  void Start(const std::string& id);
+  void Finish(const std::string& id, int exit_code);
+  // Forgets a task, as an executor would that lost it.
+  void Forget(const std::string& id);
+  // Makes the next Submit of resource `resource` fail with `error`.
+  void FailSubmitsOf(const std::string& resource, Error error);
+
+  // Inspection, thread-safe.
+  int SubmitCount(const std::string& name) const;  // calls to Submit for that name
+  int Launches() const;                            // tasks created (not adopted)
+  std::set<std::string> Terminated() const;
+  std::vector<TaskSpec> Specs() const;             // every created task's spec, in order
+
+ private:
+  void Notify(const std::string& id);
+
+  Clock& clock_;
+  Mode mode_;
+  mutable std::mutex mu_;
+  std::map<std::string, TaskObservation> tasks_;
+  std::map<std::string, int> submit_counts_;
+  std::map<std::string, Error> failing_resources_;
+  std::set<std::string> terminated_;
+  std::vector<TaskSpec> specs_;
+  std::function<void(const std::vector<std::string>&)> listener_;
+};
+
+}  // namespace wfm
