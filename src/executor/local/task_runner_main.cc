@@ -1,0 +1,129 @@
+// wfm-task-runner: runs one task attempt for the local executor and records its outcome, so the
+// outcome survives the service being killed. Written by hand (no library does this): it must be
+// tiny, start fast and depend on nothing but libc.
+//
+// usage: wfm-task-runner DIR TIMEOUT_SECONDS GRACE_SECONDS COMMAND [ARG...]
+// Expects fd 3 to hold an exclusive flock on DIR/lock (set up by the service), and keeps it until
+// it exits: "lock held" means "runner alive". Writes DIR/started, then runs COMMAND (argv as
+// given, in its own process group, stdout and stderr to DIR/output.log, environment inherited),
+// and finally writes DIR/exit.json atomically. SIGTERM: the command's group gets SIGTERM, then
+// SIGKILL after GRACE_SECONDS. TIMEOUT_SECONDS > 0: the same when it runs longer.
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <ctime>
+#include <string>
+
+namespace {
+
+long long NowMs() {
+  struct timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+bool WriteFileAtomically(const std::string& path, const std::string& content) {
+  std::string tmp = path + ".tmp";
+  FILE* f = fopen(tmp.c_str(), "w");
+  if (f == nullptr) return false;
+  fputs(content.c_str(), f);
+  if (fclose(f) != 0) return false;
+  return rename(tmp.c_str(), path.c_str()) == 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 5) {
+    fprintf(stderr, "usage: %s DIR TIMEOUT_SECONDS GRACE_SECONDS COMMAND [ARG...]\n", argv[0]);
+    return 2;
+  }
+  std::string dir = argv[1];
+  long timeout_s = atol(argv[2]);
+  long grace_s = atol(argv[3]);
+  fcntl(3, F_SETFD, FD_CLOEXEC);  // the lock stays with the runner, not the command
+
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGCHLD);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  sigprocmask(SIG_BLOCK, &signals, nullptr);
+
+  long long started_at = NowMs();
+  int log = open((dir + "/output.log").c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  pid_t child = fork();
+  if (child == 0) {
+    sigprocmask(SIG_UNBLOCK, &signals, nullptr);
+    setpgid(0, 0);
+    if (log >= 0) {
+      dup2(log, 1);
+      dup2(log, 2);
+    }
+    execvp(argv[4], argv + 4);
+    fprintf(stderr, "workflow-manager: can't run '%s': %s\n", argv[4], strerror(errno));
+    _exit(127);
+  }
+  if (child < 0) {
+    WriteFileAtomically(dir + "/exit.json",
+                        "{\"exitCode\":-1,\"reason\":\"fork failed\",\"startedAt\":" +
+                            std::to_string(started_at) + ",\"stoppedAt\":" +
+                            std::to_string(NowMs()) + "}\n");
+    return 1;
+  }
+  setpgid(child, child);
+  WriteFileAtomically(dir + "/started", "{\"runnerPid\":" + std::to_string(getpid()) +
+                                            ",\"pid\":" + std::to_string(child) +
+                                            ",\"startedAt\":" + std::to_string(started_at) +
+                                            "}\n");
+
+  std::string reason;
+  long long kill_at = timeout_s > 0 ? started_at + timeout_s * 1000 : 0;
+  bool term_sent = false;
+  int status = 0;
+  while (true) {
+    pid_t done = waitpid(child, &status, WNOHANG);
+    if (done == child) break;
+    long long now = NowMs();
+    if (kill_at != 0 && now >= kill_at) {
+      if (!term_sent) {
+        if (reason.empty()) reason = "timed out after " + std::to_string(timeout_s) + "s";
+        kill(-child, SIGTERM);
+        term_sent = true;
+        kill_at = now + grace_s * 1000;
+      } else {
+        kill(-child, SIGKILL);
+        kill_at = 0;
+      }
+    }
+    long long wait_ms = kill_at != 0 ? kill_at - now : 1000;
+    if (wait_ms > 1000) wait_ms = 1000;
+    if (wait_ms < 1) wait_ms = 1;
+    struct timespec ts = {static_cast<time_t>(wait_ms / 1000), (wait_ms % 1000) * 1000000L};
+    int sig = sigtimedwait(&signals, nullptr, &ts);
+    if ((sig == SIGTERM || sig == SIGINT) && !term_sent) {
+      reason = "terminated";
+      kill(-child, SIGTERM);
+      term_sent = true;
+      kill_at = NowMs() + grace_s * 1000;
+    }
+  }
+
+  std::string outcome;
+  if (WIFEXITED(status)) {
+    outcome = "\"exitCode\":" + std::to_string(WEXITSTATUS(status));
+  } else {
+    outcome = "\"signal\":" + std::to_string(WTERMSIG(status));
+  }
+  WriteFileAtomically(dir + "/exit.json", "{" + outcome + ",\"reason\":\"" + reason +
+                                              "\",\"startedAt\":" + std::to_string(started_at) +
+                                              ",\"stoppedAt\":" + std::to_string(NowMs()) + "}\n");
+  return 0;
+}
