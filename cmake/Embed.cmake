@@ -14,3 +14,13 @@ function(embed_migrations dialect variable output)
   string(APPEND body "};\n\n}  // namespace wfm\n")
   file(CONFIGURE OUTPUT ${output} CONTENT "${body}" @ONLY)
 endfunction()
+
+# embed_text(file variable output): writes a .cc defining `const char* const variable` with the
+# contents of `file`, regenerated when the file changes.
+function(embed_text file variable output)
+  set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${file})
+  file(READ ${file} text)
+  file(CONFIGURE OUTPUT ${output}
+       CONTENT "namespace wfm {\nextern const char* const ${variable};\nconst char* const ${variable} = R\"embedded(${text})embedded\";\n}  // namespace wfm\n"
+       @ONLY)
+endfunction()
