@@ -1,0 +1,305 @@
+// Every endpoint and error of the v1 API, in-process (no sockets): Api over a memory store, the
+// engine on its thread and the fake executor.
+#include "api/api.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "executor/fake/fake_executor.h"
+#include "store/memory/memory_store.h"
+
+namespace wfm {
+namespace {
+
+using nlohmann::json;
+
+std::string HelloWorkflow() {
+  std::ifstream in(WFM_SOURCE_DIR "/data/hello-workflow.post.json");
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+class ApiTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    engine_.Start();
+  }
+  void TearDown() override { engine_.Stop(); }
+
+  HttpResponse Call(const std::string& method, const std::string& target,
+                    const std::string& body = "") {
+    return api_.Handle(HttpRequest{method, target, body});
+  }
+  json CallJson(const std::string& method, const std::string& target, const std::string& body,
+                int expected_status) {
+    HttpResponse response = Call(method, target, body);
+    EXPECT_EQ(response.status, expected_status) << method << " " << target << ": " << response.body;
+    return json::parse(response.body);
+  }
+  std::string ErrorOf(const std::string& method, const std::string& target,
+                      const std::string& body, int expected_status) {
+    json error = CallJson(method, target, body, expected_status);
+    EXPECT_EQ(error.size(), 1u);
+    return error.value("message", "");
+  }
+  // Polls the stored job until `done` holds (the engine runs on its own thread).
+  json WaitForJob(const std::string& id, const std::function<bool(const json&)>& done) {
+    for (int i = 0; i < 5000; ++i) {
+      json job = CallJson("GET", "/jobs/" + id, "", 200);
+      if (done(job)) return job;
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+    ADD_FAILURE() << "job " << id << " never reached the expected state";
+    return {};
+  }
+  json CreateHello() { return CallJson("POST", "/workflows", HelloWorkflow(), 201); }
+
+  FakeClock clock_;
+  MemoryStore store_;
+  FakeExecutor executor_{clock_};
+  Engine engine_{store_, executor_, clock_, EngineOptions{50, 50}};
+  Api api_{store_, engine_, clock_,
+           [](const std::string& id) -> Result<std::string> {
+             if (id.empty()) return Error{ErrorCode::kNotFound, "none"};
+             return "log of " + id;
+           },
+           "openapi: 3.0.3\n"};
+};
+
+TEST_F(ApiTest, Health) {
+  EXPECT_EQ(CallJson("GET", "/_health", "", 200)["status"], "ok");
+  EXPECT_EQ(Call("POST", "/_health").status, 405);
+}
+
+TEST_F(ApiTest, ServesOpenApi) {
+  HttpResponse response = Call("GET", "/openapi.yaml");
+  EXPECT_EQ(response.status, 200);
+  EXPECT_EQ(response.content_type, "application/yaml");
+  EXPECT_EQ(response.body, "openapi: 3.0.3\n");
+}
+
+TEST_F(ApiTest, CreatesAWorkflow) {
+  json w = CreateHello();
+  EXPECT_EQ(w["name"], "hello-workflow");
+  EXPECT_EQ(w["revision"], 0);
+  EXPECT_EQ(w["startAt"], "start-state");
+  EXPECT_FALSE(w["id"].get<std::string>().empty());
+  EXPECT_TRUE(w.contains("createdAt"));
+  EXPECT_TRUE(w.contains("description"));
+  ASSERT_EQ(w["states"].size(), 3u);
+  EXPECT_EQ(w["states"][0]["next"], "second-state");
+  EXPECT_EQ(w["states"][0]["resource"], "echo:1");
+  EXPECT_EQ(w["states"][2]["end"], true);
+  EXPECT_EQ(ErrorOf("POST", "/workflows", HelloWorkflow(), 409),
+            "workflow 'hello-workflow' already exists");
+}
+
+TEST_F(ApiTest, RejectsBadWorkflowsWithoutStoringThem) {
+  EXPECT_EQ(ErrorOf("POST", "/workflows", "{", 400), "the body is not valid JSON");
+  EXPECT_EQ(ErrorOf("POST", "/workflows", R"({"name":"x","startAt":"a","states":[]})", 400),
+            "'states' must contain at least one state");
+  EXPECT_EQ(ErrorOf("POST", "/workflows",
+                    R"({"name":"x","startAt":"a","states":[{"name":"a","type":"Task","resource":"r"}]})",
+                    400),
+            "state 'a': needs either 'next' or 'end': true");
+  EXPECT_EQ(ErrorOf("GET", "/workflows/x", "", 404), "workflow 'x' not found");
+  EXPECT_EQ(CallJson("GET", "/workflows", "", 200).size(), 0u);
+}
+
+TEST_F(ApiTest, UpdatesAndReadsRevisions) {
+  CreateHello();
+  json body = json::parse(HelloWorkflow());
+  body["description"] = "second revision";
+  json r1 = CallJson("PUT", "/workflows/hello-workflow", body.dump(), 201);
+  EXPECT_EQ(r1["revision"], 1);
+  EXPECT_EQ(CallJson("GET", "/workflows/hello-workflow", "", 200)["revision"], 1);
+  EXPECT_EQ(CallJson("GET", "/workflows/hello-workflow/0", "", 200)["revision"], 0);
+  EXPECT_EQ(CallJson("GET", "/workflows/hello-workflow/1", "", 200)["description"],
+            "second revision");
+  EXPECT_EQ(ErrorOf("GET", "/workflows/hello-workflow/2", "", 404),
+            "workflow 'hello-workflow' has no revision 2");
+  EXPECT_EQ(ErrorOf("GET", "/workflows/hello-workflow/x", "", 400),
+            "revision 'x' must be a non-negative integer");
+  json listed = CallJson("GET", "/workflows", "", 200);
+  ASSERT_EQ(listed.size(), 1u);
+  EXPECT_EQ(listed[0]["revision"], 1);
+
+  body["name"] = "other";
+  EXPECT_EQ(ErrorOf("PUT", "/workflows/hello-workflow", body.dump(), 400),
+            "name 'other' in the body differs from 'hello-workflow' in the path");
+  EXPECT_EQ(ErrorOf("PUT", "/workflows/other", body.dump(), 404), "workflow 'other' not found");
+  EXPECT_EQ(ErrorOf("PUT", "/workflows/hello-workflow", "[]", 400),
+            "the body must be a JSON object");
+  EXPECT_EQ(CallJson("GET", "/workflows/hello-workflow", "", 200)["revision"], 1);
+}
+
+TEST_F(ApiTest, StartsAJobAndRunsIt) {
+  CreateHello();
+  for (const char* path : {"/jobs", "/jobs/"}) {
+    json job = CallJson("POST", path,
+                        R"({"workflow": {"name": "hello-workflow", "revision": 0},
+                            "data": ["arg1", "arg2", "arg3"]})",
+                        200);
+    EXPECT_EQ(job["status"], "QUEUED");
+    EXPECT_EQ(job["data"], json::parse(R"(["arg1","arg2","arg3"])"));
+    EXPECT_EQ(job["workflow"]["name"], "hello-workflow");
+    EXPECT_EQ(job["workflow"]["states"].size(), 3u);
+    ASSERT_EQ(job["tasks"].size(), 3u);
+    EXPECT_EQ(job["tasks"][0]["status"], "QUEUED");
+    EXPECT_EQ(job["tasks"][1]["status"], "WAITING_FOR_DEPS");
+    for (const char* key : {"id", "state", "status", "statusReason", "container", "createdAt"}) {
+      EXPECT_TRUE(job["tasks"][0].contains(key)) << key;
+    }
+    std::string id = job["id"];
+    json submitted = WaitForJob(id, [](const json& j) {
+      return !j["tasks"][0]["id"].get<std::string>().empty();
+    });
+    executor_.Finish(submitted["tasks"][0]["id"], 0);
+    json second = WaitForJob(id, [](const json& j) {
+      return !j["tasks"][1]["id"].get<std::string>().empty();
+    });
+    executor_.Finish(second["tasks"][1]["id"], 0);
+    json third = WaitForJob(id, [](const json& j) {
+      return !j["tasks"][2]["id"].get<std::string>().empty();
+    });
+    executor_.Finish(third["tasks"][2]["id"], 0);
+    json done = WaitForJob(id, [](const json& j) { return j["status"] == "SUCCEEDED"; });
+    EXPECT_TRUE(done.contains("startedAt"));
+    EXPECT_TRUE(done.contains("stoppedAt"));
+  }
+}
+
+TEST_F(ApiTest, StartJobPicksTheLatestRevisionByDefault) {
+  CreateHello();
+  json body = json::parse(HelloWorkflow());
+  body["description"] = "r1";
+  CallJson("PUT", "/workflows/hello-workflow", body.dump(), 201);
+  EXPECT_EQ(CallJson("POST", "/jobs", R"({"workflow":{"name":"hello-workflow"}})", 200)
+                ["workflow"]["revision"], 1);
+  EXPECT_EQ(CallJson("POST", "/jobs", R"({"workflow":{"name":"hello-workflow","revision":-1}})",
+                     200)["workflow"]["revision"], 1);
+  EXPECT_EQ(CallJson("POST", "/jobs", R"({"workflow":{"name":"hello-workflow","revision":0}})",
+                     200)["workflow"]["revision"], 0);
+}
+
+TEST_F(ApiTest, RejectsBadJobRequests) {
+  CreateHello();
+  EXPECT_EQ(ErrorOf("POST", "/jobs", R"({"workflow":{"name":"nope"}})", 404),
+            "workflow 'nope' not found");
+  EXPECT_EQ(ErrorOf("POST", "/jobs", R"({"workflow":{"name":"hello-workflow","revision":5}})", 404),
+            "workflow 'hello-workflow' has no revision 5");
+  EXPECT_EQ(ErrorOf("POST", "/jobs/", "nope", 400), "the body is not valid JSON");
+  EXPECT_EQ(ErrorOf("POST", "/jobs", R"({"workflow":{"name":"hello-workflow"},"data":{}})", 400),
+            "'data' must be an array");
+  EXPECT_EQ(CallJson("GET", "/jobs?workflowName=hello-workflow", "", 200).size(), 0u);
+}
+
+TEST_F(ApiTest, ListsJobsNewestFirstWithPages) {
+  CreateHello();
+  std::vector<std::string> ids;
+  for (int i = 0; i < 5; ++i) {
+    clock_.Advance(1);
+    ids.push_back(CallJson("POST", "/jobs", R"({"workflow":{"name":"hello-workflow"}})", 200)["id"]);
+  }
+  json all = CallJson("GET", "/jobs?workflowName=hello-workflow", "", 200);
+  ASSERT_EQ(all.size(), 5u);
+  EXPECT_EQ(all[0]["id"], ids[4]);
+  EXPECT_EQ(all[4]["id"], ids[0]);
+
+  HttpResponse first = Call("GET", "/jobs?workflowName=hello-workflow&limit=2");
+  ASSERT_EQ(first.status, 200);
+  EXPECT_EQ(json::parse(first.body).size(), 2u);
+  ASSERT_TRUE(first.headers.count("X-Next-Page-Token"));
+  json second = CallJson("GET", "/jobs?workflowName=hello-workflow&limit=2&pageToken=" +
+                                    first.headers["X-Next-Page-Token"], "", 200);
+  EXPECT_EQ(second[0]["id"], ids[2]);
+
+  EXPECT_EQ(ErrorOf("GET", "/jobs", "", 400), "query parameter 'workflowName' is required");
+  EXPECT_EQ(ErrorOf("GET", "/jobs?workflowName=nope", "", 404), "workflow 'nope' not found");
+  EXPECT_EQ(ErrorOf("GET", "/jobs?workflowName=hello-workflow&limit=0", "", 400),
+            "'limit' must be an integer from 1 to 1000");
+  EXPECT_EQ(ErrorOf("GET", "/jobs?workflowName=hello-workflow&pageToken=zz", "", 400),
+            "malformed page token");
+}
+
+TEST_F(ApiTest, GetsJobsAnd404s) {
+  CreateHello();
+  std::string id = CallJson("POST", "/jobs", R"({"workflow":{"name":"hello-workflow"}})", 200)["id"];
+  EXPECT_EQ(CallJson("GET", "/jobs/" + id, "", 200)["id"], id);
+  EXPECT_EQ(ErrorOf("GET", "/jobs/nope", "", 404), "job 'nope' not found");
+}
+
+TEST_F(ApiTest, CancelsAJobWithAReason) {
+  CreateHello();
+  std::string id = CallJson("POST", "/jobs", R"({"workflow":{"name":"hello-workflow"}})", 200)["id"];
+  json running = WaitForJob(id, [](const json& j) {
+    return !j["tasks"][0]["id"].get<std::string>().empty();
+  });
+  executor_.Start(running["tasks"][0]["id"]);
+  json cancelled = CallJson("DELETE", "/jobs/" + id, R"({"reason": "why cancel a job"})", 200);
+  EXPECT_EQ(cancelled["status"], "CANCELLED");
+  for (const auto& task : cancelled["tasks"]) {
+    EXPECT_EQ(task["status"], "ABORTED_BY_USER");
+    EXPECT_EQ(task["statusReason"], "why cancel a job");
+  }
+  WaitForJob(id, [&](const json&) { return executor_.Terminated().size() == 1; });
+  EXPECT_EQ(executor_.Terminated().count(running["tasks"][0]["id"]), 1u);
+  executor_.Finish(running["tasks"][0]["id"], 0);  // a late outcome changes nothing
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  EXPECT_EQ(CallJson("GET", "/jobs/" + id, "", 200)["status"], "CANCELLED");
+
+  EXPECT_EQ(ErrorOf("DELETE", "/jobs/" + id, R"({"reason":"again"})", 409),
+            "job '" + id + "' already finished with status CANCELLED");
+  EXPECT_EQ(ErrorOf("DELETE", "/jobs/nope", R"({"reason":"x"})", 404), "job 'nope' not found");
+  EXPECT_EQ(ErrorOf("DELETE", "/jobs/" + id, R"({"reason":7})", 400), "'reason' must be a string");
+}
+
+TEST_F(ApiTest, CancelWithoutABodyIsAccepted) {
+  CreateHello();
+  std::string id = CallJson("POST", "/jobs", R"({"workflow":{"name":"hello-workflow"}})", 200)["id"];
+  json cancelled = CallJson("DELETE", "/jobs/" + id, "", 200);
+  EXPECT_EQ(cancelled["status"], "CANCELLED");
+  EXPECT_EQ(cancelled["tasks"][1]["statusReason"], "cancelled by user");
+}
+
+TEST_F(ApiTest, ServesTaskLogs) {
+  CreateHello();
+  std::string id = CallJson("POST", "/jobs", R"({"workflow":{"name":"hello-workflow"}})", 200)["id"];
+  json job = WaitForJob(id, [](const json& j) {
+    return !j["tasks"][0]["id"].get<std::string>().empty();
+  });
+  HttpResponse log = Call("GET", "/jobs/" + id + "/tasks/start-state/log");
+  EXPECT_EQ(log.status, 200);
+  EXPECT_EQ(log.body, "log of " + job["tasks"][0]["id"].get<std::string>());
+  EXPECT_EQ(log.content_type, "text/plain; charset=utf-8");
+  EXPECT_EQ(ErrorOf("GET", "/jobs/" + id + "/tasks/end-state/log", "", 404),
+            "task 'end-state' has not been submitted yet");
+  EXPECT_EQ(ErrorOf("GET", "/jobs/" + id + "/tasks/nope/log", "", 404),
+            "job '" + id + "' has no state 'nope'");
+  EXPECT_EQ(ErrorOf("GET", "/jobs/nope/tasks/start-state/log", "", 404), "job 'nope' not found");
+}
+
+TEST_F(ApiTest, UnknownPathsAndWrongMethods) {
+  EXPECT_EQ(ErrorOf("GET", "/nope", "", 404), "no such path: /nope");
+  EXPECT_EQ(ErrorOf("GET", "/jobs/a/b", "", 404), "no such path: /jobs/a/b");
+  HttpResponse wrong = Call("PATCH", "/workflows");
+  EXPECT_EQ(wrong.status, 405);
+  EXPECT_EQ(wrong.headers["Allow"], "GET, POST");
+  EXPECT_EQ(Call("DELETE", "/workflows/x").status, 405);
+  EXPECT_EQ(Call("PUT", "/jobs/x").status, 405);
+  EXPECT_EQ(ErrorOf("GET", "/jobs?workflowName=%zz", "", 400), "malformed query string");
+}
+
+TEST_F(ApiTest, DecodesPathSegments) {
+  CreateHello();
+  EXPECT_EQ(CallJson("GET", "/workflows/hello%2Dworkflow", "", 200)["name"], "hello-workflow");
+}
+
+}  // namespace
+}  // namespace wfm
