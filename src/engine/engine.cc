@@ -121,11 +121,10 @@ bool Engine::Round(bool side_effects_allowed) {
   carried_dirty_.clear();
   cancel_waiters_.merge(in.cancel_waiters);
 
+  // Executor ids of new jobs are watched only once Submit has ensured (or adopted) them in this
+  // process: an id stored by an earlier process may be unknown to this executor until then.
   for (auto& job : in.new_jobs) {
     std::string id = job.id;
-    for (const Task& task : job.tasks) {
-      if (!task.id.empty()) job_of_executor_id_[task.id] = id;
-    }
     active_[id] = std::move(job);
     dirty.insert(id);
   }
@@ -266,7 +265,7 @@ std::vector<std::string> Engine::ActiveExecutorIds() const {
   std::vector<std::string> ids;
   for (const auto& [id, job] : active_) {
     for (const Task& task : job.tasks) {
-      if (!task.id.empty() && !IsTerminal(task.status)) ids.push_back(task.id);
+      if (!IsTerminal(task.status) && job_of_executor_id_.count(task.id)) ids.push_back(task.id);
     }
   }
   return ids;

@@ -217,3 +217,22 @@ TEST_F(EngineTest, BackgroundThreadAdvancesJobsAndCancelWaitsUntilApplied) {
 
 }  // namespace
 }  // namespace wfm
+
+namespace wfm {
+namespace {
+
+TEST_F(EngineTest, RestartResubmitsATaskTheExecutorNeverStarted) {
+  // As if the id was stored but the executor still had the task queued when the process died.
+  Job job = NewJob(Chain(), "11111111-2222-3333-4444-666666666666", "[]", clock_.Now());
+  job.tasks[0].submit_intent = true;
+  job.tasks[0].attempt = 1;
+  job.tasks[0].id = TaskAttemptName(job, job.tasks[0]);
+  ASSERT_TRUE(store_.CreateJob(job).ok());
+  ASSERT_TRUE(engine_->Recover().ok());
+  engine_->RunUntilIdle();
+  EXPECT_EQ(executor_.Launches(), 1);
+  EXPECT_EQ(TaskOf(Read(job.id), "start").status, TaskStatus::kQueued);
+}
+
+}  // namespace
+}  // namespace wfm
