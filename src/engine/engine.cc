@@ -10,6 +10,13 @@ namespace {
 
 using SteadyClock = std::chrono::steady_clock;
 
+// The job's status and its tasks' statuses, one character each, to count stored changes.
+std::string StatusesOf(const Job& job) {
+  std::string out(1, static_cast<char>('A' + static_cast<int>(job.status)));
+  for (const Task& task : job.tasks) out += static_cast<char>('a' + static_cast<int>(task.status));
+  return out;
+}
+
 }  // namespace
 
 Engine::Engine(Store& store, Executor& executor, Clock& clock, EngineOptions options)
@@ -86,6 +93,11 @@ void Engine::RunUntilIdle() {
 
 size_t Engine::ActiveJobCount() const { return active_count_.load(); }
 
+EngineStats Engine::Stats() const {
+  return EngineStats{rounds_.load(), commits_.load(), jobs_written_.load(), status_changes_.load(),
+                     jobs_finished_.load()};
+}
+
 void Engine::OnExecutorChange(const std::vector<std::string>& ids) {
   {
     std::lock_guard lock(inbox_mu_);
@@ -123,8 +135,10 @@ bool Engine::Round(bool side_effects_allowed) {
 
   // Executor ids of new jobs are watched only once Submit has ensured (or adopted) them in this
   // process: an id stored by an earlier process may be unknown to this executor until then.
+  ++rounds_;
   for (auto& job : in.new_jobs) {
     std::string id = job.id;
+    stored_statuses_[id] = StatusesOf(job);
     active_[id] = std::move(job);
     dirty.insert(id);
   }
@@ -166,9 +180,17 @@ bool Engine::Round(bool side_effects_allowed) {
     return false;
   }
   std::set<std::string> lost(conflicts->begin(), conflicts->end());
+  ++commits_;
   for (auto& mutation : batch.jobs) {
     if (lost.count(mutation.job.id)) continue;
     active_[mutation.job.id].version = mutation.job.version;
+    std::string now_stored = StatusesOf(mutation.job);
+    std::string& before = stored_statuses_[mutation.job.id];
+    for (size_t i = 0; i < now_stored.size(); ++i) {
+      if (i >= before.size() || before[i] != now_stored[i]) ++status_changes_;
+    }
+    before = std::move(now_stored);
+    ++jobs_written_;
   }
   for (const auto& id : lost) {  // someone else wrote it: take their version and look again
     spdlog::warn("engine: job {} changed underneath, reloading", id);
@@ -211,7 +233,9 @@ bool Engine::Round(bool side_effects_allowed) {
       job_of_executor_id_.erase(task.id);
       ensured_names_.erase(TaskAttemptName(it->second, task));
     }
+    stored_statuses_.erase(id);
     active_.erase(it);
+    ++jobs_finished_;
   }
   active_count_ = active_.size();
   return !carried_dirty_.empty() && SteadyClock::now() >= retry_at_;

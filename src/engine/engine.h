@@ -32,6 +32,16 @@ struct EngineOptions {
   int64_t retry_interval_ms = 1000;  // wait after the store or executor was unavailable
 };
 
+// Counters since the engine was made; "status changes" counts stored changes of a job's or a
+// task's status (several changes inside one round count once).
+struct EngineStats {
+  uint64_t rounds = 0;
+  uint64_t commits = 0;
+  uint64_t jobs_written = 0;
+  uint64_t status_changes = 0;
+  uint64_t jobs_finished = 0;  // reached a terminal status and left the engine's memory
+};
+
 class Engine {
  public:
   Engine(Store& store, Executor& executor, Clock& clock, EngineOptions options = {});
@@ -62,6 +72,8 @@ class Engine {
 
   // Number of jobs the engine is advancing. Thread-safe.
   size_t ActiveJobCount() const;
+  // Thread-safe.
+  EngineStats Stats() const;
 
  private:
   struct Inbox {
@@ -104,7 +116,10 @@ class Engine {
   std::multimap<std::string, std::shared_ptr<std::promise<void>>> cancel_waiters_;
   std::chrono::steady_clock::time_point next_poll_{};
   std::chrono::steady_clock::time_point retry_at_{};
+  std::unordered_map<std::string, std::string> stored_statuses_;  // per job, see StatusesOf
   std::atomic<size_t> active_count_{0};
+  std::atomic<uint64_t> rounds_{0}, commits_{0}, jobs_written_{0}, status_changes_{0},
+      jobs_finished_{0};
 };
 
 }  // namespace wfm

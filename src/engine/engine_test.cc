@@ -236,3 +236,23 @@ TEST_F(EngineTest, RestartResubmitsATaskTheExecutorNeverStarted) {
 
 }  // namespace
 }  // namespace wfm
+
+namespace wfm {
+namespace {
+
+TEST_F(EngineTest, CountsStoredStatusChanges) {
+  FakeExecutor instant(clock_, FakeExecutor::Mode::kSucceedAtOnce);
+  Engine engine(store_, instant, clock_);
+  engine.StartJob(Chain(), "[]");
+  engine.RunUntilIdle();
+  EngineStats stats = engine.Stats();
+  // Tasks: start QUEUED->SUCCEEDED, the two others WAITING->QUEUED->SUCCEEDED; job: at least
+  // QUEUED->...->SUCCEEDED.
+  EXPECT_GE(stats.status_changes, 6u);
+  EXPECT_LE(stats.status_changes, 7u);
+  EXPECT_GE(stats.commits, 3u);
+  EXPECT_GE(stats.jobs_written, stats.commits);
+}
+
+}  // namespace
+}  // namespace wfm

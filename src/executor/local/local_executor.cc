@@ -153,6 +153,7 @@ void LocalExecutor::AdoptLocked(Tracked& task) {
     task.seen.status = TaskStatus::kRunning;
     task.seen.container = "pid " + std::to_string(started.is_object() ? started.value("pid", 0) : 0);
     task.pidfd = task.runner_pid > 0 ? PidfdOpen(task.runner_pid) : -1;
+    if (task.pidfd >= 0) watched_.insert(task.seen.id);
     ++running_;
     spdlog::info("local executor: adopted running task {}", task.seen.id);
     return;
@@ -232,6 +233,7 @@ bool LocalExecutor::StartLocked(Tracked& task) {
   task.runner_pid = pid;
   task.own_child = true;
   task.pidfd = PidfdOpen(pid);
+  if (task.pidfd >= 0) watched_.insert(task.seen.id);
   task.seen.status = TaskStatus::kRunning;
   task.seen.started_at = clock_.Now();
   task.seen.container = "pid " + std::to_string(pid);
@@ -243,6 +245,7 @@ void LocalExecutor::FinishLocked(Tracked& task) {
   if (task.own_child) waitpid(task.runner_pid, nullptr, 0);
   if (task.pidfd >= 0) close(task.pidfd);
   task.pidfd = -1;
+  watched_.erase(task.seen.id);
   --running_;
   if (!ReadOutcome(DirOf(task.seen.id), &task.seen)) {
     task.seen.status = TaskStatus::kFailed;
@@ -342,11 +345,9 @@ void LocalExecutor::WatchLoop() {
     {
       std::lock_guard lock(mu_);
       if (stopping_) return;
-      for (auto& [id, task] : tasks_) {
-        if (task.pidfd >= 0) {
-          fds.push_back({task.pidfd, POLLIN, 0});
-          ids.push_back(id);
-        }
+      for (const auto& id : watched_) {
+        fds.push_back({tasks_.at(id).pidfd, POLLIN, 0});
+        ids.push_back(id);
       }
     }
     // Adopted tasks without a pidfd (none expected on Linux >= 5.3) are checked once a second.

@@ -7,6 +7,7 @@
 #include <deque>
 #include <map>
 #include <mutex>
+#include <set>
 #include <string>
 #include <thread>
 
@@ -66,6 +67,7 @@ class LocalExecutor : public Executor {
   mutable std::mutex mu_;
   std::map<std::string, Tracked> tasks_;
   std::deque<std::string> queue_;
+  std::set<std::string> watched_;  // tasks with a runner to watch (pidfd >= 0)
   int running_ = 0;
   std::function<void(const std::vector<std::string>&)> listener_;
   int wake_fd_ = -1;
