@@ -41,14 +41,14 @@ jq '.name = "sleepy" | .states[0].resource = "sleep"' data/hello-workflow.post.j
 call POST /workflows -d @"$WORK/sleepy.json" >/dev/null; expect_status 201 "create sleepy workflow"
 sid=$(call POST /jobs -d '{"workflow": {"name": "sleepy"}, "data": []}' | jq -r .id)
 wait_job "$sid" '.tasks[0].status == "RUNNING"'
-task_dir="$WORK/var/tasks/$(curl -s "$BASE/jobs/$sid" | jq -r '.tasks[0].id')"
+state_file="$WORK/var/tasks/$(curl -s "$BASE/jobs/$sid" | jq -r '.tasks[0].id').state"
 call DELETE "/jobs/$sid" -d '{"reason": "why cancel a job"}' >"$WORK/cancel.json"; expect_status 200 "DELETE /jobs/<job-id>"
 [ "$(jq -r .status "$WORK/cancel.json")" = CANCELLED ] || fail "job not CANCELLED: $(cat "$WORK/cancel.json")"
 [ "$(jq -r '[.tasks[] | .status + "/" + .statusReason] | unique | join(",")' "$WORK/cancel.json")" = \
   "ABORTED_BY_USER/why cancel a job" ] || fail "tasks after cancel: $(cat "$WORK/cancel.json")"
-for _ in $(seq 1 500); do [ -f "$task_dir/exit.json" ] && break; sleep 0.02; done
-[ -f "$task_dir/exit.json" ] || fail "the sleeping task was not terminated"
-pass "the sleeping process was terminated ($(cat "$task_dir/exit.json"))"
+for _ in $(seq 1 500); do grep -q '^exit ' "$state_file" && break; sleep 0.02; done
+grep -q '^exit {"signal":15,"reason":"terminated"' "$state_file" || fail "the sleeping task was not terminated"
+pass "the sleeping process was terminated ($(grep '^exit' "$state_file"))"
 sleep 0.2
 [ "$(curl -s "$BASE/jobs/$sid" | jq -r .status)" = CANCELLED ] || fail "job left CANCELLED"
 pass "a cancelled job stays CANCELLED"

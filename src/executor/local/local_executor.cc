@@ -40,9 +40,10 @@ std::string ReadWhole(const std::string& path) {
   return text.str();
 }
 
-// The lock file descriptor of a task directory, locked exclusively; -1 if another process holds it.
-int TryLock(const std::string& dir) {
-  int fd = open((dir + "/lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+// The task's state file, opened for appending and locked exclusively; -1 if another process (the
+// task's runner) holds the lock.
+int TryLock(const std::string& state_path) {
+  int fd = open(state_path.c_str(), O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
   if (fd < 0) return -1;
   if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
     close(fd);
@@ -51,9 +52,21 @@ int TryLock(const std::string& dir) {
   return fd;
 }
 
-// The runner's outcome file, if it wrote one, as an observation of a finished task.
-bool ReadOutcome(const std::string& dir, TaskObservation* seen) {
-  auto json = nlohmann::json::parse(ReadWhole(dir + "/exit.json"), nullptr, false);
+// The record the runner wrote on the line starting with `tag` ("started" or "exit") of a state
+// file, or a discarded value when there is none (or it is cut short).
+nlohmann::json ReadRecord(const std::string& state_path, const std::string& tag) {
+  std::istringstream lines(ReadWhole(state_path));
+  for (std::string line; std::getline(lines, line);) {
+    if (line.rfind(tag + " ", 0) == 0) {
+      return nlohmann::json::parse(line.substr(tag.size() + 1), nullptr, false);
+    }
+  }
+  return nlohmann::json(nlohmann::json::value_t::discarded);
+}
+
+// The runner's outcome record, if it wrote one, as an observation of a finished task.
+bool ReadOutcome(const std::string& state_path, TaskObservation* seen) {
+  auto json = ReadRecord(state_path, "exit");
   if (json.is_discarded() || !json.is_object()) return false;
   seen->started_at = json.value("startedAt", 0LL);
   seen->stopped_at = json.value("stoppedAt", 0LL);
@@ -115,8 +128,12 @@ LocalExecutor::~LocalExecutor() {
   close(wake_fd_);
 }
 
-std::string LocalExecutor::DirOf(const std::string& name) const {
-  return options_.tasks_dir + "/" + name;
+std::string LocalExecutor::StatePath(const std::string& name) const {
+  return options_.tasks_dir + "/" + name + ".state";
+}
+
+std::string LocalExecutor::LogPath(const std::string& name) const {
+  return options_.tasks_dir + "/" + name + ".log";
 }
 
 Result<std::string> LocalExecutor::Submit(const TaskSpec& spec) {
@@ -131,7 +148,7 @@ Result<std::string> LocalExecutor::Submit(const TaskSpec& spec) {
     task.definition = definition.value();
     task.seen.id = spec.name;
     task.seen.status = TaskStatus::kQueued;
-    if (fs::exists(DirOf(spec.name))) {
+    if (fs::exists(StatePath(spec.name))) {
       AdoptLocked(task);
     } else {
       queue_.push_back(spec.name);
@@ -144,10 +161,10 @@ Result<std::string> LocalExecutor::Submit(const TaskSpec& spec) {
 }
 
 void LocalExecutor::AdoptLocked(Tracked& task) {
-  std::string dir = DirOf(task.seen.id);
-  int lock = TryLock(dir);
+  std::string state = StatePath(task.seen.id);
+  int lock = TryLock(state);
   if (lock < 0) {  // the runner of an earlier service process is still running it
-    auto started = nlohmann::json::parse(ReadWhole(dir + "/started"), nullptr, false);
+    auto started = ReadRecord(state, "started");
     task.runner_pid = started.is_object() ? started.value("runnerPid", 0) : 0;
     task.seen.started_at = started.is_object() ? started.value("startedAt", 0LL) : 0;
     task.seen.status = TaskStatus::kRunning;
@@ -159,8 +176,8 @@ void LocalExecutor::AdoptLocked(Tracked& task) {
     return;
   }
   close(lock);
-  if (ReadOutcome(dir, &task.seen)) return;
-  if (fs::exists(dir + "/started")) {
+  if (ReadOutcome(state, &task.seen)) return;
+  if (!ReadRecord(state, "started").is_discarded()) {
     task.seen.status = TaskStatus::kFailed;
     task.seen.status_reason =
         "the task's runner stopped without recording an outcome (killed?); outcome unknown";
@@ -185,19 +202,16 @@ std::vector<std::string> LocalExecutor::StartQueuedLocked() {
 }
 
 bool LocalExecutor::StartLocked(Tracked& task) {
-  std::string dir = DirOf(task.seen.id);
   auto fail = [&](const std::string& why) {
     task.seen.status = TaskStatus::kFailed;
     task.seen.status_reason = why;
     task.seen.stopped_at = clock_.Now();
     return false;
   };
-  std::error_code ec;
-  fs::create_directories(dir, ec);
-  int lock = TryLock(dir);
-  if (lock < 0) return fail("can't lock task directory " + dir);
+  int lock = TryLock(StatePath(task.seen.id));
+  if (lock < 0) return fail("can't lock task state file " + StatePath(task.seen.id));
 
-  std::vector<std::string> args = {options_.runner_path, dir,
+  std::vector<std::string> args = {options_.runner_path, LogPath(task.seen.id),
                                    std::to_string(task.definition.timeout_seconds),
                                    std::to_string(options_.kill_grace_seconds)};
   args.insert(args.end(), task.definition.command.begin(), task.definition.command.end());
@@ -247,7 +261,7 @@ void LocalExecutor::FinishLocked(Tracked& task) {
   task.pidfd = -1;
   watched_.erase(task.seen.id);
   --running_;
-  if (!ReadOutcome(DirOf(task.seen.id), &task.seen)) {
+  if (!ReadOutcome(StatePath(task.seen.id), &task.seen)) {
     task.seen.status = TaskStatus::kFailed;
     task.seen.status_reason = "the task's runner exited without recording an outcome";
     task.seen.stopped_at = clock_.Now();
@@ -260,7 +274,7 @@ std::vector<TaskObservation> LocalExecutor::Describe(const std::vector<std::stri
   out.reserve(ids.size());
   for (const auto& id : ids) {
     auto it = tasks_.find(id);
-    if (it == tasks_.end() && fs::exists(DirOf(id))) {  // from an earlier process
+    if (it == tasks_.end() && fs::exists(StatePath(id))) {  // from an earlier process
       it = tasks_.emplace(id, Tracked{}).first;
       it->second.seen.id = id;
       it->second.seen.status = TaskStatus::kQueued;
@@ -308,7 +322,7 @@ void LocalExecutor::SetChangeListener(
 }
 
 Result<std::string> LocalExecutor::ReadLog(const std::string& id, size_t max_bytes) const {
-  std::string path = DirOf(id) + "/output.log";
+  std::string path = LogPath(id);
   if (id.empty() || id.find('/') != std::string::npos || !fs::exists(path)) {
     return Error{ErrorCode::kNotFound, "no log for task '" + id + "'"};
   }

@@ -1,7 +1,8 @@
 // The local executor: runs each task attempt as a child process on this machine, through
-// wfm-task-runner (see task_runner_main.cc), in <data dir>/tasks/<attempt name>/. The runner holds
-// a lock on that directory while it lives and writes the outcome there, so after the service is
-// killed and restarted a task is adopted (never started twice) and its outcome still recorded.
+// wfm-task-runner (see task_runner_main.cc). Each attempt has <tasks dir>/<attempt name>.state,
+// locked by the runner while it lives and where it records "started" and "exit", and .log with
+// the command's output. So after the service is killed and restarted a task is adopted (never
+// started twice) and its outcome still recorded.
 #pragma once
 
 #include <deque>
@@ -49,8 +50,9 @@ class LocalExecutor : public Executor {
   };
 
   LocalExecutor(LocalExecutorOptions options, JobDefinitions definitions, Clock& clock);
-  std::string DirOf(const std::string& name) const;
-  // Looks at a task directory left by an earlier process. Called with mu_ held.
+  std::string StatePath(const std::string& name) const;
+  std::string LogPath(const std::string& name) const;
+  // Looks at a task's state file left by an earlier process. Called with mu_ held.
   void AdoptLocked(Tracked& task);
   // Starts queued tasks while slots are free. Called with mu_ held; returns ids that changed.
   std::vector<std::string> StartQueuedLocked();

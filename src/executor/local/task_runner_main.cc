@@ -2,12 +2,13 @@
 // outcome survives the service being killed. Written by hand (no library does this): it must be
 // tiny, start fast and depend on nothing but libc.
 //
-// usage: wfm-task-runner DIR TIMEOUT_SECONDS GRACE_SECONDS COMMAND [ARG...]
-// Expects fd 3 to hold an exclusive flock on DIR/lock (set up by the service), and keeps it until
-// it exits: "lock held" means "runner alive". Writes DIR/started, then runs COMMAND (argv as
-// given, in its own process group, stdout and stderr to DIR/output.log, environment inherited),
-// and finally writes DIR/exit.json atomically. SIGTERM: the command's group gets SIGTERM, then
-// SIGKILL after GRACE_SECONDS. TIMEOUT_SECONDS > 0: the same when it runs longer.
+// usage: wfm-task-runner LOG_PATH TIMEOUT_SECONDS GRACE_SECONDS COMMAND [ARG...]
+// Expects fd 3 to be the task's state file, opened for appending and exclusively flock-ed by the
+// service; it keeps the lock until it exits: "lock held" means "runner alive". Appends the line
+// "started {json}", runs COMMAND (argv as given, in its own process group, stdout and stderr
+// appended to LOG_PATH, environment inherited), and finally appends "exit {json}". Each line is
+// one write(), so a reader sees it whole or not at all. SIGTERM: the command's group gets SIGTERM,
+// then SIGKILL after GRACE_SECONDS. TIMEOUT_SECONDS > 0: the same when it runs longer.
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/time.h>
@@ -29,13 +30,12 @@ long long NowMs() {
   return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
 }
 
-bool WriteFileAtomically(const std::string& path, const std::string& content) {
-  std::string tmp = path + ".tmp";
-  FILE* f = fopen(tmp.c_str(), "w");
-  if (f == nullptr) return false;
-  fputs(content.c_str(), f);
-  if (fclose(f) != 0) return false;
-  return rename(tmp.c_str(), path.c_str()) == 0;
+constexpr int kStateFd = 3;
+
+// Appends one record line to the state file with a single write().
+void Record(const std::string& line) {
+  ssize_t ignored = write(kStateFd, line.data(), line.size());
+  (void)ignored;
 }
 
 }  // namespace
@@ -45,10 +45,10 @@ int main(int argc, char** argv) {
     fprintf(stderr, "usage: %s DIR TIMEOUT_SECONDS GRACE_SECONDS COMMAND [ARG...]\n", argv[0]);
     return 2;
   }
-  std::string dir = argv[1];
+  const char* log_path = argv[1];
   long timeout_s = atol(argv[2]);
   long grace_s = atol(argv[3]);
-  fcntl(3, F_SETFD, FD_CLOEXEC);  // the lock stays with the runner, not the command
+  fcntl(kStateFd, F_SETFD, FD_CLOEXEC);  // the lock stays with the runner, not the command
 
   sigset_t signals;
   sigemptyset(&signals);
@@ -58,7 +58,7 @@ int main(int argc, char** argv) {
   sigprocmask(SIG_BLOCK, &signals, nullptr);
 
   long long started_at = NowMs();
-  int log = open((dir + "/output.log").c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  int log = open(log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
   pid_t child = fork();
   if (child == 0) {
     sigprocmask(SIG_UNBLOCK, &signals, nullptr);
@@ -72,17 +72,13 @@ int main(int argc, char** argv) {
     _exit(127);
   }
   if (child < 0) {
-    WriteFileAtomically(dir + "/exit.json",
-                        "{\"exitCode\":-1,\"reason\":\"fork failed\",\"startedAt\":" +
-                            std::to_string(started_at) + ",\"stoppedAt\":" +
-                            std::to_string(NowMs()) + "}\n");
+    Record("exit {\"exitCode\":-1,\"reason\":\"fork failed\",\"startedAt\":" +
+           std::to_string(started_at) + ",\"stoppedAt\":" + std::to_string(NowMs()) + "}\n");
     return 1;
   }
   setpgid(child, child);
-  WriteFileAtomically(dir + "/started", "{\"runnerPid\":" + std::to_string(getpid()) +
-                                            ",\"pid\":" + std::to_string(child) +
-                                            ",\"startedAt\":" + std::to_string(started_at) +
-                                            "}\n");
+  Record("started {\"runnerPid\":" + std::to_string(getpid()) + ",\"pid\":" +
+         std::to_string(child) + ",\"startedAt\":" + std::to_string(started_at) + "}\n");
 
   std::string reason;
   long long kill_at = timeout_s > 0 ? started_at + timeout_s * 1000 : 0;
@@ -122,8 +118,7 @@ int main(int argc, char** argv) {
   } else {
     outcome = "\"signal\":" + std::to_string(WTERMSIG(status));
   }
-  WriteFileAtomically(dir + "/exit.json", "{" + outcome + ",\"reason\":\"" + reason +
-                                              "\",\"startedAt\":" + std::to_string(started_at) +
-                                              ",\"stoppedAt\":" + std::to_string(NowMs()) + "}\n");
+  Record("exit {" + outcome + ",\"reason\":\"" + reason + "\",\"startedAt\":" +
+         std::to_string(started_at) + ",\"stoppedAt\":" + std::to_string(NowMs()) + "}\n");
   return 0;
 }
