@@ -4,6 +4,7 @@
 #include <map>
 #include <mutex>
 #include <set>
+#include <unordered_map>
 
 #include "executor/executor.h"
 
@@ -42,8 +43,8 @@ class FakeExecutor : public Executor {
   Clock& clock_;
   Mode mode_;
   mutable std::mutex mu_;
-  std::map<std::string, TaskObservation> tasks_;
-  std::map<std::string, int> submit_counts_;
+  std::unordered_map<std::string, TaskObservation> tasks_;
+  std::unordered_map<std::string, int> submit_counts_;
   std::map<std::string, Error> failing_resources_;
   std::set<std::string> terminated_;
   std::vector<TaskSpec> specs_;
