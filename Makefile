@@ -3,7 +3,7 @@ BUILD_DIR ?= build
 BUILD_TYPE ?= RelWithDebInfo
 RUN_ARGS ?=
 
-.PHONY: setup build test run bench clean
+.PHONY: setup build test test-sanitizers run bench clean
 
 setup:
 	@scripts/setup.sh
@@ -15,6 +15,15 @@ build: setup
 test: build
 	@cd $(BUILD_DIR) && ctest --output-on-failure -j2 --timeout 600
 
+# The whole suite under AddressSanitizer + UndefinedBehaviorSanitizer, then ThreadSanitizer.
+test-sanitizers: setup
+	@cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DWFM_SANITIZE=address,undefined >/dev/null
+	@cmake --build build-asan -j2
+	@cd build-asan && ctest --output-on-failure -j2 --timeout 600
+	@cmake -S . -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DWFM_SANITIZE=thread >/dev/null
+	@cmake --build build-tsan -j2
+	@cd build-tsan && ctest --output-on-failure -j2 --timeout 600
+
 run: build
 	@$(BUILD_DIR)/workflow-manager $(RUN_ARGS)
 
@@ -22,4 +31,4 @@ bench: build
 	@bench/run.sh $(BUILD_DIR)
 
 clean:
-	rm -rf $(BUILD_DIR)
+	rm -rf $(BUILD_DIR) build-asan build-tsan

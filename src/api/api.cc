@@ -186,26 +186,23 @@ HttpResponse Api::Health() {
   return Json(200, {{"status", "ok"}});
 }
 
-HttpResponse Api::CreateWorkflow(const std::string& body) {
-  auto workflow = ParseWorkflowDefinition(body);
-  if (!workflow.ok()) return ErrorResponse(workflow.error());
-  workflow->id = NewUuid();
-  workflow->created_at = clock_.Now();
-  auto stored = store_.CreateWorkflow(workflow.value());
-  if (!stored.ok()) return ErrorResponse(stored.error());
-  return Json(201, WorkflowToJson(stored.value()));
-}
+HttpResponse Api::CreateWorkflow(const std::string& body) { return StoreWorkflow(body, ""); }
 
 HttpResponse Api::UpdateWorkflow(const std::string& name, const std::string& body) {
+  return StoreWorkflow(body, name);
+}
+
+HttpResponse Api::StoreWorkflow(const std::string& body, const std::string& path_name) {
   auto workflow = ParseWorkflowDefinition(body);
   if (!workflow.ok()) return ErrorResponse(workflow.error());
-  if (workflow->name != name) {
+  if (!path_name.empty() && workflow->name != path_name) {
     return ErrorResponse(Invalid("name '" + workflow->name + "' in the body differs from '" +
-                                 name + "' in the path"));
+                                 path_name + "' in the path"));
   }
   workflow->id = NewUuid();
   workflow->created_at = clock_.Now();
-  auto stored = store_.AddWorkflowRevision(workflow.value());
+  auto stored = path_name.empty() ? store_.CreateWorkflow(workflow.value())
+                                  : store_.AddWorkflowRevision(workflow.value());
   if (!stored.ok()) return ErrorResponse(stored.error());
   return Json(201, WorkflowToJson(stored.value()));
 }

@@ -43,6 +43,9 @@ class Api {
   HttpResponse Health();
   HttpResponse CreateWorkflow(const std::string& body);
   HttpResponse UpdateWorkflow(const std::string& name, const std::string& body);
+  // Validates and stores a workflow: a new one (path_name empty) or the next revision of
+  // path_name, which must match the body's name.
+  HttpResponse StoreWorkflow(const std::string& body, const std::string& path_name);
   HttpResponse GetWorkflow(const std::string& name, const std::string& revision);
   HttpResponse ListWorkflows();
   HttpResponse StartJob(const std::string& body);

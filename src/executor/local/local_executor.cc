@@ -166,14 +166,23 @@ void LocalExecutor::AdoptLocked(Tracked& task) {
   if (lock < 0) {  // the runner of an earlier service process is still running it
     auto started = ReadRecord(state, "started");
     task.runner_pid = started.is_object() ? started.value("runnerPid", 0) : 0;
-    task.seen.started_at = started.is_object() ? started.value("startedAt", 0LL) : 0;
-    task.seen.status = TaskStatus::kRunning;
-    task.seen.container = "pid " + std::to_string(started.is_object() ? started.value("pid", 0) : 0);
     task.pidfd = task.runner_pid > 0 ? PidfdOpen(task.runner_pid) : -1;
-    if (task.pidfd >= 0) watched_.insert(task.seen.id);
-    ++running_;
-    spdlog::info("local executor: adopted running task {}", task.seen.id);
-    return;
+    if (task.pidfd >= 0) {
+      task.seen.started_at = started.value("startedAt", 0LL);
+      task.seen.status = TaskStatus::kRunning;
+      task.seen.container = "pid " + std::to_string(started.value("pid", 0));
+      watched_.insert(task.seen.id);
+      ++running_;
+      spdlog::info("local executor: adopted running task {}", task.seen.id);
+      return;
+    }
+    lock = TryLock(state);  // the runner has exited in the meantime: its records are final
+    if (lock < 0) {
+      task.seen.status = TaskStatus::kFailed;
+      task.seen.status_reason = "can't watch the task's runner; outcome unknown";
+      task.seen.stopped_at = clock_.Now();
+      return;
+    }
   }
   close(lock);
   if (ReadOutcome(state, &task.seen)) return;
@@ -308,6 +317,7 @@ void LocalExecutor::Terminate(const std::vector<std::string>& ids, const std::st
         task.seen.stopped_at = clock_.Now();
         changed.push_back(id);
       } else if (task.pidfd >= 0) {
+        task.terminate_requested = true;
         PidfdSignal(task.pidfd, SIGTERM);  // the runner stops its command
       }
     }
@@ -364,8 +374,7 @@ void LocalExecutor::WatchLoop() {
         ids.push_back(id);
       }
     }
-    // Adopted tasks without a pidfd (none expected on Linux >= 5.3) are checked once a second.
-    if (poll(fds.data(), fds.size(), 1000) < 0 && errno != EINTR) return;
+    if (poll(fds.data(), fds.size(), -1) < 0 && errno != EINTR) return;
     if (fds[0].revents & POLLIN) {
       uint64_t count;
       ssize_t ignored = read(wake_fd_, &count, sizeof count);
@@ -380,6 +389,8 @@ void LocalExecutor::WatchLoop() {
         if (it == tasks_.end() || it->second.pidfd != fds[i].fd) continue;
         FinishLocked(it->second);
         changed.push_back(ids[i]);
+        // Nobody describes a task of a cancelled job again; its records stay on disk.
+        if (it->second.terminate_requested) tasks_.erase(it);
       }
       auto started = StartQueuedLocked();
       changed.insert(changed.end(), started.begin(), started.end());

@@ -47,6 +47,7 @@ class LocalExecutor : public Executor {
     pid_t runner_pid = 0;
     int pidfd = -1;        // readable when the runner exits
     bool own_child = false;
+    bool terminate_requested = false;
   };
 
   LocalExecutor(LocalExecutorOptions options, JobDefinitions definitions, Clock& clock);
