@@ -20,7 +20,11 @@ std::string StatusesOf(const Job& job) {
 }  // namespace
 
 Engine::Engine(Store& store, Executor& executor, Clock& clock, EngineOptions options)
-    : store_(store), executor_(executor), clock_(clock), options_(options) {
+    : store_(store),
+      executor_(executor),
+      clock_(clock),
+      options_(options),
+      leadership_(options.leadership ? *options.leadership : sole_leadership_) {
   executor_.SetChangeListener([this](const std::vector<std::string>& ids) { OnExecutorChange(ids); });
 }
 
@@ -79,7 +83,14 @@ Status Engine::CancelJob(const std::string& job_id, const std::string& reason,
     inbox_.cancel_waiters.emplace(job_id, applied);
   }
   wake_.notify_all();
-  done.wait_for(wait);  // the request is stored: it is applied even if this wait times out
+  // The request is stored: it is applied even if this wait times out. Another replica may be the
+  // one applying it, so the store is watched too.
+  auto deadline = SteadyClock::now() + wait;
+  while (done.wait_for(std::chrono::milliseconds(20)) != std::future_status::ready &&
+         SteadyClock::now() < deadline) {
+    auto job = store_.GetJob(job_id);
+    if (job.ok() && IsTerminal(job->status)) break;
+  }
   return OkStatus();
 }
 
@@ -92,6 +103,8 @@ void Engine::RunUntilIdle() {
 }
 
 size_t Engine::ActiveJobCount() const { return active_count_.load(); }
+
+bool Engine::IsLeader() const { return leadership_.IsLeader(); }
 
 EngineStats Engine::Stats() const {
   return EngineStats{rounds_.load(), commits_.load(), jobs_written_.load(), status_changes_.load(),
@@ -108,12 +121,42 @@ void Engine::OnExecutorChange(const std::vector<std::string>& ids) {
 
 void Engine::Loop() {
   while (true) {
-    bool more = Round(true);
+    bool leading = leadership_.Hold();
+    if (leading != leading_) {
+      leading_ = leading;
+      ForgetAll();
+      if (leading) {
+        auto recovered = Recover();
+        if (!recovered.ok()) {
+          spdlog::warn("engine: recovery failed, will retry: {}", recovered.error().message);
+          leading_ = false;
+        }
+      }
+    }
+    bool more = false;
+    if (leading_) {
+      if (SteadyClock::now() >= next_discovery_) {
+        Discover();
+        next_discovery_ =
+            SteadyClock::now() + std::chrono::milliseconds(options_.discovery_interval_ms);
+      }
+      more = Round(true);
+    }
     std::unique_lock lock(inbox_mu_);
     if (stopping_) return;
+    if (!leading_) {
+      inbox_.new_jobs.clear();  // the leader finds them in the store
+      inbox_.changed_ids.clear();
+      inbox_.commands = false;
+      wake_.wait_for(lock, std::chrono::milliseconds(options_.leader_retry_interval_ms),
+                     [this] { return stopping_; });
+      if (stopping_) return;
+      continue;
+    }
     if (more) continue;
-    auto deadline = std::min(next_poll_, SteadyClock::now() + std::chrono::milliseconds(
-                                                                 options_.poll_interval_ms));
+    auto deadline = std::min({next_poll_, next_discovery_,
+                              SteadyClock::now() +
+                                  std::chrono::milliseconds(options_.poll_interval_ms)});
     if (retry_at_ > SteadyClock::now()) deadline = std::min(deadline, retry_at_);
     wake_.wait_until(lock, deadline, [this] {
       return stopping_ || !inbox_.new_jobs.empty() || !inbox_.changed_ids.empty() ||
@@ -121,6 +164,34 @@ void Engine::Loop() {
     });
     if (stopping_) return;
   }
+}
+
+void Engine::Discover() {
+  auto ids = store_.ListActiveJobIds();
+  if (!ids.ok()) return;  // the next round meets the same error and backs off
+  std::vector<Job> found;
+  for (const auto& id : ids.value()) {
+    if (active_.count(id)) continue;
+    auto job = store_.GetJob(id);
+    if (job.ok() && !IsTerminal(job->status)) found.push_back(std::move(job.value()));
+  }
+  std::lock_guard lock(inbox_mu_);
+  if (!found.empty()) spdlog::info("engine: found {} job(s) stored by another replica", found.size());
+  for (auto& job : found) inbox_.new_jobs.push_back(std::move(job));
+  inbox_.commands = true;
+}
+
+void Engine::ForgetAll() {
+  active_.clear();
+  job_of_executor_id_.clear();
+  ensured_names_.clear();
+  carried_dirty_.clear();
+  stored_statuses_.clear();
+  for (auto& [id, waiter] : cancel_waiters_) waiter->set_value();
+  cancel_waiters_.clear();
+  active_count_ = 0;
+  std::lock_guard lock(inbox_mu_);
+  inbox_.new_jobs.clear();
 }
 
 bool Engine::Round(bool side_effects_allowed) {
@@ -138,6 +209,8 @@ bool Engine::Round(bool side_effects_allowed) {
   ++rounds_;
   for (auto& job : in.new_jobs) {
     std::string id = job.id;
+    auto known = active_.find(id);
+    if (known != active_.end() && known->second.version >= job.version) continue;
     stored_statuses_[id] = StatusesOf(job);
     active_[id] = std::move(job);
     dirty.insert(id);

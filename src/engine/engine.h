@@ -22,6 +22,7 @@
 
 #include "core/clock.h"
 #include "core/result.h"
+#include "engine/leadership.h"
 #include "executor/executor.h"
 #include "store/store.h"
 
@@ -30,6 +31,12 @@ namespace wfm {
 struct EngineOptions {
   int64_t poll_interval_ms = 1000;   // how often every active task is described (level trigger)
   int64_t retry_interval_ms = 1000;  // wait after the store or executor was unavailable
+  // How often the leader looks in the store for jobs and cancel requests that other replicas
+  // stored, and how often a replica that is not the leader tries to become it.
+  int64_t discovery_interval_ms = 1000;
+  int64_t leader_retry_interval_ms = 1000;
+  // Who may advance jobs; nullptr: this process alone (SQLite, memory). Not owned.
+  Leadership* leadership = nullptr;
 };
 
 // Counters since the engine was made; "status changes" counts stored changes of a job's or a
@@ -72,6 +79,8 @@ class Engine {
 
   // Number of jobs the engine is advancing. Thread-safe.
   size_t ActiveJobCount() const;
+  // Whether this process advances jobs now (always, without a shared store). Thread-safe.
+  bool IsLeader() const;
   // Thread-safe.
   EngineStats Stats() const;
 
@@ -95,6 +104,11 @@ class Engine {
   // Submits (or adopts) one task attempt whose intent is stored; records its id or failure.
   void Submit(Job& job, Task& task, std::set<std::string>* dirty);
   void OnExecutorChange(const std::vector<std::string>& ids);
+  // Loads active jobs that this process does not know yet (stored by other replicas) and asks
+  // for a look at the cancel requests.
+  void Discover();
+  // Forgets every job: another replica may be advancing them now.
+  void ForgetAll();
   void Loop();
 
   Store& store_;
@@ -114,6 +128,10 @@ class Engine {
   std::unordered_set<std::string> ensured_names_;  // attempts submitted or adopted by this process
   std::set<std::string> carried_dirty_;            // changed but not yet stored
   std::multimap<std::string, std::shared_ptr<std::promise<void>>> cancel_waiters_;
+  SoleLeadership sole_leadership_;
+  Leadership& leadership_;
+  bool leading_ = false;
+  std::chrono::steady_clock::time_point next_discovery_{};
   std::chrono::steady_clock::time_point next_poll_{};
   std::chrono::steady_clock::time_point retry_at_{};
   std::unordered_map<std::string, std::string> stored_statuses_;  // per job, see StatusesOf

@@ -66,6 +66,8 @@ class Store {
                                    int limit) = 0;
   // Every job whose status is not terminal, oldest first.
   virtual Result<std::vector<Job>> ListActiveJobs() = 0;
+  // The ids of the same jobs, in the same order (cheap: no documents are read).
+  virtual Result<std::vector<std::string>> ListActiveJobIds() = 0;
 
   // Applies the batch in one transaction: each job mutation whose stored version equals its
   // expected_version is written (and its job.version set to expected_version + 1), the others are

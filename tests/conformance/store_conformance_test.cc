@@ -2,18 +2,55 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <cstdlib>
+#include <fstream>
 #include <functional>
 #include <memory>
 #include <thread>
 
 #include "core/ids.h"
 #include "store/memory/memory_store.h"
+#include "store/postgres/postgres_store.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace wfm {
 namespace {
 
 namespace fs = std::filesystem;
+
+// The test server's URL (tests/pg/postgres_server.sh, started by ctest). Missing: a failure.
+std::string PostgresUrl() {
+  const char* file = std::getenv("WFM_TEST_POSTGRES_URL_FILE");
+  std::ifstream in(file ? file : "");
+  std::string url;
+  std::getline(in, url);
+  if (url.empty()) {
+    ADD_FAILURE() << "no PostgreSQL test server: WFM_TEST_POSTGRES_URL_FILE is unset or empty "
+                     "(ctest starts one with tests/pg/postgres_server.sh)";
+  }
+  return url;
+}
+
+// A fresh, empty database on the test server for each test.
+std::unique_ptr<Store> OpenFreshPostgres() {
+  std::string url = PostgresUrl();
+  if (url.empty()) return nullptr;
+  std::string name = "t" + NewUuid().substr(0, 8);
+  try {
+    pqxx::connection admin(url);
+    pqxx::nontransaction txn(admin);
+    txn.exec0("CREATE DATABASE " + name);
+  } catch (const std::exception& e) {
+    ADD_FAILURE() << "can't create a test database: " << e.what();
+    return nullptr;
+  }
+  auto store = PostgresStore::Open(url.substr(0, url.rfind('/') + 1) + name);
+  if (!store.ok()) {
+    ADD_FAILURE() << store.error().message;
+    return nullptr;
+  }
+  return std::move(store.value());
+}
 
 struct StoreFactory {
   std::string name;
@@ -179,6 +216,7 @@ TEST_P(StoreConformance, ListsOnlyActiveJobsOldestFirst) {
   ASSERT_EQ(active->size(), 2u);
   EXPECT_EQ((*active)[0].id, early.id);
   EXPECT_EQ((*active)[1].id, late.id);
+  EXPECT_EQ(store_->ListActiveJobIds().value(), (std::vector<std::string>{early.id, late.id}));
 }
 
 TEST_P(StoreConformance, KeepsCancelCommandsUntilConsumed) {
@@ -239,7 +277,8 @@ INSTANTIATE_TEST_SUITE_P(
                        auto store = SqliteStore::Open((dir / "wfm.db").string());
                        if (!store.ok()) return nullptr;
                        return std::move(store.value());
-                     }}),
+                     }},
+        StoreFactory{"postgres", [](const fs::path&) { return OpenFreshPostgres(); }}),
     [](const auto& info) { return info.param.name; });
 
 TEST(SqliteStore, KeepsEverythingAcrossAReopen) {

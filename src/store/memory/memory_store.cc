@@ -107,6 +107,14 @@ Result<std::vector<Job>> MemoryStore::ListActiveJobs() {
   return active;
 }
 
+Result<std::vector<std::string>> MemoryStore::ListActiveJobIds() {
+  auto jobs = ListActiveJobs();
+  if (!jobs.ok()) return jobs.error();
+  std::vector<std::string> ids;
+  for (const auto& job : jobs.value()) ids.push_back(job.id);
+  return ids;
+}
+
 Result<std::vector<std::string>> MemoryStore::Commit(CommitBatch& batch) {
   std::lock_guard lock(mu_);
   std::vector<std::string> conflicts;

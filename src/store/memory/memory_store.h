@@ -20,6 +20,7 @@ class MemoryStore : public Store {
   Result<JobPage> ListJobs(const std::string& workflow_name, const std::string& page_token,
                            int limit) override;
   Result<std::vector<Job>> ListActiveJobs() override;
+  Result<std::vector<std::string>> ListActiveJobIds() override;
   Result<std::vector<std::string>> Commit(CommitBatch& batch) override;
   Result<CancelCommand> AddCancelCommand(const std::string& job_id, const std::string& reason,
                                          TimestampMs now) override;

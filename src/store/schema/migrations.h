@@ -11,5 +11,6 @@ struct Migration {
 };
 
 extern const std::vector<Migration> kSqliteMigrations;
+extern const std::vector<Migration> kPostgresMigrations;
 
 }  // namespace wfm

@@ -299,6 +299,19 @@ Result<std::vector<Job>> SqliteStore::ListActiveJobs() {
   }
 }
 
+Result<std::vector<std::string>> SqliteStore::ListActiveJobIds() {
+  try {
+    ReaderLease reader(*this);
+    SQLite::Statement query(reader.db(),
+                            "SELECT id FROM jobs WHERE active = 1 ORDER BY created_at, id");
+    std::vector<std::string> out;
+    while (query.executeStep()) out.push_back(query.getColumn(0).getString());
+    return out;
+  } catch (const SQLite::Exception& e) {
+    return StoreError(e);
+  }
+}
+
 Result<std::vector<std::string>> SqliteStore::Commit(CommitBatch& batch) {
   std::lock_guard lock(writer_mu_);
   try {

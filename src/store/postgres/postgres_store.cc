@@ -1,0 +1,293 @@
+#include "store/postgres/postgres_store.h"
+
+#include <set>
+
+#include "model/json.h"
+#include "store/schema/migrations.h"
+
+namespace wfm {
+namespace {
+
+// Serialises schema migrations between replicas starting at once.
+constexpr int64_t kMigrationLockKey = 0x57464d0001;
+// Job writes per UPDATE statement in Commit.
+constexpr size_t kJobsPerStatement = 500;
+
+Result<Workflow> WorkflowFromDoc(const std::string& doc) {
+  auto parsed = nlohmann::json::parse(doc, nullptr, false);
+  if (parsed.is_discarded()) return Error{ErrorCode::kInternal, "stored workflow is not JSON"};
+  return WorkflowFromJson(parsed);
+}
+
+Result<Job> JobFromRow(const pqxx::row& row) {
+  auto job = JobFromStorageJson(row[0].as<std::string>());
+  if (job.ok()) job->version = row[1].as<int64_t>();
+  return job;
+}
+
+void InsertWorkflow(pqxx::work& txn, const Workflow& workflow) {
+  txn.exec_params0("INSERT INTO workflows (name, revision, doc) VALUES ($1, $2, $3)",
+                   workflow.name, workflow.revision, WorkflowToJson(workflow).dump());
+}
+
+}  // namespace
+
+Result<std::unique_ptr<PostgresStore>> PostgresStore::Open(const std::string& url) {
+  std::unique_ptr<PostgresStore> store(new PostgresStore(url));
+  auto migrated = store->Migrate();
+  if (!migrated.ok()) {
+    return Error{ErrorCode::kUnavailable,
+                 "can't open PostgreSQL store: " + migrated.error().message};
+  }
+  return store;
+}
+
+Status PostgresStore::Migrate() {
+  return pool_.Transact<std::monostate>([](pqxx::work& txn) -> Status {
+    txn.exec_params("SELECT pg_advisory_xact_lock($1)", kMigrationLockKey);
+    txn.exec0(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
+        "applied_at TIMESTAMPTZ NOT NULL DEFAULT now())");
+    for (const Migration& m : kPostgresMigrations) {
+      if (!txn.exec_params("SELECT 1 FROM schema_migrations WHERE version = $1", m.version)
+               .empty()) {
+        continue;
+      }
+      txn.exec0(m.sql);
+      txn.exec_params0("INSERT INTO schema_migrations (version) VALUES ($1)", m.version);
+    }
+    return OkStatus();
+  });
+}
+
+Result<Workflow> PostgresStore::CreateWorkflow(const Workflow& workflow) {
+  return pool_.Transact<Workflow>([&](pqxx::work& txn) -> Result<Workflow> {
+    Workflow stored = workflow;
+    stored.revision = 0;
+    auto inserted = txn.exec_params(
+        "INSERT INTO workflows (name, revision, doc) VALUES ($1, 0, $2) ON CONFLICT DO NOTHING",
+        stored.name, WorkflowToJson(stored).dump());
+    if (inserted.affected_rows() == 0) {
+      return Error{ErrorCode::kAlreadyExists, "workflow '" + workflow.name + "' already exists"};
+    }
+    return stored;
+  });
+}
+
+Result<Workflow> PostgresStore::AddWorkflowRevision(const Workflow& workflow) {
+  return pool_.Transact<Workflow>([&](pqxx::work& txn) -> Result<Workflow> {
+    // Concurrent updates of one workflow take turns (the lock ends with the transaction).
+    txn.exec_params("SELECT pg_advisory_xact_lock(hashtext($1))", workflow.name);
+    auto latest = txn.exec_params(
+        "SELECT revision FROM workflows WHERE name = $1 ORDER BY revision DESC LIMIT 1",
+        workflow.name);
+    if (latest.empty()) {
+      return Error{ErrorCode::kNotFound, "workflow '" + workflow.name + "' not found"};
+    }
+    Workflow stored = workflow;
+    stored.revision = latest[0][0].as<int64_t>() + 1;
+    InsertWorkflow(txn, stored);
+    return stored;
+  });
+}
+
+Result<Workflow> PostgresStore::GetWorkflow(const std::string& name, int64_t revision) {
+  return pool_.Transact<Workflow>([&](pqxx::work& txn) -> Result<Workflow> {
+    pqxx::result rows =
+        revision < 0
+            ? txn.exec_params("SELECT doc FROM workflows WHERE name = $1 ORDER BY revision DESC "
+                              "LIMIT 1",
+                              name)
+            : txn.exec_params("SELECT doc FROM workflows WHERE name = $1 AND revision = $2", name,
+                              revision);
+    if (rows.empty()) {
+      return Error{ErrorCode::kNotFound,
+                   revision < 0 ? "workflow '" + name + "' not found"
+                                : "workflow '" + name + "' has no revision " +
+                                      std::to_string(revision)};
+    }
+    return WorkflowFromDoc(rows[0][0].as<std::string>());
+  });
+}
+
+Result<std::vector<Workflow>> PostgresStore::ListWorkflows() {
+  return pool_.Transact<std::vector<Workflow>>(
+      [&](pqxx::work& txn) -> Result<std::vector<Workflow>> {
+        std::vector<Workflow> out;
+        for (const auto& row : txn.exec("SELECT DISTINCT ON (name) doc FROM workflows "
+                                        "ORDER BY name, revision DESC")) {
+          auto workflow = WorkflowFromDoc(row[0].as<std::string>());
+          if (!workflow.ok()) return workflow.error();
+          out.push_back(std::move(workflow.value()));
+        }
+        return out;
+      });
+}
+
+Status PostgresStore::CreateJob(const Job& job) {
+  return pool_.Transact<std::monostate>([&](pqxx::work& txn) -> Status {
+    Job stored = job;
+    stored.version = 1;
+    auto inserted = txn.exec_params(
+        "INSERT INTO jobs (id, workflow_name, created_at, status, active, version, doc) "
+        "VALUES ($1, $2, $3, $4, $5, 1, $6) ON CONFLICT DO NOTHING",
+        stored.id, stored.workflow.name, stored.created_at, std::string(ToString(stored.status)),
+        !IsTerminal(stored.status), JobToJson(stored, JsonForm::kStorage).dump());
+    if (inserted.affected_rows() == 0) {
+      return Error{ErrorCode::kAlreadyExists, "job '" + job.id + "' already exists"};
+    }
+    return OkStatus();
+  });
+}
+
+Result<Job> PostgresStore::GetJob(const std::string& id) {
+  return pool_.Transact<Job>([&](pqxx::work& txn) -> Result<Job> {
+    auto rows = txn.exec_params("SELECT doc, version FROM jobs WHERE id = $1", id);
+    if (rows.empty()) return Error{ErrorCode::kNotFound, "job '" + id + "' not found"};
+    return JobFromRow(rows[0]);
+  });
+}
+
+Result<JobPage> PostgresStore::ListJobs(const std::string& workflow_name,
+                                        const std::string& page_token, int limit) {
+  if (limit < 1 || limit > 1000) {
+    return Error{ErrorCode::kInvalidArgument, "limit must be between 1 and 1000"};
+  }
+  TimestampMs after_created = 0;
+  std::string after_id;
+  if (!page_token.empty() && !DecodePageToken(page_token, &after_created, &after_id)) {
+    return Error{ErrorCode::kInvalidArgument, "malformed page token"};
+  }
+  return pool_.Transact<JobPage>([&](pqxx::work& txn) -> Result<JobPage> {
+    pqxx::result rows =
+        page_token.empty()
+            ? txn.exec_params("SELECT doc, version FROM jobs WHERE workflow_name = $1 "
+                              "ORDER BY created_at DESC, id DESC LIMIT $2",
+                              workflow_name, limit + 1)
+            : txn.exec_params("SELECT doc, version FROM jobs WHERE workflow_name = $1 AND "
+                              "(created_at, id) < ($2, $3) ORDER BY created_at DESC, id DESC "
+                              "LIMIT $4",
+                              workflow_name, after_created, after_id, limit + 1);
+    JobPage page;
+    for (const auto& row : rows) {
+      if (static_cast<int>(page.jobs.size()) == limit) {
+        page.next_page_token = EncodePageToken(page.jobs.back().created_at, page.jobs.back().id);
+        break;
+      }
+      auto job = JobFromRow(row);
+      if (!job.ok()) return job.error();
+      page.jobs.push_back(std::move(job.value()));
+    }
+    return page;
+  });
+}
+
+Result<std::vector<Job>> PostgresStore::ListActiveJobs() {
+  return pool_.Transact<std::vector<Job>>([&](pqxx::work& txn) -> Result<std::vector<Job>> {
+    std::vector<Job> out;
+    for (const auto& row :
+         txn.exec("SELECT doc, version FROM jobs WHERE active ORDER BY created_at, id")) {
+      auto job = JobFromRow(row);
+      if (!job.ok()) return job.error();
+      out.push_back(std::move(job.value()));
+    }
+    return out;
+  });
+}
+
+Result<std::vector<std::string>> PostgresStore::ListActiveJobIds() {
+  return pool_.Transact<std::vector<std::string>>(
+      [&](pqxx::work& txn) -> Result<std::vector<std::string>> {
+        std::vector<std::string> out;
+        for (const auto& row : txn.exec("SELECT id FROM jobs WHERE active ORDER BY created_at, id")) {
+          out.push_back(row[0].as<std::string>());
+        }
+        return out;
+      });
+}
+
+Result<std::vector<std::string>> PostgresStore::Commit(CommitBatch& batch) {
+  auto conflicts = pool_.Transact<std::vector<std::string>>(
+      [&](pqxx::work& txn) -> Result<std::vector<std::string>> {
+        std::set<std::string> written;
+        // One statement per chunk of jobs: a single round trip writes hundreds of them.
+        for (size_t start = 0; start < batch.jobs.size(); start += kJobsPerStatement) {
+          std::string values;
+          size_t end = std::min(batch.jobs.size(), start + kJobsPerStatement);
+          for (size_t i = start; i < end; ++i) {
+            const JobMutation& m = batch.jobs[i];
+            values += (i > start ? ",(" : "(") + txn.quote(m.job.id) + "," +
+                      std::to_string(m.expected_version) + "::bigint," +
+                      txn.quote(std::string(ToString(m.job.status))) + "," +
+                      (IsTerminal(m.job.status) ? "false" : "true") + "," +
+                      txn.quote(JobToJson(m.job, JsonForm::kStorage).dump()) + ")";
+          }
+          for (const auto& row : txn.exec(
+                   "UPDATE jobs AS j SET status = u.status, active = u.active, "
+                   "version = u.version + 1, doc = u.doc FROM (VALUES " + values +
+                   ") AS u(id, version, status, active, doc) "
+                   "WHERE j.id = u.id AND j.version = u.version RETURNING j.id")) {
+            written.insert(row[0].as<std::string>());
+          }
+        }
+        if (!batch.consumed_commands.empty()) {
+          std::string ids;
+          for (int64_t id : batch.consumed_commands) {
+            ids += (ids.empty() ? "" : ",") + std::to_string(id);
+          }
+          txn.exec0("DELETE FROM cancel_commands WHERE id IN (" + ids + ")");
+        }
+        std::vector<std::string> lost;
+        for (const auto& m : batch.jobs) {
+          if (!written.count(m.job.id)) lost.push_back(m.job.id);
+        }
+        return lost;
+      });
+  if (conflicts.ok()) {
+    std::set<std::string> lost(conflicts->begin(), conflicts->end());
+    for (auto& m : batch.jobs) {
+      if (!lost.count(m.job.id)) m.job.version = m.expected_version + 1;
+    }
+  }
+  return conflicts;
+}
+
+Result<CancelCommand> PostgresStore::AddCancelCommand(const std::string& job_id,
+                                                      const std::string& reason, TimestampMs now) {
+  return pool_.Transact<CancelCommand>([&](pqxx::work& txn) -> Result<CancelCommand> {
+    auto job = txn.exec_params("SELECT status FROM jobs WHERE id = $1 FOR SHARE", job_id);
+    if (job.empty()) return Error{ErrorCode::kNotFound, "job '" + job_id + "' not found"};
+    JobStatus status;
+    if (ParseJobStatus(job[0][0].as<std::string>(), &status) && IsTerminal(status)) {
+      return Error{ErrorCode::kConflict,
+                   "job '" + job_id + "' already finished with status " + ToString(status)};
+    }
+    auto id = txn.exec_params1(
+        "INSERT INTO cancel_commands (job_id, reason, created_at) VALUES ($1, $2, $3) "
+        "RETURNING id",
+        job_id, reason, now);
+    return CancelCommand{id[0].as<int64_t>(), job_id, reason, now};
+  });
+}
+
+Result<std::vector<CancelCommand>> PostgresStore::ListCancelCommands() {
+  return pool_.Transact<std::vector<CancelCommand>>(
+      [&](pqxx::work& txn) -> Result<std::vector<CancelCommand>> {
+        std::vector<CancelCommand> out;
+        for (const auto& row : txn.exec(
+                 "SELECT id, job_id, reason, created_at FROM cancel_commands ORDER BY id")) {
+          out.push_back(CancelCommand{row[0].as<int64_t>(), row[1].as<std::string>(),
+                                      row[2].as<std::string>(), row[3].as<int64_t>()});
+        }
+        return out;
+      });
+}
+
+Status PostgresStore::Ping() {
+  return pool_.Transact<std::monostate>([](pqxx::work& txn) -> Status {
+    txn.exec1("SELECT 1");
+    return OkStatus();
+  });
+}
+
+}  // namespace wfm

@@ -1,0 +1,44 @@
+// The Store on PostgreSQL, for several replicas of the service sharing one database. Every
+// operation is one transaction through PgPool (pooled connections, retried transient failures).
+// Concurrent writers are safe: workflow revisions are numbered under a row lock, job writes are
+// checked against the stored version, and schema migrations run under an advisory lock.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "store/postgres/pg_pool.h"
+#include "store/store.h"
+
+namespace wfm {
+
+class PostgresStore : public Store {
+ public:
+  // Connects to `url` (postgresql://user@host:port/db) and applies pending migrations.
+  // Errors: kUnavailable with the server's message when it can't.
+  static Result<std::unique_ptr<PostgresStore>> Open(const std::string& url);
+
+  Result<Workflow> CreateWorkflow(const Workflow& workflow) override;
+  Result<Workflow> AddWorkflowRevision(const Workflow& workflow) override;
+  Result<Workflow> GetWorkflow(const std::string& name, int64_t revision) override;
+  Result<std::vector<Workflow>> ListWorkflows() override;
+  Status CreateJob(const Job& job) override;
+  Result<Job> GetJob(const std::string& id) override;
+  Result<JobPage> ListJobs(const std::string& workflow_name, const std::string& page_token,
+                           int limit) override;
+  Result<std::vector<Job>> ListActiveJobs() override;
+  Result<std::vector<std::string>> ListActiveJobIds() override;
+  Result<std::vector<std::string>> Commit(CommitBatch& batch) override;
+  Result<CancelCommand> AddCancelCommand(const std::string& job_id, const std::string& reason,
+                                         TimestampMs now) override;
+  Result<std::vector<CancelCommand>> ListCancelCommands() override;
+  Status Ping() override;
+
+ private:
+  explicit PostgresStore(const std::string& url) : pool_(url) {}
+  Status Migrate();
+
+  PgPool pool_;
+};
+
+}  // namespace wfm
