@@ -3,11 +3,10 @@
 //   --executor local: tasks run `true` as child processes; the same DAG run by `make -j` in the
 //                     same run is printed as the baseline, with the ratio.
 // Prints figures; asserts nothing.
+#include <spdlog/spdlog.h>
 #include <sys/resource.h>
 
 #include <CLI/CLI.hpp>
-#include <spdlog/spdlog.h>
-
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -32,8 +31,8 @@ Workflow Chain() {
   w.id = NewUuid();
   w.name = "bench";
   w.start_at = "a";
-  w.states = {State{"a", "Task", "", "b", "noop", false}, State{"b", "Task", "", "c", "noop", false},
-              State{"c", "Task", "", "", "noop", true}};
+  w.states = {State{"a", "Task", "", "b", "noop", false},
+              State{"b", "Task", "", "c", "noop", false}, State{"c", "Task", "", "", "noop", true}};
   return w;
 }
 
@@ -70,11 +69,14 @@ int main(int argc, char** argv) {
   std::string executor_kind = "fake";
   std::string store_kind = "sqlite";
   int max_parallel = 2;
-  std::string runner = (fs::read_symlink("/proc/self/exe").parent_path() / "wfm-task-runner").string();
+  std::string runner =
+      (fs::read_symlink("/proc/self/exe").parent_path() / "wfm-task-runner").string();
   CLI::App app{"engine throughput benchmark"};
   app.add_option("--jobs", jobs, "jobs to run")->check(CLI::PositiveNumber);
-  app.add_option("--executor", executor_kind, "fake or local")->check(CLI::IsMember({"fake", "local"}));
-  app.add_option("--store", store_kind, "sqlite or memory")->check(CLI::IsMember({"sqlite", "memory"}));
+  app.add_option("--executor", executor_kind, "fake or local")
+      ->check(CLI::IsMember({"fake", "local"}));
+  app.add_option("--store", store_kind, "sqlite or memory")
+      ->check(CLI::IsMember({"sqlite", "memory"}));
   app.add_option("--max-parallel", max_parallel, "local tasks at once")->check(CLI::PositiveNumber);
   app.add_option("--runner", runner, "wfm-task-runner binary");
   CLI11_PARSE(app, argc, argv);

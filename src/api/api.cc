@@ -24,7 +24,9 @@ HttpResponse Json(int status, const json& body) {
 }
 
 Error NotFound(std::string message) { return Error{ErrorCode::kNotFound, std::move(message)}; }
-Error Invalid(std::string message) { return Error{ErrorCode::kInvalidArgument, std::move(message)}; }
+Error Invalid(std::string message) {
+  return Error{ErrorCode::kInvalidArgument, std::move(message)};
+}
 
 HttpResponse MethodNotAllowed(const std::string& allowed) {
   HttpResponse response = Json(405, {{"message", "method not allowed; use " + allowed}});
@@ -75,13 +77,20 @@ bool ParseRevision(const std::string& text, int64_t* out) {
 
 int HttpStatusOf(ErrorCode code) {
   switch (code) {
-    case ErrorCode::kInvalidArgument: return 400;
-    case ErrorCode::kNotFound: return 404;
-    case ErrorCode::kAlreadyExists: return 409;
-    case ErrorCode::kConflict: return 409;
-    case ErrorCode::kPayloadTooLarge: return 413;
-    case ErrorCode::kUnavailable: return 503;
-    case ErrorCode::kInternal: return 500;
+    case ErrorCode::kInvalidArgument:
+      return 400;
+    case ErrorCode::kNotFound:
+      return 404;
+    case ErrorCode::kAlreadyExists:
+      return 409;
+    case ErrorCode::kConflict:
+      return 409;
+    case ErrorCode::kPayloadTooLarge:
+      return 413;
+    case ErrorCode::kUnavailable:
+      return 503;
+    case ErrorCode::kInternal:
+      return 500;
   }
   return 500;
 }
@@ -181,9 +190,13 @@ HttpResponse Api::Route(const HttpRequest& request) {
 }
 
 HttpResponse Api::Health() {
+  bool leader = engine_.IsLeader();
   auto ping = store_.Ping();
-  if (!ping.ok()) return Json(503, {{"status", "unavailable"}, {"message", ping.error().message}});
-  return Json(200, {{"status", "ok"}});
+  if (!ping.ok()) {
+    return Json(503,
+                {{"status", "unavailable"}, {"message", ping.error().message}, {"leader", leader}});
+  }
+  return Json(200, {{"status", "ok"}, {"leader", leader}});
 }
 
 HttpResponse Api::CreateWorkflow(const std::string& body) { return StoreWorkflow(body, ""); }
@@ -210,7 +223,8 @@ HttpResponse Api::StoreWorkflow(const std::string& body, const std::string& path
 HttpResponse Api::GetWorkflow(const std::string& name, const std::string& revision_text) {
   int64_t revision = -1;
   if (!revision_text.empty() && !ParseRevision(revision_text, &revision)) {
-    return ErrorResponse(Invalid("revision '" + revision_text + "' must be a non-negative integer"));
+    return ErrorResponse(
+        Invalid("revision '" + revision_text + "' must be a non-negative integer"));
   }
   auto workflow = store_.GetWorkflow(name, revision);
   if (!workflow.ok()) return ErrorResponse(workflow.error());
@@ -278,7 +292,8 @@ HttpResponse Api::GetTaskLog(const std::string& job_id, const std::string& state
   auto job = store_.GetJob(job_id);
   if (!job.ok()) return ErrorResponse(job.error());
   const Task* task = job->FindTask(state);
-  if (task == nullptr) return ErrorResponse(NotFound("job '" + job_id + "' has no state '" + state + "'"));
+  if (task == nullptr)
+    return ErrorResponse(NotFound("job '" + job_id + "' has no state '" + state + "'"));
   if (task->id.empty()) {
     return ErrorResponse(NotFound("task '" + state + "' has not been submitted yet"));
   }

@@ -1,10 +1,10 @@
 #include "api/http_server.h"
 
+#include <spdlog/spdlog.h>
+
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <spdlog/spdlog.h>
-
 #include <chrono>
 
 namespace wfm {
@@ -30,14 +30,15 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_.emplace();
     parser_->body_limit(HttpServer::kMaxBodyBytes);
     stream_.expires_after(kIdleTimeout);
-    http::async_read(stream_, buffer_, *parser_,
-                     [self = shared_from_this()](beast::error_code ec, size_t) { self->OnRead(ec); });
+    http::async_read(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, size_t) { self->OnRead(ec); });
   }
 
   void OnRead(beast::error_code ec) {
     if (ec == http::error::body_limit) {
-      HttpResponse too_large{413, "application/json",
-                             R"({"message":"request body larger than 1 MiB"})", {}};
+      HttpResponse too_large{
+          413, "application/json", R"({"message":"request body larger than 1 MiB"})", {}};
       Write(too_large, false, /*close=*/true);
       return;
     }

@@ -9,13 +9,13 @@ namespace wfm {
 
 // What went wrong, in terms the API maps to HTTP statuses (see api/error_mapping.cc).
 enum class ErrorCode {
-  kInvalidArgument,     // 400: the caller sent something malformed or inconsistent
-  kNotFound,            // 404
-  kAlreadyExists,       // 409: a create collided with an existing name
-  kConflict,            // 409: the operation does not fit the current state (or a version race)
-  kPayloadTooLarge,     // 413
-  kUnavailable,         // 503: a dependency (store, executor) cannot be reached right now
-  kInternal,            // 500: a bug or an unexpected failure
+  kInvalidArgument,  // 400: the caller sent something malformed or inconsistent
+  kNotFound,         // 404
+  kAlreadyExists,    // 409: a create collided with an existing name
+  kConflict,         // 409: the operation does not fit the current state (or a version race)
+  kPayloadTooLarge,  // 413
+  kUnavailable,      // 503: a dependency (store, executor) cannot be reached right now
+  kInternal,         // 500: a bug or an unexpected failure
 };
 
 struct Error {
@@ -28,7 +28,7 @@ struct Error {
 template <typename T>
 class Result {
  public:
-  Result(T value) : v_(std::move(value)) {}  // NOLINT: implicit by design
+  Result(T value) : v_(std::move(value)) {}      // NOLINT: implicit by design
   Result(Error error) : v_(std::move(error)) {}  // NOLINT
 
   bool ok() const { return std::holds_alternative<T>(v_); }

@@ -25,7 +25,8 @@ Engine::Engine(Store& store, Executor& executor, Clock& clock, EngineOptions opt
       clock_(clock),
       options_(options),
       leadership_(options.leadership ? *options.leadership : sole_leadership_) {
-  executor_.SetChangeListener([this](const std::vector<std::string>& ids) { OnExecutorChange(ids); });
+  executor_.SetChangeListener(
+      [this](const std::vector<std::string>& ids) { OnExecutorChange(ids); });
 }
 
 Engine::~Engine() { Stop(); }
@@ -154,9 +155,9 @@ void Engine::Loop() {
       continue;
     }
     if (more) continue;
-    auto deadline = std::min({next_poll_, next_discovery_,
-                              SteadyClock::now() +
-                                  std::chrono::milliseconds(options_.poll_interval_ms)});
+    auto deadline =
+        std::min({next_poll_, next_discovery_,
+                  SteadyClock::now() + std::chrono::milliseconds(options_.poll_interval_ms)});
     if (retry_at_ > SteadyClock::now()) deadline = std::min(deadline, retry_at_);
     wake_.wait_until(lock, deadline, [this] {
       return stopping_ || !inbox_.new_jobs.empty() || !inbox_.changed_ids.empty() ||
@@ -176,7 +177,8 @@ void Engine::Discover() {
     if (job.ok() && !IsTerminal(job->status)) found.push_back(std::move(job.value()));
   }
   std::lock_guard lock(inbox_mu_);
-  if (!found.empty()) spdlog::info("engine: found {} job(s) stored by another replica", found.size());
+  if (!found.empty())
+    spdlog::info("engine: found {} job(s) stored by another replica", found.size());
   for (auto& job : found) inbox_.new_jobs.push_back(std::move(job));
   inbox_.commands = true;
 }
@@ -283,7 +285,8 @@ bool Engine::Round(bool side_effects_allowed) {
   if (side_effects_allowed) {
     for (auto& [id, todo] : effects) {
       Job& job = active_.at(id);
-      for (const auto& state : todo.submit_states) Submit(job, *job.FindTask(state), &carried_dirty_);
+      for (const auto& state : todo.submit_states)
+        Submit(job, *job.FindTask(state), &carried_dirty_);
       if (!todo.terminate_ids.empty()) {
         executor_.Terminate(todo.terminate_ids, job.status_reason);
         for (Task& task : job.tasks) {

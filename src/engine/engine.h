@@ -6,8 +6,8 @@
 // attempt name, so a restart re-submits (adopts) instead of running a task twice.
 #pragma once
 
-#include <chrono>
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <future>
 #include <map>

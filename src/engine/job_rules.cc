@@ -1,7 +1,6 @@
 #include "engine/job_rules.h"
 
 #include <algorithm>
-
 #include <nlohmann/json.hpp>
 
 namespace wfm {
@@ -73,8 +72,8 @@ Job NewJob(const Workflow& workflow, std::string id, std::string data_json, Time
   for (const State& state : workflow.states) {
     Task task;
     task.state = state.name;
-    task.status = state.name == workflow.start_at ? TaskStatus::kQueued
-                                                  : TaskStatus::kWaitingForDeps;
+    task.status =
+        state.name == workflow.start_at ? TaskStatus::kQueued : TaskStatus::kWaitingForDeps;
     task.created_at = now;
     job.tasks.push_back(std::move(task));
   }

@@ -17,9 +17,9 @@ using Environment = std::vector<std::pair<std::string, std::string>>;
 
 // What to run for one attempt of one task.
 struct TaskSpec {
-  std::string name;      // deterministic per (job, state, attempt): the idempotency key
-  std::string known_id;  // the executor id stored for this attempt earlier, if any
-  std::string resource;  // job definition: "name" or "name:revision"
+  std::string name;         // deterministic per (job, state, attempt): the idempotency key
+  std::string known_id;     // the executor id stored for this attempt earlier, if any
+  std::string resource;     // job definition: "name" or "name:revision"
   Environment environment;  // the engine's variables (_BATCH_START, ...), added to the definition's
 };
 

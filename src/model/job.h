@@ -45,15 +45,15 @@ struct Task {
   int attempt = 0;
   std::optional<int> exit_code;
   // Engine bookkeeping (stored, not shown by the API):
-  bool submit_intent = false;   // the decision to submit attempt `attempt` is stored
-  bool terminate_sent = false;  // a termination of the executor task was carried out
+  bool submit_intent = false;               // the decision to submit attempt `attempt` is stored
+  bool terminate_sent = false;              // a termination of the executor task was carried out
   std::vector<std::string> dependency_ids;  // ids of the tasks this one waited for
 };
 
 struct Job {
   std::string id;
-  Workflow workflow;       // the full revision this job runs
-  std::string data_json;   // the input data: a JSON array, serialised
+  Workflow workflow;      // the full revision this job runs
+  std::string data_json;  // the input data: a JSON array, serialised
   JobStatus status = JobStatus::kQueued;
   std::string status_reason;  // why the job was cancelled, when it was
   std::vector<Task> tasks;

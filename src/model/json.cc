@@ -156,7 +156,8 @@ Result<Job> JobFromStorageJson(const std::string& text) {
       task.id = t.at("id").get<std::string>();
       task.state = t.at("state").get<std::string>();
       if (!ParseTaskStatus(t.at("status").get<std::string>(), &task.status)) {
-        return Error{ErrorCode::kInternal, "stored job " + job.id + " has a task of unknown status"};
+        return Error{ErrorCode::kInternal,
+                     "stored job " + job.id + " has a task of unknown status"};
       }
       task.status_reason = t.value("statusReason", "");
       task.container = t.value("container", "");

@@ -2,9 +2,8 @@
 // engine's bookkeeping so a stored job can be read back whole.
 #pragma once
 
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "core/result.h"
 #include "model/job.h"

@@ -21,7 +21,9 @@ Result<json> ParseObject(const std::string& body) {
   return parsed;
 }
 
-Error Invalid(std::string message) { return Error{ErrorCode::kInvalidArgument, std::move(message)}; }
+Error Invalid(std::string message) {
+  return Error{ErrorCode::kInvalidArgument, std::move(message)};
+}
 
 }  // namespace
 

@@ -15,7 +15,7 @@ Result<Workflow> ParseWorkflowDefinition(const std::string& body);
 
 struct StartJobRequest {
   std::string workflow_name;
-  int64_t revision = -1;  // negative: the latest revision
+  int64_t revision = -1;         // negative: the latest revision
   std::string data_json = "[]";  // a JSON array
 };
 

@@ -6,7 +6,9 @@
 namespace wfm {
 namespace {
 
-Error Invalid(std::string message) { return Error{ErrorCode::kInvalidArgument, std::move(message)}; }
+Error Invalid(std::string message) {
+  return Error{ErrorCode::kInvalidArgument, std::move(message)};
+}
 
 bool IsNameChar(char c, bool allow_dot) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
@@ -52,7 +54,8 @@ Status ValidateWorkflow(const Workflow& workflow) {
   for (size_t i = 0; i < workflow.states.size(); ++i) {
     const State& s = workflow.states[i];
     if (s.name.empty()) return Invalid("states[" + std::to_string(i) + "]: 'name' is required");
-    if (!by_name.emplace(s.name, &s).second) return Invalid("duplicate state name '" + s.name + "'");
+    if (!by_name.emplace(s.name, &s).second)
+      return Invalid("duplicate state name '" + s.name + "'");
   }
   for (const State& s : workflow.states) {
     std::string where = "state '" + s.name + "': ";

@@ -109,8 +109,8 @@ TEST(ValidateWorkflow, RejectsOtherTypes) {
 
 TEST(ValidateWorkflow, RejectsBadResources) {
   for (const char* bad : {"", "a:", ":1", "a:0", "a:-1", "a:1:2", "a b", "a:x", "a/b"}) {
-    std::string states = std::string(R"([{"name":"a","type":"Task","resource":")") + bad +
-                         R"(","end":true}])";
+    std::string states =
+        std::string(R"([{"name":"a","type":"Task","resource":")") + bad + R"(","end":true}])";
     std::string message = ErrorOf(Chain(states));
     EXPECT_NE(message.find("resource"), std::string::npos) << bad << ": " << message;
   }

@@ -1,11 +1,10 @@
 // workflow-manager: the service. The only place where concrete store, executor and server types
 // are chosen, from flags and WFM_* environment variables.
 #include <signal.h>
+#include <spdlog/spdlog.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
-#include <spdlog/spdlog.h>
-
 #include <filesystem>
 #include <thread>
 
@@ -16,6 +15,8 @@
 #include "executor/local/local_executor.h"
 #include "server/openapi.h"
 #include "store/memory/memory_store.h"
+#include "store/postgres/leader_lock.h"
+#include "store/postgres/postgres_store.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace {
@@ -33,19 +34,29 @@ struct Config {
   std::string log_level = "info";
   std::string log_format = "text";
   int http_threads = 4;
+  int leader_check_ms = 1000;
 };
+
+bool IsPostgresUrl(const std::string& spec) {
+  return spec.rfind("postgresql://", 0) == 0 || spec.rfind("postgres://", 0) == 0;
+}
 
 int Fail(const std::string& message) {
   fprintf(stderr, "workflow-manager: %s\n", message.c_str());
   return 2;
 }
 
-// "memory:" or "sqlite:PATH"; empty means sqlite under the data directory.
+// "memory:", "sqlite:PATH" or a PostgreSQL URL; empty means sqlite under the data directory.
 Result<std::unique_ptr<Store>> OpenStore(const Config& config) {
   std::string spec = config.store.empty()
                          ? "sqlite:" + (fs::path(config.data_dir) / "workflow-manager.db").string()
                          : config.store;
   if (spec == "memory:") return std::unique_ptr<Store>(new MemoryStore);
+  if (IsPostgresUrl(spec)) {
+    auto store = PostgresStore::Open(spec);
+    if (!store.ok()) return store.error();
+    return std::unique_ptr<Store>(std::move(store.value()));
+  }
   if (spec.rfind("sqlite:", 0) == 0 && spec.size() > 7) {
     std::string path = spec.substr(7);
     std::error_code ec;
@@ -56,7 +67,8 @@ Result<std::unique_ptr<Store>> OpenStore(const Config& config) {
     return std::unique_ptr<Store>(std::move(store.value()));
   }
   return Error{ErrorCode::kInvalidArgument,
-               "unknown --store '" + spec + "' (expected sqlite:PATH or memory:)"};
+               "unknown --store '" + spec +
+                   "' (expected sqlite:PATH, memory: or postgresql://user@host:port/db)"};
 }
 
 std::string RunnerPath() {
@@ -71,22 +83,36 @@ int main(int argc, char** argv) {
   Config config;
   CLI::App app{"workflow-manager: runs multi-step workflows of batch jobs"};
   app.add_option("--listen", config.listen, "HOST:PORT to serve the API on")
-      ->envname("WFM_LISTEN")->capture_default_str();
+      ->envname("WFM_LISTEN")
+      ->capture_default_str();
   app.add_option("--data-dir", config.data_dir, "where the SQLite file and task logs live")
-      ->envname("WFM_DATA_DIR")->capture_default_str();
+      ->envname("WFM_DATA_DIR")
+      ->capture_default_str();
   app.add_option("--store", config.store,
-                 "sqlite:PATH or memory: (default: sqlite:<data-dir>/workflow-manager.db)")
+                 "sqlite:PATH, memory: or postgresql://user@host:port/db "
+                 "(default: sqlite:<data-dir>/workflow-manager.db)")
       ->envname("WFM_STORE");
+  app.add_option("--leader-check-interval", config.leader_check_ms,
+                 "PostgreSQL replicas: milliseconds between checks of who advances jobs")
+      ->envname("WFM_LEADER_CHECK_INTERVAL")
+      ->capture_default_str()
+      ->check(CLI::Range(10, 60000));
   app.add_option("--executor", config.executor, "where tasks run: local")
-      ->envname("WFM_EXECUTOR")->capture_default_str();
+      ->envname("WFM_EXECUTOR")
+      ->capture_default_str();
   app.add_option("--job-definitions", config.job_definitions, "local job definitions (JSON)")
-      ->envname("WFM_JOB_DEFINITIONS")->capture_default_str();
+      ->envname("WFM_JOB_DEFINITIONS")
+      ->capture_default_str();
   app.add_option("--max-parallel", config.max_parallel, "local tasks running at once")
-      ->envname("WFM_MAX_PARALLEL")->capture_default_str()->check(CLI::Range(1, 100000));
+      ->envname("WFM_MAX_PARALLEL")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 100000));
   app.add_option("--log-level", config.log_level, "trace, debug, info, warn, error, off")
-      ->envname("WFM_LOG_LEVEL")->capture_default_str();
+      ->envname("WFM_LOG_LEVEL")
+      ->capture_default_str();
   app.add_option("--log-format", config.log_format, "text or json")
-      ->envname("WFM_LOG_FORMAT")->capture_default_str();
+      ->envname("WFM_LOG_FORMAT")
+      ->capture_default_str();
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -130,13 +156,23 @@ int main(int argc, char** argv) {
   if (!executor.ok()) return Fail(executor.error().message);
   LocalExecutor& local = *executor.value();
 
-  Engine engine(*store.value(), local, clock);
+  // With PostgreSQL, replicas share the store and one at a time advances the jobs.
+  std::unique_ptr<Leadership> leadership;
+  if (IsPostgresUrl(config.store)) {
+    leadership = std::make_unique<PostgresLeaderLock>(
+        config.store, std::chrono::milliseconds(config.leader_check_ms));
+  }
+  EngineOptions engine_options;
+  engine_options.leadership = leadership.get();
+  engine_options.leader_retry_interval_ms = config.leader_check_ms;
+  Engine engine(*store.value(), local, clock, engine_options);
   if (auto recovered = engine.Recover(); !recovered.ok()) return Fail(recovered.error().message);
   engine.Start();
 
-  Api api(*store.value(), engine, clock,
-          [&local](const std::string& id) { return local.ReadLog(id, 4 << 20); },
-          std::string(kOpenApiYaml));
+  Api api(
+      *store.value(), engine, clock,
+      [&local](const std::string& id) { return local.ReadLog(id, 4 << 20); },
+      std::string(kOpenApiYaml));
   auto server = HttpServer::Listen(api, config.listen.substr(0, colon), port, config.http_threads);
   if (!server.ok()) {
     engine.Stop();
@@ -144,7 +180,9 @@ int main(int argc, char** argv) {
   }
   spdlog::info("workflow-manager listening on {}:{} (store: {}, executor: local, max parallel {})",
                config.listen.substr(0, colon), server.value()->port(),
-               config.store.empty() ? "sqlite under " + config.data_dir : config.store,
+               config.store.empty()          ? "sqlite under " + config.data_dir
+               : IsPostgresUrl(config.store) ? "postgresql"
+                                             : config.store,
                config.max_parallel);
 
   int signal_number = 0;

@@ -37,7 +37,7 @@ struct CommitBatch {
 };
 
 struct JobPage {
-  std::vector<Job> jobs;      // newest first
+  std::vector<Job> jobs;        // newest first
   std::string next_page_token;  // empty on the last page
 };
 

@@ -134,9 +134,9 @@ TEST_F(LocalExecutorTest, TimesOut) {
 
 TEST_F(LocalExecutorTest, TerminatesARunningTask) {
   fs::path marker = dir_ / "marker";
-  auto id = executor_->Submit(Spec("sleep:1", {{"MARKER", marker.string()},
-                                                {"SECONDS_TO_SLEEP", "60"}}))
-                .value();
+  auto id =
+      executor_->Submit(Spec("sleep:1", {{"MARKER", marker.string()}, {"SECONDS_TO_SLEEP", "60"}}))
+          .value();
   while (!fs::exists(marker)) std::this_thread::sleep_for(std::chrono::milliseconds(10));
   executor_->Terminate({id}, "user asked");
   auto seen = WaitDone(*executor_, id);
@@ -164,9 +164,9 @@ TEST_F(LocalExecutorTest, PassesMetacharactersVerbatim) {
 TEST_F(LocalExecutorTest, RunsAtMostMaxParallelAtOnce) {
   auto executor = Make(1);
   fs::path marker = dir_ / "m1";
-  auto first = executor->Submit(Spec("sleep:1", {{"MARKER", marker.string()},
-                                                  {"SECONDS_TO_SLEEP", "60"}}))
-                   .value();
+  auto first =
+      executor->Submit(Spec("sleep:1", {{"MARKER", marker.string()}, {"SECONDS_TO_SLEEP", "60"}}))
+          .value();
   auto second = executor->Submit(Spec("ok")).value();
   while (!fs::exists(marker)) std::this_thread::sleep_for(std::chrono::milliseconds(10));
   EXPECT_EQ(executor->Describe({first})[0].status, TaskStatus::kRunning);

@@ -103,7 +103,8 @@ TEST_F(PostgresTest, ListingAWorkflowsJobsUsesTheIndex) {
   EXPECT_NE(plan.find("jobs_by_workflow"), std::string::npos) << plan;
   EXPECT_EQ(plan.find("Seq Scan"), std::string::npos) << plan;
   plan.clear();
-  for (const auto& row : txn.exec("EXPLAIN SELECT id FROM jobs WHERE active ORDER BY created_at, id")) {
+  for (const auto& row :
+       txn.exec("EXPLAIN SELECT id FROM jobs WHERE active ORDER BY created_at, id")) {
     plan += row[0].as<std::string>() + "\n";
   }
   EXPECT_NE(plan.find("jobs_active"), std::string::npos) << plan;

@@ -1,8 +1,8 @@
 // One suite, every Store: each test runs against memory and an SQLite file.
 #include <gtest/gtest.h>
 
-#include <filesystem>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <memory>
@@ -270,8 +270,10 @@ TEST_P(StoreConformance, ServesReadsWhileCommitting) {
 INSTANTIATE_TEST_SUITE_P(
     AllStores, StoreConformance,
     ::testing::Values(
-        StoreFactory{"memory", [](const fs::path&) { return std::unique_ptr<Store>(new MemoryStore); },
-},
+        StoreFactory{
+            "memory",
+            [](const fs::path&) { return std::unique_ptr<Store>(new MemoryStore); },
+        },
         StoreFactory{"sqlite",
                      [](const fs::path& dir) -> std::unique_ptr<Store> {
                        auto store = SqliteStore::Open((dir / "wfm.db").string());

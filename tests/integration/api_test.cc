@@ -5,10 +5,9 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <thread>
-
-#include <nlohmann/json.hpp>
 
 #include "executor/fake/fake_executor.h"
 #include "store/memory/memory_store.h"
@@ -27,9 +26,7 @@ std::string HelloWorkflow() {
 
 class ApiTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    engine_.Start();
-  }
+  void SetUp() override { engine_.Start(); }
   void TearDown() override { engine_.Stop(); }
 
   HttpResponse Call(const std::string& method, const std::string& target,
@@ -42,8 +39,8 @@ class ApiTest : public ::testing::Test {
     EXPECT_EQ(response.status, expected_status) << method << " " << target << ": " << response.body;
     return json::parse(response.body);
   }
-  std::string ErrorOf(const std::string& method, const std::string& target,
-                      const std::string& body, int expected_status) {
+  std::string ErrorOf(const std::string& method, const std::string& target, const std::string& body,
+                      int expected_status) {
     json error = CallJson(method, target, body, expected_status);
     EXPECT_EQ(error.size(), 1u);
     return error.value("message", "");
@@ -104,10 +101,11 @@ TEST_F(ApiTest, RejectsBadWorkflowsWithoutStoringThem) {
   EXPECT_EQ(ErrorOf("POST", "/workflows", "{", 400), "the body is not valid JSON");
   EXPECT_EQ(ErrorOf("POST", "/workflows", R"({"name":"x","startAt":"a","states":[]})", 400),
             "'states' must contain at least one state");
-  EXPECT_EQ(ErrorOf("POST", "/workflows",
-                    R"({"name":"x","startAt":"a","states":[{"name":"a","type":"Task","resource":"r"}]})",
-                    400),
-            "state 'a': needs either 'next' or 'end': true");
+  EXPECT_EQ(
+      ErrorOf("POST", "/workflows",
+              R"({"name":"x","startAt":"a","states":[{"name":"a","type":"Task","resource":"r"}]})",
+              400),
+      "state 'a': needs either 'next' or 'end': true");
   EXPECT_EQ(ErrorOf("GET", "/workflows/x", "", 404), "workflow 'x' not found");
   EXPECT_EQ(CallJson("GET", "/workflows", "", 200).size(), 0u);
 }
@@ -157,17 +155,14 @@ TEST_F(ApiTest, StartsAJobAndRunsIt) {
       EXPECT_TRUE(job["tasks"][0].contains(key)) << key;
     }
     std::string id = job["id"];
-    json submitted = WaitForJob(id, [](const json& j) {
-      return !j["tasks"][0]["id"].get<std::string>().empty();
-    });
+    json submitted = WaitForJob(
+        id, [](const json& j) { return !j["tasks"][0]["id"].get<std::string>().empty(); });
     executor_.Finish(submitted["tasks"][0]["id"], 0);
-    json second = WaitForJob(id, [](const json& j) {
-      return !j["tasks"][1]["id"].get<std::string>().empty();
-    });
+    json second = WaitForJob(
+        id, [](const json& j) { return !j["tasks"][1]["id"].get<std::string>().empty(); });
     executor_.Finish(second["tasks"][1]["id"], 0);
-    json third = WaitForJob(id, [](const json& j) {
-      return !j["tasks"][2]["id"].get<std::string>().empty();
-    });
+    json third = WaitForJob(
+        id, [](const json& j) { return !j["tasks"][2]["id"].get<std::string>().empty(); });
     executor_.Finish(third["tasks"][2]["id"], 0);
     json done = WaitForJob(id, [](const json& j) { return j["status"] == "SUCCEEDED"; });
     EXPECT_TRUE(done.contains("startedAt"));
@@ -180,12 +175,15 @@ TEST_F(ApiTest, StartJobPicksTheLatestRevisionByDefault) {
   json body = json::parse(HelloWorkflow());
   body["description"] = "r1";
   CallJson("PUT", "/workflows/hello-workflow", body.dump(), 201);
-  EXPECT_EQ(CallJson("POST", "/jobs", R"({"workflow":{"name":"hello-workflow"}})", 200)
-                ["workflow"]["revision"], 1);
+  EXPECT_EQ(CallJson("POST", "/jobs", R"({"workflow":{"name":"hello-workflow"}})",
+                     200)["workflow"]["revision"],
+            1);
   EXPECT_EQ(CallJson("POST", "/jobs", R"({"workflow":{"name":"hello-workflow","revision":-1}})",
-                     200)["workflow"]["revision"], 1);
+                     200)["workflow"]["revision"],
+            1);
   EXPECT_EQ(CallJson("POST", "/jobs", R"({"workflow":{"name":"hello-workflow","revision":0}})",
-                     200)["workflow"]["revision"], 0);
+                     200)["workflow"]["revision"],
+            0);
 }
 
 TEST_F(ApiTest, RejectsBadJobRequests) {
@@ -205,7 +203,8 @@ TEST_F(ApiTest, ListsJobsNewestFirstWithPages) {
   std::vector<std::string> ids;
   for (int i = 0; i < 5; ++i) {
     clock_.Advance(1);
-    ids.push_back(CallJson("POST", "/jobs", R"({"workflow":{"name":"hello-workflow"}})", 200)["id"]);
+    ids.push_back(
+        CallJson("POST", "/jobs", R"({"workflow":{"name":"hello-workflow"}})", 200)["id"]);
   }
   json all = CallJson("GET", "/jobs?workflowName=hello-workflow", "", 200);
   ASSERT_EQ(all.size(), 5u);
@@ -216,8 +215,10 @@ TEST_F(ApiTest, ListsJobsNewestFirstWithPages) {
   ASSERT_EQ(first.status, 200);
   EXPECT_EQ(json::parse(first.body).size(), 2u);
   ASSERT_TRUE(first.headers.count("X-Next-Page-Token"));
-  json second = CallJson("GET", "/jobs?workflowName=hello-workflow&limit=2&pageToken=" +
-                                    first.headers["X-Next-Page-Token"], "", 200);
+  json second = CallJson(
+      "GET",
+      "/jobs?workflowName=hello-workflow&limit=2&pageToken=" + first.headers["X-Next-Page-Token"],
+      "", 200);
   EXPECT_EQ(second[0]["id"], ids[2]);
 
   EXPECT_EQ(ErrorOf("GET", "/jobs", "", 400), "query parameter 'workflowName' is required");
@@ -230,17 +231,18 @@ TEST_F(ApiTest, ListsJobsNewestFirstWithPages) {
 
 TEST_F(ApiTest, GetsJobsAnd404s) {
   CreateHello();
-  std::string id = CallJson("POST", "/jobs", R"({"workflow":{"name":"hello-workflow"}})", 200)["id"];
+  std::string id =
+      CallJson("POST", "/jobs", R"({"workflow":{"name":"hello-workflow"}})", 200)["id"];
   EXPECT_EQ(CallJson("GET", "/jobs/" + id, "", 200)["id"], id);
   EXPECT_EQ(ErrorOf("GET", "/jobs/nope", "", 404), "job 'nope' not found");
 }
 
 TEST_F(ApiTest, CancelsAJobWithAReason) {
   CreateHello();
-  std::string id = CallJson("POST", "/jobs", R"({"workflow":{"name":"hello-workflow"}})", 200)["id"];
-  json running = WaitForJob(id, [](const json& j) {
-    return !j["tasks"][0]["id"].get<std::string>().empty();
-  });
+  std::string id =
+      CallJson("POST", "/jobs", R"({"workflow":{"name":"hello-workflow"}})", 200)["id"];
+  json running =
+      WaitForJob(id, [](const json& j) { return !j["tasks"][0]["id"].get<std::string>().empty(); });
   executor_.Start(running["tasks"][0]["id"]);
   json cancelled = CallJson("DELETE", "/jobs/" + id, R"({"reason": "why cancel a job"})", 200);
   EXPECT_EQ(cancelled["status"], "CANCELLED");
@@ -262,7 +264,8 @@ TEST_F(ApiTest, CancelsAJobWithAReason) {
 
 TEST_F(ApiTest, CancelWithoutABodyIsAccepted) {
   CreateHello();
-  std::string id = CallJson("POST", "/jobs", R"({"workflow":{"name":"hello-workflow"}})", 200)["id"];
+  std::string id =
+      CallJson("POST", "/jobs", R"({"workflow":{"name":"hello-workflow"}})", 200)["id"];
   json cancelled = CallJson("DELETE", "/jobs/" + id, "", 200);
   EXPECT_EQ(cancelled["status"], "CANCELLED");
   EXPECT_EQ(cancelled["tasks"][1]["statusReason"], "cancelled by user");
@@ -270,10 +273,10 @@ TEST_F(ApiTest, CancelWithoutABodyIsAccepted) {
 
 TEST_F(ApiTest, ServesTaskLogs) {
   CreateHello();
-  std::string id = CallJson("POST", "/jobs", R"({"workflow":{"name":"hello-workflow"}})", 200)["id"];
-  json job = WaitForJob(id, [](const json& j) {
-    return !j["tasks"][0]["id"].get<std::string>().empty();
-  });
+  std::string id =
+      CallJson("POST", "/jobs", R"({"workflow":{"name":"hello-workflow"}})", 200)["id"];
+  json job =
+      WaitForJob(id, [](const json& j) { return !j["tasks"][0]["id"].get<std::string>().empty(); });
   HttpResponse log = Call("GET", "/jobs/" + id + "/tasks/start-state/log");
   EXPECT_EQ(log.status, 200);
   EXPECT_EQ(log.body, "log of " + job["tasks"][0]["id"].get<std::string>());

@@ -13,8 +13,8 @@ namespace wfm {
 class FakeExecutor : public Executor {
  public:
   enum class Mode {
-    kManual,          // tasks stay queued until Start/Finish is called
-    kSucceedAtOnce,   // every task succeeds as soon as it is submitted
+    kManual,         // tasks stay queued until Start/Finish is called
+    kSucceedAtOnce,  // every task succeeds as soon as it is submitted
   };
   explicit FakeExecutor(Clock& clock, Mode mode = Mode::kManual) : clock_(clock), mode_(mode) {}
 
@@ -35,7 +35,7 @@ class FakeExecutor : public Executor {
   int SubmitCount(const std::string& name) const;  // calls to Submit for that name
   int Launches() const;                            // tasks created (not adopted)
   std::set<std::string> Terminated() const;
-  std::vector<TaskSpec> Specs() const;             // every created task's spec, in order
+  std::vector<TaskSpec> Specs() const;  // every created task's spec, in order
 
  private:
   void Notify(const std::string& id);

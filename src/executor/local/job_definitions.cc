@@ -1,15 +1,15 @@
 #include "executor/local/job_definitions.h"
 
 #include <fstream>
-#include <sstream>
-
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 namespace wfm {
 
 Result<JobDefinitions> JobDefinitions::Load(const std::string& path) {
   std::ifstream in(path);
-  if (!in) return Error{ErrorCode::kInvalidArgument, "can't read job definitions file '" + path + "'"};
+  if (!in)
+    return Error{ErrorCode::kInvalidArgument, "can't read job definitions file '" + path + "'"};
   std::stringstream text;
   text << in.rdbuf();
   return Parse(text.str(), path);
@@ -38,7 +38,8 @@ Result<JobDefinitions> JobDefinitions::Parse(const std::string& text, const std:
         def.environment.emplace_back(var.at("name").get<std::string>(),
                                      var.at("value").get<std::string>());
       }
-      if (d.contains("timeout")) def.timeout_seconds = d["timeout"].value("attemptDurationSeconds", 0);
+      if (d.contains("timeout"))
+        def.timeout_seconds = d["timeout"].value("attemptDurationSeconds", 0);
       if (def.revision < 1) return fail(where + "revision must be at least 1");
       if (!out.by_name_[def.name].emplace(def.revision, def).second) {
         return fail("duplicate " + def.name + ":" + std::to_string(def.revision));

@@ -4,10 +4,11 @@
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
+#include <spdlog/spdlog.h>
 #include <sys/eventfd.h>
 #include <sys/file.h>
-#include <sys/syscall.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -15,10 +16,8 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
-
 #include <nlohmann/json.hpp>
-#include <spdlog/spdlog.h>
+#include <sstream>
 
 extern char** environ;
 
@@ -100,8 +99,8 @@ Result<std::unique_ptr<LocalExecutor>> LocalExecutor::Create(LocalExecutorOption
                  "can't create tasks directory '" + options.tasks_dir + "': " + ec.message()};
   }
   if (access(options.runner_path.c_str(), X_OK) != 0) {
-    return Error{ErrorCode::kInvalidArgument, "task runner '" + options.runner_path +
-                                                  "' is not executable"};
+    return Error{ErrorCode::kInvalidArgument,
+                 "task runner '" + options.runner_path + "' is not executable"};
   }
   if (options.max_parallel < 1) options.max_parallel = 1;
   std::unique_ptr<LocalExecutor> executor(
@@ -170,7 +169,9 @@ void LocalExecutor::AdoptLocked(Tracked& task) {
     if (task.pidfd >= 0) {
       task.seen.started_at = started.value("startedAt", 0LL);
       task.seen.status = TaskStatus::kRunning;
-      task.seen.container = "pid " + std::to_string(started.value("pid", 0));
+      auto command = ReadRecord(state, "command");
+      task.seen.container =
+          "pid " + std::to_string(command.is_object() ? command.value("pid", 0) : task.runner_pid);
       watched_.insert(task.seen.id);
       ++running_;
       spdlog::info("local executor: adopted running task {}", task.seen.id);
@@ -194,7 +195,7 @@ void LocalExecutor::AdoptLocked(Tracked& task) {
     return;
   }
   if (task.definition.command.empty()) return;  // described, not submitted: leave it queued
-  queue_.push_back(task.seen.id);  // the earlier process never started it
+  queue_.push_back(task.seen.id);               // the earlier process never started it
 }
 
 std::vector<std::string> LocalExecutor::StartQueuedLocked() {
@@ -218,7 +219,12 @@ bool LocalExecutor::StartLocked(Tracked& task) {
     return false;
   };
   int lock = TryLock(StatePath(task.seen.id));
-  if (lock < 0) return fail("can't lock task state file " + StatePath(task.seen.id));
+  if (lock < 0 || !ReadRecord(StatePath(task.seen.id), "started").is_discarded()) {
+    // Another process (a replica, or an earlier one) started this attempt meanwhile: adopt it.
+    if (lock >= 0) close(lock);
+    AdoptLocked(task);
+    return task.seen.status == TaskStatus::kRunning;
+  }
 
   std::vector<std::string> args = {options_.runner_path, LogPath(task.seen.id),
                                    std::to_string(task.definition.timeout_seconds),

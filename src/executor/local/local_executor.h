@@ -18,9 +18,9 @@
 namespace wfm {
 
 struct LocalExecutorOptions {
-  std::string tasks_dir;      // where task directories live; created if missing
-  std::string runner_path;    // the wfm-task-runner binary
-  int max_parallel = 2;       // tasks running at once; the rest wait, QUEUED
+  std::string tasks_dir;        // where task directories live; created if missing
+  std::string runner_path;      // the wfm-task-runner binary
+  int max_parallel = 2;         // tasks running at once; the rest wait, QUEUED
   int kill_grace_seconds = 10;  // between SIGTERM and SIGKILL
 };
 
@@ -45,7 +45,7 @@ class LocalExecutor : public Executor {
     TaskSpec spec;
     JobDefinition definition;
     pid_t runner_pid = 0;
-    int pidfd = -1;        // readable when the runner exits
+    int pidfd = -1;  // readable when the runner exits
     bool own_child = false;
     bool terminate_requested = false;
   };

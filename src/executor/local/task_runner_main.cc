@@ -5,10 +5,11 @@
 // usage: wfm-task-runner LOG_PATH TIMEOUT_SECONDS GRACE_SECONDS COMMAND [ARG...]
 // Expects fd 3 to be the task's state file, opened for appending and exclusively flock-ed by the
 // service; it keeps the lock until it exits: "lock held" means "runner alive". Appends the line
-// "started {json}", runs COMMAND (argv as given, in its own process group, stdout and stderr
-// appended to LOG_PATH, environment inherited), and finally appends "exit {json}". Each line is
-// one write(), so a reader sees it whole or not at all. SIGTERM: the command's group gets SIGTERM,
-// then SIGKILL after GRACE_SECONDS. TIMEOUT_SECONDS > 0: the same when it runs longer.
+// "started {json}" (before anything else), then "command {json}" with the command's pid, runs
+// COMMAND (argv as given, in its own process group, stdout and stderr appended to LOG_PATH,
+// environment inherited), and finally appends "exit {json}". Each line is one write(), so a reader
+// sees it whole or not at all. SIGTERM: the command's group gets SIGTERM, then SIGKILL after
+// GRACE_SECONDS. TIMEOUT_SECONDS > 0: the same when it runs longer.
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/time.h>
@@ -58,6 +59,9 @@ int main(int argc, char** argv) {
   sigprocmask(SIG_BLOCK, &signals, nullptr);
 
   long long started_at = NowMs();
+  // Recorded before the fork: an attempt without this line provably never ran its command.
+  Record("started {\"runnerPid\":" + std::to_string(getpid()) +
+         ",\"startedAt\":" + std::to_string(started_at) + "}\n");
   int log = open(log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
   pid_t child = fork();
   if (child == 0) {
@@ -77,8 +81,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   setpgid(child, child);
-  Record("started {\"runnerPid\":" + std::to_string(getpid()) + ",\"pid\":" +
-         std::to_string(child) + ",\"startedAt\":" + std::to_string(started_at) + "}\n");
+  Record("command {\"pid\":" + std::to_string(child) + "}\n");
 
   std::string reason;
   long long kill_at = timeout_s > 0 ? started_at + timeout_s * 1000 : 0;

@@ -56,7 +56,8 @@ bool PostgresLeaderLock::Hold() {
     }
     return held_;
   } catch (const std::exception& e) {
-    spdlog::warn("leader lock: {}", std::string(e.what()).substr(0, std::string(e.what()).find('\n')));
+    spdlog::warn("leader lock: {}",
+                 std::string(e.what()).substr(0, std::string(e.what()).find('\n')));
     Drop();
     return false;
   }

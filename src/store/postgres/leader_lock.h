@@ -7,9 +7,8 @@
 #include <atomic>
 #include <chrono>
 #include <memory>
-#include <string>
-
 #include <pqxx/pqxx>
+#include <string>
 
 #include "engine/leadership.h"
 

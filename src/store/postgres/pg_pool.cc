@@ -3,8 +3,9 @@
 namespace wfm {
 
 std::string WithConnectionDefaults(const std::string& url) {
-  std::string params = "connect_timeout=5&keepalives=1&keepalives_idle=5&keepalives_interval=2&"
-                       "keepalives_count=3&application_name=workflow-manager";
+  std::string params =
+      "connect_timeout=5&keepalives=1&keepalives_idle=5&keepalives_interval=2&"
+      "keepalives_count=3&application_name=workflow-manager";
   return url + (url.find('?') == std::string::npos ? "?" : "&") + params;
 }
 
@@ -12,11 +13,11 @@ PgPool::PgPool(std::string url, size_t max_idle)
     : url_(WithConnectionDefaults(url)), max_idle_(max_idle) {}
 
 bool PgPool::IsTransient(const std::string& sqlstate) {
-  return sqlstate == "40001" ||               // serialization_failure
-         sqlstate == "40P01" ||               // deadlock_detected
-         sqlstate.rfind("08", 0) == 0 ||      // connection exceptions
+  return sqlstate == "40001" ||           // serialization_failure
+         sqlstate == "40P01" ||           // deadlock_detected
+         sqlstate.rfind("08", 0) == 0 ||  // connection exceptions
          sqlstate == "57P01" || sqlstate == "57P02" || sqlstate == "57P03" ||  // shutdowns
-         sqlstate == "53300";                 // too_many_connections
+         sqlstate == "53300";  // too_many_connections
 }
 
 std::string PgPool::FirstLine(const std::string& text) {

@@ -8,12 +8,11 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <pqxx/pqxx>
 #include <random>
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <pqxx/pqxx>
 
 #include "core/result.h"
 

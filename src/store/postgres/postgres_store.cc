@@ -26,8 +26,8 @@ Result<Job> JobFromRow(const pqxx::row& row) {
 }
 
 void InsertWorkflow(pqxx::work& txn, const Workflow& workflow) {
-  txn.exec_params0("INSERT INTO workflows (name, revision, doc) VALUES ($1, $2, $3)",
-                   workflow.name, workflow.revision, WorkflowToJson(workflow).dump());
+  txn.exec_params0("INSERT INTO workflows (name, revision, doc) VALUES ($1, $2, $3)", workflow.name,
+                   workflow.revision, WorkflowToJson(workflow).dump());
 }
 
 }  // namespace
@@ -95,16 +95,16 @@ Result<Workflow> PostgresStore::GetWorkflow(const std::string& name, int64_t rev
   return pool_.Transact<Workflow>([&](pqxx::work& txn) -> Result<Workflow> {
     pqxx::result rows =
         revision < 0
-            ? txn.exec_params("SELECT doc FROM workflows WHERE name = $1 ORDER BY revision DESC "
-                              "LIMIT 1",
-                              name)
+            ? txn.exec_params(
+                  "SELECT doc FROM workflows WHERE name = $1 ORDER BY revision DESC "
+                  "LIMIT 1",
+                  name)
             : txn.exec_params("SELECT doc FROM workflows WHERE name = $1 AND revision = $2", name,
                               revision);
     if (rows.empty()) {
-      return Error{ErrorCode::kNotFound,
-                   revision < 0 ? "workflow '" + name + "' not found"
-                                : "workflow '" + name + "' has no revision " +
-                                      std::to_string(revision)};
+      return Error{ErrorCode::kNotFound, revision < 0 ? "workflow '" + name + "' not found"
+                                                      : "workflow '" + name + "' has no revision " +
+                                                            std::to_string(revision)};
     }
     return WorkflowFromDoc(rows[0][0].as<std::string>());
   });
@@ -159,15 +159,16 @@ Result<JobPage> PostgresStore::ListJobs(const std::string& workflow_name,
     return Error{ErrorCode::kInvalidArgument, "malformed page token"};
   }
   return pool_.Transact<JobPage>([&](pqxx::work& txn) -> Result<JobPage> {
-    pqxx::result rows =
-        page_token.empty()
-            ? txn.exec_params("SELECT doc, version FROM jobs WHERE workflow_name = $1 "
-                              "ORDER BY created_at DESC, id DESC LIMIT $2",
-                              workflow_name, limit + 1)
-            : txn.exec_params("SELECT doc, version FROM jobs WHERE workflow_name = $1 AND "
-                              "(created_at, id) < ($2, $3) ORDER BY created_at DESC, id DESC "
-                              "LIMIT $4",
-                              workflow_name, after_created, after_id, limit + 1);
+    pqxx::result rows = page_token.empty()
+                            ? txn.exec_params(
+                                  "SELECT doc, version FROM jobs WHERE workflow_name = $1 "
+                                  "ORDER BY created_at DESC, id DESC LIMIT $2",
+                                  workflow_name, limit + 1)
+                            : txn.exec_params(
+                                  "SELECT doc, version FROM jobs WHERE workflow_name = $1 AND "
+                                  "(created_at, id) < ($2, $3) ORDER BY created_at DESC, id DESC "
+                                  "LIMIT $4",
+                                  workflow_name, after_created, after_id, limit + 1);
     JobPage page;
     for (const auto& row : rows) {
       if (static_cast<int>(page.jobs.size()) == limit) {
@@ -199,7 +200,8 @@ Result<std::vector<std::string>> PostgresStore::ListActiveJobIds() {
   return pool_.Transact<std::vector<std::string>>(
       [&](pqxx::work& txn) -> Result<std::vector<std::string>> {
         std::vector<std::string> out;
-        for (const auto& row : txn.exec("SELECT id FROM jobs WHERE active ORDER BY created_at, id")) {
+        for (const auto& row :
+             txn.exec("SELECT id FROM jobs WHERE active ORDER BY created_at, id")) {
           out.push_back(row[0].as<std::string>());
         }
         return out;
@@ -222,11 +224,12 @@ Result<std::vector<std::string>> PostgresStore::Commit(CommitBatch& batch) {
                       (IsTerminal(m.job.status) ? "false" : "true") + "," +
                       txn.quote(JobToJson(m.job, JsonForm::kStorage).dump()) + ")";
           }
-          for (const auto& row : txn.exec(
-                   "UPDATE jobs AS j SET status = u.status, active = u.active, "
-                   "version = u.version + 1, doc = u.doc FROM (VALUES " + values +
-                   ") AS u(id, version, status, active, doc) "
-                   "WHERE j.id = u.id AND j.version = u.version RETURNING j.id")) {
+          for (const auto& row :
+               txn.exec("UPDATE jobs AS j SET status = u.status, active = u.active, "
+                        "version = u.version + 1, doc = u.doc FROM (VALUES " +
+                        values +
+                        ") AS u(id, version, status, active, doc) "
+                        "WHERE j.id = u.id AND j.version = u.version RETURNING j.id")) {
             written.insert(row[0].as<std::string>());
           }
         }
@@ -274,8 +277,8 @@ Result<std::vector<CancelCommand>> PostgresStore::ListCancelCommands() {
   return pool_.Transact<std::vector<CancelCommand>>(
       [&](pqxx::work& txn) -> Result<std::vector<CancelCommand>> {
         std::vector<CancelCommand> out;
-        for (const auto& row : txn.exec(
-                 "SELECT id, job_id, reason, created_at FROM cancel_commands ORDER BY id")) {
+        for (const auto& row :
+             txn.exec("SELECT id, job_id, reason, created_at FROM cancel_commands ORDER BY id")) {
           out.push_back(CancelCommand{row[0].as<int64_t>(), row[1].as<std::string>(),
                                       row[2].as<std::string>(), row[3].as<int64_t>()});
         }

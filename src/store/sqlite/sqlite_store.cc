@@ -17,8 +17,8 @@ Error StoreError(const SQLite::Exception& e) {
 }
 
 std::unique_ptr<SQLite::Database> Connect(const std::string& path) {
-  auto db = std::make_unique<SQLite::Database>(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE |
-                                                         SQLite::OPEN_FULLMUTEX);
+  auto db = std::make_unique<SQLite::Database>(
+      path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_FULLMUTEX);
   db->setBusyTimeout(kBusyTimeoutMs);
   db->exec("PRAGMA journal_mode=WAL");
   db->exec("PRAGMA synchronous=NORMAL");
@@ -157,18 +157,17 @@ Result<Workflow> SqliteStore::AddWorkflowRevision(const Workflow& workflow) {
 Result<Workflow> SqliteStore::GetWorkflow(const std::string& name, int64_t revision) {
   try {
     ReaderLease reader(*this);
-    SQLite::Statement query(reader.db(),
-                            revision < 0 ? "SELECT doc FROM workflows WHERE name = ? "
-                                           "ORDER BY revision DESC LIMIT 1"
-                                         : "SELECT doc FROM workflows WHERE name = ? AND "
-                                           "revision = ?");
+    SQLite::Statement query(reader.db(), revision < 0
+                                             ? "SELECT doc FROM workflows WHERE name = ? "
+                                               "ORDER BY revision DESC LIMIT 1"
+                                             : "SELECT doc FROM workflows WHERE name = ? AND "
+                                               "revision = ?");
     query.bind(1, name);
     if (revision >= 0) query.bind(2, static_cast<int64_t>(revision));
     if (!query.executeStep()) {
-      return Error{ErrorCode::kNotFound,
-                   revision < 0 ? "workflow '" + name + "' not found"
-                                : "workflow '" + name + "' has no revision " +
-                                      std::to_string(revision)};
+      return Error{ErrorCode::kNotFound, revision < 0 ? "workflow '" + name + "' not found"
+                                                      : "workflow '" + name + "' has no revision " +
+                                                            std::to_string(revision)};
     }
     return WorkflowFromDoc(query.getColumn(0).getString());
   } catch (const SQLite::Exception& e) {
@@ -285,8 +284,8 @@ Result<JobPage> SqliteStore::ListJobs(const std::string& workflow_name,
 Result<std::vector<Job>> SqliteStore::ListActiveJobs() {
   try {
     ReaderLease reader(*this);
-    SQLite::Statement query(reader.db(),
-                            "SELECT doc, version FROM jobs WHERE active = 1 ORDER BY created_at, id");
+    SQLite::Statement query(
+        reader.db(), "SELECT doc, version FROM jobs WHERE active = 1 ORDER BY created_at, id");
     std::vector<Job> out;
     while (query.executeStep()) {
       auto job = JobFromRow(query);
@@ -380,8 +379,8 @@ Result<CancelCommand> SqliteStore::AddCancelCommand(const std::string& job_id,
 Result<std::vector<CancelCommand>> SqliteStore::ListCancelCommands() {
   try {
     ReaderLease reader(*this);
-    SQLite::Statement query(reader.db(),
-                            "SELECT id, job_id, reason, created_at FROM cancel_commands ORDER BY id");
+    SQLite::Statement query(
+        reader.db(), "SELECT id, job_id, reason, created_at FROM cancel_commands ORDER BY id");
     std::vector<CancelCommand> out;
     while (query.executeStep()) {
       out.push_back(CancelCommand{query.getColumn(0).getInt64(), query.getColumn(1).getString(),
