@@ -1,47 +1,65 @@
-# Helpers for the end-to-end tests: start and stop the real binary, call it with curl, assert.
-# Sourced by the test scripts; expects WFM_BIN (the workflow-manager binary) and SOURCE_DIR.
+# Helpers for the end-to-end tests: start and stop instances of the real binary, call them with
+# curl, assert. Sourced by the test scripts; expects WFM_BIN (the workflow-manager binary).
+# Every instance shares the data directory $WORK/var (replicas share their tasks' files).
 
 set -euo pipefail
 
 WORK=$(mktemp -d /tmp/wfm-e2e.XXXXXX)
-trap 'stop_service KILL || true; rm -rf "$WORK"' EXIT
-SERVICE_PID=""
+chmod 755 "$WORK"  # a PostgreSQL server of the test runs as another user
+declare -A PIDS=() URLS=()
 BASE=""
 CHECKS=0
+cleanup() {
+  for name in "${!PIDS[@]}"; do kill -9 "${PIDS[$name]}" 2>/dev/null || true; done
+  [ -n "${PG_DIR:-}" ] && "$(dirname "${BASH_SOURCE[0]}")/../pg/postgres_server.sh" stop "$PG_DIR" || true
+  pkill -f "$WORK" 2>/dev/null || true  # task processes left running by a killed service
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
 
-fail() { echo "FAIL: $*" >&2; [ -f "$WORK/service.log" ] && tail -n 30 "$WORK/service.log" >&2; exit 1; }
+fail() {
+  echo "FAIL: $*" >&2
+  for log in "$WORK"/*.log; do [ -f "$log" ] && { echo "--- $log" >&2; tail -n 20 "$log" >&2; }; done
+  exit 1
+}
 pass() { CHECKS=$((CHECKS + 1)); echo "ok: $*"; }
 
-# start_service [extra flags...]: starts the binary on a free port, waits for /_health.
-start_service() {
-  "$WFM_BIN" --listen 127.0.0.1:0 --data-dir "$WORK/var" "$@" >>"$WORK/service.log" 2>&1 &
-  SERVICE_PID=$!
-  for _ in $(seq 1 500); do
-    local port
-    port=$(grep -o 'listening on 127.0.0.1:[0-9]*' "$WORK/service.log" | tail -n 1 | cut -d: -f2 || true)
-    if [ -n "$port" ] && [ "$(grep -c 'listening on' "$WORK/service.log")" -ge "${STARTS:-1}" ]; then
-      BASE="http://localhost:$port"
-      curl -fs "$BASE/_health" >/dev/null && { STARTS=$(( ${STARTS:-1} + 1 )); return 0; }
+# start_instance NAME [flags...]: starts the binary on a free port; waits until it serves.
+start_instance() {
+  local name=$1; shift
+  local log="$WORK/$name.log" before port
+  before=$(grep -c 'listening on' "$log" 2>/dev/null || true)
+  "$WFM_BIN" --listen 127.0.0.1:0 --data-dir "$WORK/var" "$@" >>"$log" 2>&1 &
+  PIDS[$name]=$!
+  for _ in $(seq 1 1500); do
+    if [ "$(grep -c 'listening on' "$log" 2>/dev/null || true)" -gt "${before:-0}" ]; then
+      port=$(grep -o 'listening on 127.0.0.1:[0-9]*' "$log" | tail -n 1 | cut -d: -f2)
+      URLS[$name]="http://localhost:$port"
+      return 0
     fi
-    kill -0 "$SERVICE_PID" 2>/dev/null || fail "service exited at start"
+    kill -0 "${PIDS[$name]}" 2>/dev/null || fail "$name exited at start"
     sleep 0.02
   done
-  fail "service did not start"
+  fail "$name did not start"
 }
 
-# stop_service [TERM|KILL]: stops the service; with TERM it must exit 0.
-stop_service() {
-  [ -n "$SERVICE_PID" ] || return 0
-  local sig=${1:-TERM} rc=0
-  kill -s "$sig" "$SERVICE_PID" 2>/dev/null || true
-  wait "$SERVICE_PID" || rc=$?
-  SERVICE_PID=""
-  if [ "$sig" = TERM ] && [ "$rc" -ne 0 ]; then fail "service exited $rc on SIGTERM"; fi
+# stop_instance NAME [TERM|KILL]: stops it; with TERM it must exit 0.
+stop_instance() {
+  local name=$1 sig=${2:-TERM} rc=0
+  [ -n "${PIDS[$name]:-}" ] || return 0
+  kill -s "$sig" "${PIDS[$name]}" 2>/dev/null || true
+  wait "${PIDS[$name]}" 2>/dev/null || rc=$?
+  unset "PIDS[$name]"
+  if [ "$sig" = TERM ] && [ "$rc" -ne 0 ]; then fail "$name exited $rc on SIGTERM"; fi
   return 0
 }
 
+# The single-instance form used by most scripts: instance "main", whose URL is $BASE.
+start_service() { start_instance main "$@"; BASE=${URLS[main]}; }
+stop_service() { stop_instance main "${1:-TERM}"; }
+
 # call METHOD PATH [curl args...]: prints the body; the status goes to $WORK/status (a file, so
-# that it survives the subshell of $(call ...)).
+# that it survives the subshell of $(call ...)). Calls $BASE.
 call() {
   local method=$1 path=$2; shift 2
   curl -s -o "$WORK/body" -w '%{http_code}' -X"$method" "$BASE$path" "$@" >"$WORK/status"
@@ -56,11 +74,50 @@ expect_status() {
   pass "$2"
 }
 
-# wait_job ID JQ_CONDITION: polls GET /jobs/ID until the jq condition holds.
+# wait_job ID JQ_CONDITION: polls GET $BASE/jobs/ID until the jq condition holds (3 minutes at most).
 wait_job() {
-  for _ in $(seq 1 3000); do
+  for _ in $(seq 1 9000); do
     if curl -fs "$BASE/jobs/$1" | jq -e "$2" >/dev/null 2>&1; then return 0; fi
     sleep 0.02
   done
   fail "job $1 never satisfied $2: $(curl -s "$BASE/jobs/$1")"
+}
+
+# Marker job definitions: each run of a task appends one line to $WORK/markers/<job>-<state>.
+write_marker_definitions() {
+  mkdir -p "$WORK/markers"
+  cat >"$WORK/defs.json" <<DEFS
+{"jobDefinitions": [
+  {"jobDefinitionName": "mark", "revision": 1,
+   "containerProperties": {
+     "command": ["sh", "-c", "echo ran >> \"\$MARKERS/\$WORKFLOW_MANAGER_JOB_ID-\$WORKFLOW_MANAGER_STATE\"; sleep \${MARK_SLEEP:-0.05}"],
+     "environment": [{"name": "MARKERS", "value": "$WORK/markers"}]}},
+  {"jobDefinitionName": "sleep", "revision": 1,
+   "containerProperties": {"command": ["sleep", "300"]}}
+]}
+DEFS
+  cat >"$WORK/crashy.json" <<'WF'
+{"name": "crashy", "startAt": "a", "states": [
+  {"name": "a", "type": "Task", "resource": "mark", "next": "b"},
+  {"name": "b", "type": "Task", "resource": "mark", "next": "c"},
+  {"name": "c", "type": "Task", "resource": "mark", "end": true}]}
+WF
+}
+
+# check_exactly_once KILLS JOB_ID...: every task of the "crashy" jobs ran exactly once.
+check_exactly_once() {
+  local kills=$1; shift
+  local tasks=0 duplicates=0 missing=0 lines id state f
+  for id in "$@"; do
+    for state in a b c; do
+      tasks=$((tasks + 1))
+      f="$WORK/markers/$id-$state"
+      if [ ! -f "$f" ]; then missing=$((missing + 1)); continue; fi
+      lines=$(wc -l <"$f")
+      [ "$lines" -eq 1 ] || duplicates=$((duplicates + 1))
+    done
+  done
+  echo "checked: jobs=$# tasks=$tasks kills=$kills duplicates=$duplicates missing=$missing"
+  [ "$duplicates" -eq 0 ] && [ "$missing" -eq 0 ] || fail "a task ran twice or never"
+  pass "every task of $# jobs ran exactly once"
 }

@@ -88,10 +88,9 @@ for args in "--max-parallel 0" "--store bogus:x" "--log-format xml" "--listen no
 done
 
 # JSON logs are JSON lines.
-: >"$WORK/service.log"; STARTS=1
-start_service --job-definitions data/job-definitions.json --log-format json
-stop_service TERM
-jq -e . "$WORK/service.log" >/dev/null || fail "json log lines"
+start_instance jsonlog --job-definitions data/job-definitions.json --log-format json
+stop_instance jsonlog TERM
+jq -e . "$WORK/jsonlog.log" >/dev/null || fail "json log lines"
 pass "--log-format json writes JSON lines"
 
 echo "$CHECKS passed, 0 failed"

@@ -18,17 +18,23 @@ as_owner() {
   if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
 
+# pg_ctl_start PORT: starts the server; returns non-zero if it did not come up.
 pg_ctl_start() {
-  local port=$1
   as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 start \
-    -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200" >/dev/null \
-    || { echo "postgres_server: the server did not start; its log:" >&2; cat "$dir/server.log" >&2; exit 1; }
+    -o "-p $1 -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200" >/dev/null
 }
 
+fail_with_log() {
+  echo "postgres_server: the server did not start; its log:" >&2
+  cat "$dir/server.log" >&2
+  exit 1
+}
+
+# A port below Linux's ephemeral range (32768-60999) that nothing listens on.
 free_port() {
   local port
   for _ in $(seq 1 200); do
-    port=$((20000 + RANDOM % 40000))
+    port=$((20000 + RANDOM % 12000))
     if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then echo "$port"; return 0; fi
   done
   echo "postgres_server: no free port found" >&2
@@ -43,8 +49,11 @@ case "$action" in
     [ "$(id -u)" -eq 0 ] && chown postgres "$dir"
     as_owner "$bin/initdb" -D "$dir/data" -U wfm -A trust --no-sync -E UTF8 >"$dir/initdb.log" 2>&1 \
       || { echo "postgres_server: initdb failed:" >&2; cat "$dir/initdb.log" >&2; exit 1; }
-    port=$(free_port)
-    pg_ctl_start "$port"
+    for attempt in 1 2 3 4 5; do  # a port can be taken between the probe and the bind
+      port=$(free_port)
+      pg_ctl_start "$port" && break
+      [ "$attempt" -eq 5 ] && fail_with_log
+    done
     as_owner "$bin/createdb" -h 127.0.0.1 -p "$port" -U wfm wfm
     echo "$port" >"$dir/port"
     echo "postgresql://wfm@127.0.0.1:$port/wfm" >"$dir/url"
@@ -58,7 +67,7 @@ case "$action" in
     as_owner "$bin/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null
     ;;
   restart-start)
-    pg_ctl_start "$(cat "$dir/port")"
+    pg_ctl_start "$(cat "$dir/port")" || fail_with_log
     ;;
   *)
     echo "usage: postgres_server.sh start|stop|restart-stop|restart-start DIR" >&2

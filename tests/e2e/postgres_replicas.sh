@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Two replicas on one PostgreSQL database (a server of the test's own): both serve the API, one
+# advances the jobs; SIGKILL whichever is advancing them, twice, while 300 jobs run: the other
+# takes over, every job ends SUCCEEDED and every task ran exactly once. Then a cancel accepted by
+# the follower just before the leader is killed is honoured.
+WFM_BIN=$1
+source "$(dirname "$0")/lib.sh"
+
+JOBS=${JOBS:-300}
+PG_DIR="$WORK/pg"
+"$(dirname "$0")/../pg/postgres_server.sh" start "$PG_DIR" || fail "can't start PostgreSQL"
+URL=$(cat "$PG_DIR/url")
+write_marker_definitions
+FLAGS=(--store "$URL" --job-definitions "$WORK/defs.json" --max-parallel 4 --leader-check-interval 200)
+
+start_instance r1 "${FLAGS[@]}"
+start_instance r2 "${FLAGS[@]}"
+
+# leader: prints the name of the replica that advances jobs (waits up to 30 s for one).
+leader() {
+  for _ in $(seq 1 1500); do
+    for name in "${!PIDS[@]}"; do
+      if curl -fs "${URLS[$name]}/_health" | jq -e '.leader == true' >/dev/null 2>&1; then
+        echo "$name"; return 0
+      fi
+    done
+    sleep 0.02
+  done
+  fail "no replica became the leader"
+}
+
+BASE=${URLS[r1]}
+call POST /workflows -d @"$WORK/crashy.json" >/dev/null; expect_status 201 "replica r1 creates the workflow"
+BASE=${URLS[r2]}
+call GET /workflows/crashy >/dev/null; expect_status 200 "replica r2 reads it"
+
+ids=()
+for i in $(seq 1 "$JOBS"); do
+  BASE=${URLS[r$((i % 2 + 1))]}
+  ids+=("$(call POST /jobs -d '{"workflow": {"name": "crashy"}, "data": ["x"]}' | jq -r .id)")
+done
+pass "started $JOBS jobs through both replicas"
+
+for k in 1 2; do
+  sleep "0.$((RANDOM % 9 + 1))"
+  victim=$(leader)
+  stop_instance "$victim" KILL
+  start=$(date +%s%N)
+  successor=$(leader)
+  took=$(( ($(date +%s%N) - start) / 1000000 ))
+  pass "SIGKILL $k of the leader $victim: $successor took over in ${took} ms"
+  start_instance "$victim" "${FLAGS[@]}"
+done
+
+BASE=${URLS[r1]}
+for id in "${ids[@]}"; do wait_job "$id" '.status == "SUCCEEDED"'; done
+pass "all $JOBS jobs SUCCEEDED after 2 leader kills"
+check_exactly_once 2 "${ids[@]}"
+
+# A cancel accepted by the follower just before the leader dies.
+call POST /workflows -d '{"name": "sleepy", "startAt": "s", "states": [{"name": "s", "type": "Task", "resource": "sleep", "end": true}]}' >/dev/null
+expect_status 201 "create sleepy workflow"
+current=$(leader)
+follower=r1; [ "$current" = r1 ] && follower=r2
+BASE=${URLS[$follower]}
+sid=$(call POST /jobs -d '{"workflow": {"name": "sleepy"}}' | jq -r .id)
+wait_job "$sid" '.tasks[0].status == "RUNNING"'
+call DELETE "/jobs/$sid" -d '{"reason": "cancelled on the follower"}' >/dev/null
+expect_status 200 "the follower accepts the cancel"
+stop_instance "$current" KILL
+wait_job "$sid" '.status == "CANCELLED" and .tasks[0].statusReason == "cancelled on the follower"'
+pass "the cancel was honoured after the leader's SIGKILL"
+stop_instance "$follower" TERM
+
+echo "$CHECKS passed, 0 failed"
