@@ -1,7 +1,18 @@
 #!/usr/bin/env bash
 # Runs the benchmarks and prints their figures. usage: bench/run.sh [BUILD_DIR]
+# The PostgreSQL run starts a server of its own (durable commits: fsync on) and stops it after.
 set -euo pipefail
 build=${1:-build}
-"$build/engine_bench" --executor fake --store sqlite --jobs "${FAKE_JOBS:-20000}"
-"$build/engine_bench" --executor fake --store memory --jobs "${FAKE_JOBS:-20000}"
+here=$(cd "$(dirname "$0")" && pwd)
+jobs=${FAKE_JOBS:-20000}
+
+"$build/engine_bench" --executor fake --store sqlite --jobs "$jobs"
+"$build/engine_bench" --executor fake --store memory --jobs "$jobs"
+
+pg_dir=$(mktemp -d /tmp/wfm-bench-pg.XXXXXX)
+chmod 755 "$pg_dir"
+trap '"$here/../tests/pg/postgres_server.sh" stop "$pg_dir/pg"; rm -rf "$pg_dir"' EXIT
+PG_FSYNC=on "$here/../tests/pg/postgres_server.sh" start "$pg_dir/pg" >/dev/null
+"$build/engine_bench" --executor fake --store "$(cat "$pg_dir/pg/url")" --jobs "$jobs"
+
 "$build/engine_bench" --executor local --store sqlite --jobs "${LOCAL_JOBS:-1000}" --max-parallel 2

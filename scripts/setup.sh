@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   cmake ninja-build g++ make pkg-config
   libboost-dev nlohmann-json3-dev libspdlog-dev libfmt-dev libcli11-dev
-  libsqlite3-dev libsqlitecpp-dev uuid-dev libssl-dev libcurl4-openssl-dev
+  libsqlite3-dev libsqlitecpp-dev libpqxx-dev postgresql-15 uuid-dev libssl-dev libcurl4-openssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   curl jq sqlite3 procps
 )

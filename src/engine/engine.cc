@@ -132,6 +132,8 @@ void Engine::Loop() {
           spdlog::warn("engine: recovery failed, will retry: {}", recovered.error().message);
           leading_ = false;
         }
+        next_discovery_ =
+            SteadyClock::now() + std::chrono::milliseconds(options_.discovery_interval_ms);
       }
     }
     bool more = false;
@@ -170,9 +172,14 @@ void Engine::Loop() {
 void Engine::Discover() {
   auto ids = store_.ListActiveJobIds();
   if (!ids.ok()) return;  // the next round meets the same error and backs off
+  std::unordered_set<std::string> waiting;  // handed over already, not yet taken by a round
+  {
+    std::lock_guard lock(inbox_mu_);
+    for (const auto& job : inbox_.new_jobs) waiting.insert(job.id);
+  }
   std::vector<Job> found;
   for (const auto& id : ids.value()) {
-    if (active_.count(id)) continue;
+    if (active_.count(id) || waiting.count(id)) continue;
     auto job = store_.GetJob(id);
     if (job.ok() && !IsTerminal(job->status)) found.push_back(std::move(job.value()));
   }
@@ -201,6 +208,13 @@ bool Engine::Round(bool side_effects_allowed) {
   {
     std::lock_guard lock(inbox_mu_);
     std::swap(in, inbox_);
+    // Large arrivals (a recovery) are taken in slices so that each round stays short.
+    if (in.new_jobs.size() > options_.max_new_jobs_per_round) {
+      inbox_.new_jobs.assign(std::make_move_iterator(in.new_jobs.begin() +
+                                                     options_.max_new_jobs_per_round),
+                             std::make_move_iterator(in.new_jobs.end()));
+      in.new_jobs.resize(options_.max_new_jobs_per_round);
+    }
   }
   std::set<std::string> dirty = std::move(carried_dirty_);
   carried_dirty_.clear();

@@ -35,6 +35,8 @@ struct EngineOptions {
   // stored, and how often a replica that is not the leader tries to become it.
   int64_t discovery_interval_ms = 1000;
   int64_t leader_retry_interval_ms = 1000;
+  // New jobs taken into one round at most (the others wait for the next rounds).
+  size_t max_new_jobs_per_round = 2000;
   // Who may advance jobs; nullptr: this process alone (SQLite, memory). Not owned.
   Leadership* leadership = nullptr;
 };

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # A throw-away PostgreSQL 15 server for the tests: initdb into DIR as an unprivileged user,
 # listening only on 127.0.0.1 on a free port, with a database "wfm" for user "wfm" (trust auth).
-#   postgres_server.sh start DIR   writes the connection URL to DIR/url
+#   postgres_server.sh start DIR   writes the connection URL to DIR/url (PG_FSYNC=on: durable
+#                                  commits, as in production; default off, for test speed)
 #   postgres_server.sh stop DIR    stops it and removes DIR
 #   postgres_server.sh restart-stop DIR / restart-start DIR: stop it, and start it again on the
 #   same port with its data (to test an outage)
@@ -21,7 +22,7 @@ as_owner() {
 # pg_ctl_start PORT: starts the server; returns non-zero if it did not come up.
 pg_ctl_start() {
   as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 start \
-    -o "-p $1 -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200" >/dev/null
+    -o "-p $1 -k $dir -c listen_addresses=127.0.0.1 -c fsync=${PG_FSYNC:-off} -c max_connections=200" >/dev/null
 }
 
 fail_with_log() {
