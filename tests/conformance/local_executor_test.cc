@@ -8,6 +8,9 @@
 #include <fstream>
 #include <set>
 
+#include <signal.h>
+#include <sys/wait.h>
+
 #include "core/ids.h"
 
 namespace wfm {
@@ -30,7 +33,7 @@ const char* kDefinitions = R"json({"jobDefinitions": [
   {"jobDefinitionName": "slow", "revision": 1, "timeout": {"attemptDurationSeconds": 1},
    "containerProperties": {"command": ["sleep", "30"]}},
   {"jobDefinitionName": "sleep", "revision": 1,
-   "containerProperties": {"command": ["sh", "-c", "echo ran >> \"$MARKER\"; sleep \"$SECONDS_TO_SLEEP\""]}},
+   "containerProperties": {"command": ["sh", "-c", "echo ran >> \"$MARKER\"; exec sleep \"$SECONDS_TO_SLEEP\""]}},
   {"jobDefinitionName": "sleep", "revision": 2,
    "containerProperties": {"command": ["sleep", "0"]}},
   {"jobDefinitionName": "nosuchbinary", "revision": 1,
@@ -199,6 +202,57 @@ TEST_F(LocalExecutorTest, ANewProcessAdoptsARunningTaskAndRecordsItsOutcome) {
   EXPECT_EQ(executor_->Submit(spec).value(), id);
   EXPECT_EQ(executor_->Describe({id})[0].status, TaskStatus::kRunning);
   EXPECT_EQ(WaitDone(*executor_, id).status, TaskStatus::kSucceeded);
+  std::ifstream in(marker);
+  std::string all((std::istreambuf_iterator<char>(in)), {});
+  EXPECT_EQ(all, "ran\n");
+}
+
+}  // namespace
+}  // namespace wfm
+
+namespace wfm {
+namespace {
+
+// The runner's pid, from the attempt's state file ("started {"runnerPid": N, ...}").
+pid_t RunnerPidOf(const fs::path& tasks_dir, const std::string& id) {
+  std::ifstream in(tasks_dir / (id + ".state"));
+  std::string line;
+  std::getline(in, line);
+  size_t at = line.find("\"runnerPid\":");
+  return at == std::string::npos ? 0 : std::atoi(line.c_str() + at + 12);
+}
+
+TEST_F(LocalExecutorTest, AKilledRunnerFailsTheTaskWithAClearReason) {
+  fs::path marker = dir_ / "killed";
+  auto id = executor_->Submit(Spec("sleep:1", {{"MARKER", marker.string()},
+                                               {"SECONDS_TO_SLEEP", "60"}}))
+                .value();
+  while (!fs::exists(marker)) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  pid_t runner = RunnerPidOf(dir_ / "tasks", id);
+  ASSERT_GT(runner, 0);
+  kill(runner, SIGKILL);
+  auto seen = WaitDone(*executor_, id);
+  EXPECT_EQ(seen.status, TaskStatus::kFailed);
+  EXPECT_NE(seen.status_reason.find("without recording an outcome"), std::string::npos)
+      << seen.status_reason;
+}
+
+TEST_F(LocalExecutorTest, ARunnerKilledWhileTheServiceWasDownIsReportedUnknown) {
+  fs::path marker = dir_ / "down";
+  TaskSpec spec = Spec("sleep:1", {{"MARKER", marker.string()}, {"SECONDS_TO_SLEEP", "60"}});
+  auto id = executor_->Submit(spec).value();
+  while (!fs::exists(marker)) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  pid_t runner = RunnerPidOf(dir_ / "tasks", id);
+  executor_.reset();  // the service is down...
+  kill(runner, SIGKILL);  // ...when the runner dies
+  int status = 0;
+  waitpid(runner, &status, 0);  // it was this test's child: reap it so its lock is gone
+
+  executor_ = Make(2);
+  EXPECT_EQ(executor_->Submit(spec).value(), id);  // adopted, not started again
+  auto seen = WaitDone(*executor_, id);
+  EXPECT_EQ(seen.status, TaskStatus::kFailed);
+  EXPECT_NE(seen.status_reason.find("outcome unknown"), std::string::npos) << seen.status_reason;
   std::ifstream in(marker);
   std::string all((std::istreambuf_iterator<char>(in)), {});
   EXPECT_EQ(all, "ran\n");

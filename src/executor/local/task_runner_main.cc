@@ -12,6 +12,7 @@
 // GRACE_SECONDS. TIMEOUT_SECONDS > 0: the same when it runs longer.
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -63,10 +64,14 @@ int main(int argc, char** argv) {
   Record("started {\"runnerPid\":" + std::to_string(getpid()) +
          ",\"startedAt\":" + std::to_string(started_at) + "}\n");
   int log = open(log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  pid_t runner = getpid();
   pid_t child = fork();
   if (child == 0) {
     sigprocmask(SIG_UNBLOCK, &signals, nullptr);
     setpgid(0, 0);
+    // The command does not outlive its runner: unsupervised, its outcome could not be recorded.
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != runner) _exit(137);
     if (log >= 0) {
       dup2(log, 1);
       dup2(log, 2);
