@@ -6,25 +6,13 @@
 #include <map>
 #include <string>
 
+#include "api/http_message.h"
 #include "core/clock.h"
 #include "core/result.h"
 #include "engine/engine.h"
 #include "store/store.h"
 
 namespace wfm {
-
-struct HttpRequest {
-  std::string method;  // "GET", "POST", ...
-  std::string target;  // path and query, as sent
-  std::string body;
-};
-
-struct HttpResponse {
-  int status = 200;
-  std::string content_type = "application/json";
-  std::string body;
-  std::map<std::string, std::string> headers;
-};
 
 // Reads the captured output of an executor task id. Errors: kNotFound.
 using LogReader = std::function<Result<std::string>(const std::string& task_id)>;

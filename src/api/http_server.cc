@@ -6,6 +6,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <chrono>
+#include <optional>
 
 namespace wfm {
 
@@ -20,8 +21,8 @@ constexpr auto kIdleTimeout = std::chrono::seconds(60);
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket socket, Api& api, std::atomic<int>& in_flight)
-      : stream_(std::move(socket)), api_(api), in_flight_(in_flight) {}
+  Session(tcp::socket socket, const HttpHandler& handler, std::atomic<int>& in_flight)
+      : stream_(std::move(socket)), handler_(handler), in_flight_(in_flight) {}
 
   void Start() { Read(); }
 
@@ -45,9 +46,19 @@ class Session : public std::enable_shared_from_this<Session> {
     if (ec) return;  // closed, timed out or malformed: drop the connection
     ++in_flight_;
     auto& request = parser_->get();
-    HttpRequest req{std::string(request.method_string()), std::string(request.target()),
-                    request.body()};
-    HttpResponse response = api_.Handle(req);
+    HttpRequest req{
+        std::string(request.method_string()), std::string(request.target()), request.body(), {}};
+    for (const auto& field : request) {
+      req.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
+    }
+    HttpResponse response = handler_(req);
+    if (response.drop_connection) {
+      --in_flight_;
+      beast::error_code ignored;
+      stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+      stream_.socket().close(ignored);
+      return;
+    }
     Write(response, request.keep_alive(), false);
   }
 
@@ -77,24 +88,25 @@ class Session : public std::enable_shared_from_this<Session> {
   beast::tcp_stream stream_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
-  Api& api_;
+  const HttpHandler& handler_;
   std::atomic<int>& in_flight_;
 };
 
 }  // namespace
 
 struct HttpServer::Impl {
-  Impl(Api& api, int threads) : api(api), acceptor(io), thread_count(threads) {}
+  Impl(HttpHandler handler, int threads)
+      : handler(std::move(handler)), acceptor(io), thread_count(threads) {}
 
   void Accept() {
     acceptor.async_accept([this](beast::error_code ec, tcp::socket socket) {
       if (ec) return;  // closed by Stop
-      std::make_shared<Session>(std::move(socket), api, in_flight)->Start();
+      std::make_shared<Session>(std::move(socket), handler, in_flight)->Start();
       Accept();
     });
   }
 
-  Api& api;
+  HttpHandler handler;
   asio::io_context io;
   tcp::acceptor acceptor;
   int thread_count;
@@ -107,9 +119,9 @@ HttpServer::HttpServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
 HttpServer::~HttpServer() { Stop(); }
 
-Result<std::unique_ptr<HttpServer>> HttpServer::Listen(Api& api, const std::string& host, int port,
-                                                       int threads) {
-  auto impl = std::make_unique<Impl>(api, threads);
+Result<std::unique_ptr<HttpServer>> HttpServer::Listen(HttpHandler handler, const std::string& host,
+                                                       int port, int threads) {
+  auto impl = std::make_unique<Impl>(std::move(handler), threads);
   try {
     tcp::endpoint endpoint(asio::ip::make_address(host == "localhost" ? "127.0.0.1" : host),
                            static_cast<unsigned short>(port));

@@ -1,5 +1,6 @@
-// Serves an Api over HTTP/1.1 (Boost.Beast), with keep-alive, a 1 MiB request body limit (413)
-// and a graceful stop that finishes the requests in flight.
+// Serves a handler (the Api, or a test's fake service) over HTTP/1.1 (Boost.Beast), with
+// keep-alive, a 1 MiB request body limit (413) and a graceful stop that finishes the requests in
+// flight.
 #pragma once
 
 #include <atomic>
@@ -8,7 +9,7 @@
 #include <thread>
 #include <vector>
 
-#include "api/api.h"
+#include "api/http_message.h"
 #include "core/result.h"
 
 namespace wfm {
@@ -17,9 +18,10 @@ class HttpServer {
  public:
   static constexpr size_t kMaxBodyBytes = 1 << 20;
 
-  // Binds host:port (port 0: any free port). Errors: kInvalidArgument when it can't listen.
-  static Result<std::unique_ptr<HttpServer>> Listen(Api& api, const std::string& host, int port,
-                                                    int threads);
+  // Binds host:port (port 0: any free port) and serves `handler` (called from several threads at
+  // once). Errors: kInvalidArgument when it can't listen.
+  static Result<std::unique_ptr<HttpServer>> Listen(HttpHandler handler, const std::string& host,
+                                                    int port, int threads);
   ~HttpServer();
 
   int port() const { return port_; }

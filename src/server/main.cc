@@ -173,7 +173,9 @@ int main(int argc, char** argv) {
       *store.value(), engine, clock,
       [&local](const std::string& id) { return local.ReadLog(id, 4 << 20); },
       std::string(kOpenApiYaml));
-  auto server = HttpServer::Listen(api, config.listen.substr(0, colon), port, config.http_threads);
+  auto server =
+      HttpServer::Listen([&api](const HttpRequest& request) { return api.Handle(request); },
+                         config.listen.substr(0, colon), port, config.http_threads);
   if (!server.ok()) {
     engine.Stop();
     return Fail(server.error().message);

@@ -31,7 +31,7 @@ class ApiTest : public ::testing::Test {
 
   HttpResponse Call(const std::string& method, const std::string& target,
                     const std::string& body = "") {
-    return api_.Handle(HttpRequest{method, target, body});
+    return api_.Handle(HttpRequest{method, target, body, {}});
   }
   json CallJson(const std::string& method, const std::string& target, const std::string& body,
                 int expected_status) {
