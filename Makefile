@@ -19,7 +19,8 @@ test: build
 test-sanitizers: setup
 	@cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DWFM_SANITIZE=address,undefined >/dev/null
 	@cmake --build build-asan -j2
-	@cd build-asan && ctest --output-on-failure -j2 --timeout 600
+	@cd build-asan && LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
+	  ctest --output-on-failure -j2 --timeout 600
 	@cmake -S . -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DWFM_SANITIZE=thread >/dev/null
 	@cmake --build build-tsan -j2
 	@cd build-tsan && ctest --output-on-failure -j2 --timeout 600
