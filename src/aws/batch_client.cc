@@ -1,0 +1,204 @@
+#include "aws/batch_client.h"
+
+#include <spdlog/spdlog.h>
+
+#include <thread>
+
+#include "aws/sigv4.h"
+
+namespace wfm {
+namespace {
+
+using nlohmann::json;
+
+std::string HostOf(const std::string& endpoint) {
+  size_t start = endpoint.find("://");
+  start = start == std::string::npos ? 0 : start + 3;
+  size_t end = endpoint.find('/', start);
+  return endpoint.substr(start, end == std::string::npos ? std::string::npos : end - start);
+}
+
+// The error type of an AWS answer: the x-amzn-ErrorType header (up to ':'), else __type/code.
+std::string ErrorType(const HttpReply& reply, const json& body) {
+  for (const auto& [name, value] : reply.headers) {
+    if (name == "x-amzn-errortype") return value.substr(0, value.find(':'));
+  }
+  std::string type = body.is_object() ? body.value("__type", body.value("code", "")) : "";
+  return type.substr(type.find('#') == std::string::npos ? 0 : type.find('#') + 1);
+}
+
+bool IsRetryable(int status, const std::string& type) {
+  return status == 429 || status >= 500 || type == "TooManyRequestsException" ||
+         type == "ThrottlingException" || type == "ThrottlingException" ||
+         type == "RequestLimitExceeded";
+}
+
+}  // namespace
+
+BatchJob BatchJobFromJson(const json& in) {
+  BatchJob job;
+  job.id = in.value("jobId", "");
+  job.name = in.value("jobName", "");
+  job.status = in.value("status", "");
+  job.status_reason = in.value("statusReason", "");
+  job.created_at = in.value("createdAt", 0LL);
+  job.started_at = in.value("startedAt", 0LL);
+  job.stopped_at = in.value("stoppedAt", 0LL);
+  if (in.contains("container") && in["container"].is_object()) {
+    const json& container = in["container"];
+    if (container.contains("exitCode") && container["exitCode"].is_number_integer()) {
+      job.exit_code = container["exitCode"].get<int>();
+    }
+    job.container_reason = container.value("reason", "");
+    job.log_stream = container.value("logStreamName", "");
+    job.task_arn = container.value("taskArn", "");
+  }
+  return job;
+}
+
+BatchClient::BatchClient(HttpClient& http, CredentialsProvider& credentials, Clock& clock,
+                         BatchClientOptions options)
+    : http_(http), credentials_(credentials), clock_(clock), options_(std::move(options)) {
+  if (options_.endpoint.empty()) {
+    options_.endpoint = "https://batch." + options_.region + ".amazonaws.com";
+  }
+  while (!options_.endpoint.empty() && options_.endpoint.back() == '/')
+    options_.endpoint.pop_back();
+  host_ = HostOf(options_.endpoint);
+}
+
+std::map<std::string, int> BatchClient::CallCounts() const {
+  std::lock_guard lock(mu_);
+  return calls_;
+}
+
+void BatchClient::Backoff(int attempt) {
+  int64_t cap = std::min<int64_t>(options_.max_backoff_ms,
+                                  static_cast<int64_t>(options_.base_backoff_ms) << attempt);
+  int64_t wait;
+  {
+    std::lock_guard lock(mu_);
+    wait = std::uniform_int_distribution<int64_t>(0, cap)(random_);  // full jitter
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(wait));
+}
+
+void BatchClient::WaitForSubmitSlot() {
+  if (options_.submit_rate_per_second <= 0) return;
+  auto interval = std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+      std::chrono::duration<double>(1.0 / options_.submit_rate_per_second));
+  std::chrono::steady_clock::time_point slot;
+  {
+    std::lock_guard lock(mu_);
+    auto now = std::chrono::steady_clock::now();
+    slot = std::max(now, next_submit_slot_);
+    next_submit_slot_ = slot + interval;
+  }
+  std::this_thread::sleep_until(slot);
+}
+
+Result<json> BatchClient::Call(const std::string& operation, const std::string& path,
+                               const json& body) {
+  std::string last_error;
+  for (int attempt = 0; attempt < options_.max_attempts; ++attempt) {
+    if (attempt > 0) Backoff(attempt);
+    auto credentials = credentials_.Get();
+    if (!credentials.ok()) return credentials.error();
+    SignableRequest request{
+        "POST", path, "", {{"Host", host_}, {"Content-Type", "application/json"}}, body.dump()};
+    SignRequest(request, credentials.value(),
+                SigningOptions{options_.region, "batch", clock_.Now()});
+    HttpCall call{"POST", options_.endpoint + path, request.headers, request.body, 30000};
+    {
+      std::lock_guard lock(mu_);
+      ++calls_[operation];
+    }
+    auto reply = http_.Send(call);
+    if (!reply.ok()) {
+      last_error = reply.error().message;
+      continue;
+    }
+    json answer = json::parse(reply->body.empty() ? "{}" : reply->body, nullptr, false);
+    if (reply->status >= 200 && reply->status < 300) {
+      if (answer.is_discarded())
+        return Error{ErrorCode::kUnavailable, operation + ": answer is not JSON"};
+      return answer;
+    }
+    std::string type = ErrorType(reply.value(), answer);
+    std::string message =
+        answer.is_object() ? answer.value("message", answer.value("Message", "")) : "";
+    last_error = type + " (HTTP " + std::to_string(reply->status) + ")" +
+                 (message.empty() ? "" : ": " + message);
+    if (!IsRetryable(reply->status, type)) {
+      return Error{ErrorCode::kInvalidArgument, "AWS Batch " + operation + ": " + last_error};
+    }
+    spdlog::debug("AWS Batch {}: {}, retrying", operation, last_error);
+  }
+  return Error{ErrorCode::kUnavailable, "AWS Batch " + operation + " failed after " +
+                                            std::to_string(options_.max_attempts) +
+                                            " attempts: " + last_error};
+}
+
+Result<std::string> BatchClient::SubmitJob(const BatchSubmission& submission) {
+  json environment = json::array();
+  for (const auto& [name, value] : submission.environment) {
+    environment.push_back({{"name", name}, {"value", value}});
+  }
+  json body = {{"jobName", submission.job_name},
+               {"jobQueue", submission.job_queue},
+               {"jobDefinition", submission.job_definition},
+               {"containerOverrides", {{"environment", environment}}},
+               {"tags", submission.tags},
+               {"propagateTags", true}};
+  WaitForSubmitSlot();
+  auto answer = Call("SubmitJob", "/v1/submitjob", body);
+  if (!answer.ok()) return answer.error();
+  return answer->value("jobId", "");
+}
+
+Result<std::vector<BatchJob>> BatchClient::DescribeJobs(const std::vector<std::string>& ids) {
+  std::vector<BatchJob> out;
+  for (size_t start = 0; start < ids.size(); start += kMaxDescribeIds) {
+    size_t end = std::min(ids.size(), start + kMaxDescribeIds);
+    json chunk(std::vector<std::string>(ids.begin() + start, ids.begin() + end));
+    auto answer = Call("DescribeJobs", "/v1/describejobs", {{"jobs", chunk}});
+    if (!answer.ok()) return answer.error();
+    for (const auto& job : answer->value("jobs", json::array()))
+      out.push_back(BatchJobFromJson(job));
+  }
+  return out;
+}
+
+Status BatchClient::TerminateJob(const std::string& job_id, const std::string& reason) {
+  auto answer = Call("TerminateJob", "/v1/terminatejob", {{"jobId", job_id}, {"reason", reason}});
+  if (!answer.ok()) return answer.error();
+  return OkStatus();
+}
+
+Status BatchClient::CancelJob(const std::string& job_id, const std::string& reason) {
+  auto answer = Call("CancelJob", "/v1/canceljob", {{"jobId", job_id}, {"reason", reason}});
+  if (!answer.ok()) return answer.error();
+  return OkStatus();
+}
+
+Result<std::vector<BatchJob>> BatchClient::ListJobsByName(const std::string& queue,
+                                                          const std::string& job_name) {
+  std::vector<BatchJob> out;
+  std::string token;
+  do {
+    json body = {{"jobQueue", queue},
+                 {"filters", json::array({{{"name", "JOB_NAME"}, {"values", {job_name}}}})},
+                 {"maxResults", 100}};
+    if (!token.empty()) body["nextToken"] = token;
+    auto answer = Call("ListJobs", "/v1/listjobs", body);
+    if (!answer.ok()) return answer.error();
+    for (const auto& summary : answer->value("jobSummaryList", json::array())) {
+      BatchJob job = BatchJobFromJson(summary);
+      if (job.name == job_name) out.push_back(job);  // the filter also matches case-insensitively
+    }
+    token = answer->value("nextToken", "");
+  } while (!token.empty());
+  return out;
+}
+
+}  // namespace wfm

@@ -1,0 +1,188 @@
+// The AWS Batch client against the fake Batch, over HTTP on loopback: signing, the calls, the
+// limits, retries of throttling and server errors, and no retry of client errors.
+#include "aws/batch_client.h"
+
+#include <gtest/gtest.h>
+
+#include <set>
+#include <thread>
+
+#include "api/http_server.h"
+#include "fake_batch/fake_batch.h"
+
+namespace wfm {
+namespace {
+
+class StaticCredentials : public CredentialsProvider {
+ public:
+  explicit StaticCredentials(AwsCredentials credentials) : credentials_(std::move(credentials)) {}
+  Result<AwsCredentials> Get() override { return credentials_; }
+
+ private:
+  AwsCredentials credentials_;
+};
+
+class BatchClientTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    server_ = HttpServer::Listen([this](const HttpRequest& r) { return fake_.Handle(r); },
+                                 "127.0.0.1", 0, 4)
+                  .value();
+    options_.region = "eu-west-1";
+    options_.endpoint = "http://127.0.0.1:" + std::to_string(server_->port());
+    options_.base_backoff_ms = 5;
+    options_.max_backoff_ms = 50;
+    options_.submit_rate_per_second = 0;  // unlimited in tests
+  }
+
+  BatchClient Client(const std::string& secret = "test-secret") {
+    credentials_ = std::make_unique<StaticCredentials>(AwsCredentials{"AKIDTEST", secret, "", 0});
+    return BatchClient(http_, *credentials_, clock_, options_);
+  }
+
+  BatchSubmission Submission(const std::string& name, const std::string& definition = "echo:1") {
+    return BatchSubmission{
+        name, "queue", definition, {{"_BATCH_START", "[\"a\"]"}}, {{"workflow-manager:job", "j1"}}};
+  }
+
+  // Polls until the job has `status` (a bounded wait, not a timing assertion).
+  BatchJob WaitFor(BatchClient& client, const std::string& id, const std::string& status) {
+    for (int i = 0; i < 1000; ++i) {
+      auto jobs = client.DescribeJobs({id});
+      if (jobs.ok() && !jobs->empty() && (*jobs)[0].status == status) return (*jobs)[0];
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    ADD_FAILURE() << "job " << id << " never reached " << status;
+    return {};
+  }
+
+  SystemClock clock_;
+  FakeBatch fake_{clock_, "AKIDTEST", "test-secret", "eu-west-1"};
+  std::unique_ptr<HttpServer> server_;
+  CurlHttpClient http_;
+  std::unique_ptr<StaticCredentials> credentials_;
+  BatchClientOptions options_;
+};
+
+TEST_F(BatchClientTest, SubmitsAndFollowsTheLifecycle) {
+  fake_.SetOutcome("echo", FakeBatchOutcome{0, 300, ""});
+  auto client = Client();
+  auto id = client.SubmitJob(Submission("job-0-1"));
+  ASSERT_TRUE(id.ok()) << id.error().message;
+  BatchJob running = WaitFor(client, *id, "RUNNING");
+  EXPECT_EQ(running.name, "job-0-1");
+  EXPECT_NE(running.started_at, 0);
+  EXPECT_FALSE(running.log_stream.empty());
+  BatchJob done = WaitFor(client, *id, "SUCCEEDED");
+  EXPECT_EQ(done.exit_code, 0);
+  EXPECT_GE(done.stopped_at, done.started_at);
+  auto detail = fake_.Job(*id);
+  EXPECT_EQ(detail["container"]["environment"][0]["name"], "_BATCH_START");
+  EXPECT_EQ(detail["tags"]["workflow-manager:job"], "j1");
+}
+
+TEST_F(BatchClientTest, ReportsFailuresAndStuckJobs) {
+  fake_.SetOutcome("fail", FakeBatchOutcome{3, 0, ""});
+  fake_.SetOutcome("stuck", FakeBatchOutcome{0, 0,
+                                             "MISCONFIGURATION:JOB_RESOURCE_REQUIREMENT - "
+                                             "the job requires more vCPUs than the queue has"});
+  auto client = Client();
+  auto failed = WaitFor(client, client.SubmitJob(Submission("f", "fail:1")).value(), "FAILED");
+  EXPECT_EQ(failed.exit_code, 3);
+  auto stuck = WaitFor(client, client.SubmitJob(Submission("s", "stuck")).value(), "RUNNABLE");
+  EXPECT_NE(stuck.status_reason.find("MISCONFIGURATION:JOB_RESOURCE_REQUIREMENT"),
+            std::string::npos);
+}
+
+TEST_F(BatchClientTest, ABadSignatureIsRefused) {
+  auto client = Client("wrong-secret");
+  auto id = client.SubmitJob(Submission("job"));
+  ASSERT_FALSE(id.ok());
+  EXPECT_EQ(id.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_NE(id.error().message.find("InvalidSignatureException"), std::string::npos);
+  EXPECT_EQ(id.error().message.find("wrong-secret"), std::string::npos);
+  EXPECT_EQ(fake_.SubmitCount("job"), 0);
+}
+
+TEST_F(BatchClientTest, AClientErrorIsNotRetried) {
+  auto client = Client();
+  auto id = client.SubmitJob(Submission("-starts-with-a-hyphen"));
+  ASSERT_FALSE(id.ok());
+  EXPECT_EQ(id.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_NE(id.error().message.find("ClientException"), std::string::npos);
+  EXPECT_NE(id.error().message.find("Job name should be"), std::string::npos);
+  EXPECT_EQ(client.CallCounts()["SubmitJob"], 1);
+}
+
+TEST_F(BatchClientTest, RetriesThrottlingServerErrorsAndDroppedConnections) {
+  fake_.SetFaults(FakeBatchFaults{0.3, 0.1, 0.1, 0});
+  options_.max_attempts = 30;
+  auto client = Client();
+  for (int i = 0; i < 40; ++i) {
+    auto id = client.SubmitJob(Submission("job-" + std::to_string(i)));
+    ASSERT_TRUE(id.ok()) << id.error().message;
+  }
+  EXPECT_GT(client.CallCounts()["SubmitJob"], 40);  // some attempts were refused and retried
+  fake_.SetFaults(FakeBatchFaults{});
+  for (int i = 0; i < 40; ++i) EXPECT_GE(fake_.SubmitCount("job-" + std::to_string(i)), 1);
+}
+
+TEST_F(BatchClientTest, GivesUpAfterBoundedAttempts) {
+  fake_.SetFaults(FakeBatchFaults{1.0, 0, 0, 0});
+  options_.max_attempts = 3;
+  auto client = Client();
+  auto id = client.SubmitJob(Submission("job"));
+  ASSERT_FALSE(id.ok());
+  EXPECT_EQ(id.error().code, ErrorCode::kUnavailable);
+  EXPECT_NE(id.error().message.find("TooManyRequestsException"), std::string::npos);
+  EXPECT_EQ(client.CallCounts()["SubmitJob"], 3);
+}
+
+TEST_F(BatchClientTest, DescribesAtMostOneHundredIdsPerCall) {
+  auto client = Client();
+  std::vector<std::string> ids;
+  for (int i = 0; i < 250; ++i)
+    ids.push_back(client.SubmitJob(Submission("j" + std::to_string(i))).value());
+  auto jobs = client.DescribeJobs(ids);
+  ASSERT_TRUE(jobs.ok()) << jobs.error().message;
+  EXPECT_EQ(jobs->size(), 250u);
+  EXPECT_EQ(fake_.MaxDescribeIds(), 100u);
+  EXPECT_EQ(client.CallCounts()["DescribeJobs"], 3);
+}
+
+TEST_F(BatchClientTest, ListsJobsByNameAcrossPages) {
+  auto client = Client();
+  std::set<std::string> submitted;
+  for (int i = 0; i < 150; ++i) submitted.insert(client.SubmitJob(Submission("same-name")).value());
+  client.SubmitJob(Submission("same-name-not"));
+  auto found = client.ListJobsByName("queue", "same-name");
+  ASSERT_TRUE(found.ok()) << found.error().message;
+  std::set<std::string> ids;
+  for (const auto& job : *found) ids.insert(job.id);
+  EXPECT_EQ(ids, submitted);
+  EXPECT_GE(client.CallCounts()["ListJobs"], 2);
+  EXPECT_TRUE(client.ListJobsByName("queue", "nobody")->empty());
+}
+
+TEST_F(BatchClientTest, TerminatesRunningJobsAndCancelsWaitingOnes) {
+  fake_.SetOutcome("long", FakeBatchOutcome{0, 60000, ""});
+  fake_.SetOutcome("stuck", FakeBatchOutcome{0, 0, "waiting for capacity"});
+  auto client = Client();
+  std::string running = client.SubmitJob(Submission("r", "long")).value();
+  WaitFor(client, running, "RUNNING");
+  std::string waiting = client.SubmitJob(Submission("w", "stuck")).value();
+  WaitFor(client, waiting, "RUNNABLE");
+
+  ASSERT_TRUE(client.CancelJob(running, "too late to cancel").ok());
+  EXPECT_EQ(client.DescribeJobs({running}).value()[0].status, "RUNNING");  // cancel: no effect
+  ASSERT_TRUE(client.TerminateJob(running, "user asked").ok());
+  BatchJob terminated = client.DescribeJobs({running}).value()[0];
+  EXPECT_EQ(terminated.status, "FAILED");
+  EXPECT_EQ(terminated.status_reason, "user asked");
+  ASSERT_TRUE(client.CancelJob(waiting, "user asked").ok());
+  EXPECT_EQ(client.DescribeJobs({waiting}).value()[0].status, "FAILED");
+  EXPECT_FALSE(client.TerminateJob("no-such-job", "x").ok());
+}
+
+}  // namespace
+}  // namespace wfm
