@@ -194,6 +194,7 @@ void Engine::ForgetAll() {
   active_.clear();
   job_of_executor_id_.clear();
   ensured_names_.clear();
+  fresh_intents_.clear();
   carried_dirty_.clear();
   stored_statuses_.clear();
   for (auto& [id, waiter] : cancel_waiters_) waiter->set_value();
@@ -254,7 +255,14 @@ bool Engine::Round(bool side_effects_allowed) {
     auto it = active_.find(id);
     if (it == active_.end()) continue;
     Job& job = it->second;
+    std::vector<bool> had_intent;
+    for (const Task& task : job.tasks) had_intent.push_back(task.submit_intent);
     Advance(job, now, &effects[id]);
+    for (size_t i = 0; i < job.tasks.size(); ++i) {  // decided by this process just now
+      if (job.tasks[i].submit_intent && !had_intent[i]) {
+        fresh_intents_.insert(TaskAttemptName(job, job.tasks[i]));
+      }
+    }
     batch.jobs.push_back({job, job.version});
   }
   batch.consumed_commands = consumed;
@@ -322,6 +330,7 @@ bool Engine::Round(bool side_effects_allowed) {
     for (const Task& task : it->second.tasks) {
       job_of_executor_id_.erase(task.id);
       ensured_names_.erase(TaskAttemptName(it->second, task));
+      fresh_intents_.erase(TaskAttemptName(it->second, task));
     }
     stored_statuses_.erase(id);
     active_.erase(it);
@@ -370,7 +379,9 @@ void Engine::ApplyExecutorChanges(const std::vector<std::string>& ids,
     auto job_it = active_.find(job_of_executor_id_[seen.id]);
     if (job_it == active_.end()) continue;
     for (Task& task : job_it->second.tasks) {
-      if (task.id == seen.id && ApplyObservation(task, seen)) dirty->insert(job_it->first);
+      if (task.id != seen.id) continue;
+      if (ApplyObservation(task, seen)) dirty->insert(job_it->first);
+      if (task.id != seen.id) job_of_executor_id_[task.id] = job_it->first;  // a lasting id
     }
   }
 }
@@ -389,7 +400,8 @@ void Engine::Submit(Job& job, Task& task, std::set<std::string>* dirty) {
   std::string name = TaskAttemptName(job, task);
   if (ensured_names_.count(name)) return;
   const State* state = job.workflow.FindState(task.state);
-  TaskSpec spec{name, task.id, state ? state->resource : "", TaskEnvironment(job, task)};
+  TaskSpec spec{name, task.id, state ? state->resource : "", TaskEnvironment(job, task),
+                fresh_intents_.count(name) > 0};
   auto id = executor_.Submit(spec);
   if (!id.ok()) {
     if (id.error().code == ErrorCode::kUnavailable) {
@@ -403,6 +415,7 @@ void Engine::Submit(Job& job, Task& task, std::set<std::string>* dirty) {
     return;
   }
   ensured_names_.insert(name);
+  fresh_intents_.erase(name);
   job_of_executor_id_[id.value()] = job.id;
   if (task.id != id.value()) {
     task.id = id.value();

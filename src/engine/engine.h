@@ -128,6 +128,7 @@ class Engine {
   std::unordered_map<std::string, Job> active_;
   std::unordered_map<std::string, std::string> job_of_executor_id_;
   std::unordered_set<std::string> ensured_names_;  // attempts submitted or adopted by this process
+  std::unordered_set<std::string> fresh_intents_;  // attempts this process decided, not yet asked
   std::set<std::string> carried_dirty_;            // changed but not yet stored
   std::multimap<std::string, std::shared_ptr<std::promise<void>>> cancel_waiters_;
   SoleLeadership sole_leadership_;

@@ -256,3 +256,45 @@ TEST_F(EngineTest, CountsStoredStatusChanges) {
 
 }  // namespace
 }  // namespace wfm
+
+namespace wfm {
+namespace {
+
+TEST_F(EngineTest, TellsTheExecutorWhichSubmissionsAreFresh) {
+  auto job = engine_->StartJob(Chain(), "[]").value();
+  engine_->RunUntilIdle();
+  ASSERT_EQ(executor_.Specs().size(), 1u);
+  EXPECT_TRUE(executor_.Specs()[0].fresh);  // decided here: nothing can exist under its name
+
+  // A restarted engine inherits the stored intent of "second": not fresh.
+  executor_.Finish(TaskOf(Read(job.id), "start").id, 0);
+  Job stored = Read(job.id);
+  stored.tasks[1].status = TaskStatus::kQueued;
+  stored.tasks[1].submit_intent = true;
+  stored.tasks[1].attempt = 1;
+  CommitBatch batch;
+  batch.jobs.push_back({stored, stored.version});
+  ASSERT_TRUE(store_.Commit(batch).ok());
+  engine_ = std::make_unique<Engine>(store_, executor_, clock_);
+  ASSERT_TRUE(engine_->Recover().ok());
+  engine_->RunUntilIdle();
+  ASSERT_EQ(executor_.Specs().size(), 2u);
+  EXPECT_EQ(executor_.Specs()[1].name, TaskAttemptName(stored, stored.tasks[1]));
+  EXPECT_FALSE(executor_.Specs()[1].fresh);
+}
+
+TEST_F(EngineTest, TakesTheExecutorsLastingId) {
+  auto job = engine_->StartJob(Chain(), "[]").value();
+  engine_->RunUntilIdle();
+  std::string handle = TaskOf(Read(job.id), "start").id;
+  executor_.Rename(handle, "batch-job-id-1");
+  engine_->RunUntilIdle();
+  EXPECT_EQ(TaskOf(Read(job.id), "start").id, "batch-job-id-1");
+  executor_.Finish("batch-job-id-1", 0);
+  engine_->RunUntilIdle();
+  EXPECT_EQ(TaskOf(Read(job.id), "start").status, TaskStatus::kSucceeded);
+  EXPECT_EQ(TaskOf(Read(job.id), "second").dependency_ids, std::vector<std::string>{"batch-job-id-1"});
+}
+
+}  // namespace
+}  // namespace wfm

@@ -104,6 +104,7 @@ Environment TaskEnvironment(const Job& job, const Task& task) {
 bool ApplyObservation(Task& task, const TaskObservation& seen) {
   Task before = task;
   if (task.id.empty()) task.id = seen.id;
+  if (!seen.new_id.empty()) task.id = seen.new_id;
   if (!seen.container.empty()) task.container = seen.container;
   if (seen.started_at != 0 && task.started_at == 0) task.started_at = seen.started_at;
   if (IsTerminal(seen.status)) {

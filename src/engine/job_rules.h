@@ -22,7 +22,7 @@ std::string TaskAttemptName(const Job& job, const Task& task);
 // The engine's environment for a task: _BATCH_START, _BATCH_DEPENDENCIES and WORKFLOW_MANAGER_*.
 Environment TaskEnvironment(const Job& job, const Task& task);
 
-// Records what the executor saw of `task`. Tasks already terminal keep their status (a task
+// Records what the executor saw of `task` (and its lasting id, when the executor gives one). Tasks already terminal keep their status (a task
 // aborted by the user stays ABORTED_BY_USER) but learn their stop time and exit code.
 // Returns true if anything changed.
 bool ApplyObservation(Task& task, const TaskObservation& observation);

@@ -21,11 +21,17 @@ struct TaskSpec {
   std::string known_id;     // the executor id stored for this attempt earlier, if any
   std::string resource;     // job definition: "name" or "name:revision"
   Environment environment;  // the engine's variables (_BATCH_START, ...), added to the definition's
+  // True when this process decided this attempt and asks for it the first time: nothing can exist
+  // under its name yet, so the executor need not look for an earlier submission.
+  bool fresh = false;
 };
 
 // What the executor last saw of a task.
 struct TaskObservation {
   std::string id;
+  // When not empty: the executor's lasting id for the task (for example the AWS Batch job id
+  // once the submission went through), to be used instead of `id` from now on.
+  std::string new_id;
   TaskStatus status = TaskStatus::kQueued;  // kQueued, kRunning, kSucceeded or kFailed
   std::string status_reason;
   std::string container;

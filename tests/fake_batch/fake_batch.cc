@@ -61,6 +61,11 @@ void FakeBatch::SetFaults(FakeBatchFaults faults) {
   faults_ = faults;
 }
 
+void FakeBatch::SetSubmitDelay(int ms) {
+  std::lock_guard lock(mu_);
+  submit_delay_ms_ = ms;
+}
+
 void FakeBatch::SetStateDurations(int64_t submitted_ms, int64_t runnable_ms, int64_t starting_ms) {
   std::lock_guard lock(mu_);
   submitted_ms_ = submitted_ms;
@@ -149,9 +154,16 @@ HttpResponse FakeBatch::Handle(const HttpRequest& request) {
   if (body.is_discarded() || !body.is_object()) {
     return AwsError(400, "ClientException", "the request body is not a JSON object");
   }
-  std::lock_guard lock(mu_);
-  ++calls_[operation->second];
-  return Route(operation->second, body);
+  HttpResponse response;
+  int delay_ms = 0;
+  {
+    std::lock_guard lock(mu_);
+    ++calls_[operation->second];
+    response = Route(operation->second, body);
+    if (operation->second == "SubmitJob") delay_ms = submit_delay_ms_;
+  }
+  if (delay_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
+  return response;
 }
 
 HttpResponse FakeBatch::Route(const std::string& operation, const json& body) {
@@ -245,6 +257,9 @@ HttpResponse FakeBatch::SubmitJob(const json& body) {
   job.tags = body.value("tags", json::object());
   job.created_at = clock_.Now();
   std::string definition_name = definition.substr(0, definition.find(':'));
+  if (!outcomes_.empty() && !outcomes_.count(definition) && !outcomes_.count(definition_name)) {
+    return AwsError(400, "ClientException", "Job definition " + definition + " does not exist");
+  }
   if (outcomes_.count(definition)) {
     job.outcome = outcomes_[definition];
   } else if (outcomes_.count(definition_name)) {

@@ -44,9 +44,12 @@ class FakeBatch {
   // Answers one HTTP request (to be served by HttpServer). Thread-safe.
   HttpResponse Handle(const HttpRequest& request);
 
-  // Scripting, thread-safe.
+  // Scripting, thread-safe. Once an outcome is set, only job definitions with one exist
+  // ("name" covers every revision, "name:rev" one); before, every definition exists.
   void SetOutcome(const std::string& job_definition, FakeBatchOutcome outcome);
   void SetFaults(FakeBatchFaults faults);
+  // Delays SubmitJob's answer (the job exists already): a client can die before it hears back.
+  void SetSubmitDelay(int ms);
   // Milliseconds each job spends in SUBMITTED, RUNNABLE and STARTING (default 0 each).
   void SetStateDurations(int64_t submitted_ms, int64_t runnable_ms, int64_t starting_ms);
 
@@ -89,6 +92,7 @@ class FakeBatch {
   std::vector<std::string> order_;       // ids in submission order
   std::map<std::string, FakeBatchOutcome> outcomes_;
   FakeBatchFaults faults_;
+  int submit_delay_ms_ = 0;
   int64_t submitted_ms_ = 0, runnable_ms_ = 0, starting_ms_ = 0;
   std::map<std::string, int> submit_counts_;
   std::map<std::string, int> calls_;

@@ -91,6 +91,17 @@ void FakeExecutor::Finish(const std::string& id, int exit_code) {
   Notify(id);
 }
 
+void FakeExecutor::Rename(const std::string& id, const std::string& new_id) {
+  {
+    std::lock_guard lock(mu_);
+    TaskObservation renamed = tasks_.at(id);
+    tasks_.at(id).new_id = new_id;
+    renamed.id = new_id;
+    tasks_[new_id] = renamed;
+  }
+  Notify(id);
+}
+
 void FakeExecutor::Forget(const std::string& id) {
   {
     std::lock_guard lock(mu_);

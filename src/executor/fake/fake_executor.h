@@ -26,6 +26,8 @@ class FakeExecutor : public Executor {
   // Scripting, thread-safe. Each notifies the listener.
   void Start(const std::string& id);
   void Finish(const std::string& id, int exit_code);
+  // Gives a task a lasting id (reported once as TaskObservation::new_id); both ids work after.
+  void Rename(const std::string& id, const std::string& new_id);
   // Forgets a task, as an executor would that lost it.
   void Forget(const std::string& id);
   // Makes the next Submit of resource `resource` fail with `error`.
