@@ -12,7 +12,8 @@
 #include "api/http_server.h"
 #include "core/logging.h"
 #include "engine/engine.h"
-#include "executor/local/local_executor.h"
+#include "server/config.h"
+#include "server/executors.h"
 #include "server/openapi.h"
 #include "store/memory/memory_store.h"
 #include "store/postgres/leader_lock.h"
@@ -23,23 +24,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using namespace wfm;
-
-struct Config {
-  std::string listen = "127.0.0.1:8080";
-  std::string data_dir = "./var";
-  std::string store;
-  std::string executor = "local";
-  std::string job_definitions = "data/job-definitions.json";
-  int max_parallel = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  std::string log_level = "info";
-  std::string log_format = "text";
-  int http_threads = 4;
-  int leader_check_ms = 1000;
-};
-
-bool IsPostgresUrl(const std::string& spec) {
-  return spec.rfind("postgresql://", 0) == 0 || spec.rfind("postgres://", 0) == 0;
-}
 
 int Fail(const std::string& message) {
   fprintf(stderr, "workflow-manager: %s\n", message.c_str());
@@ -71,12 +55,6 @@ Result<std::unique_ptr<Store>> OpenStore(const Config& config) {
                    "' (expected sqlite:PATH, memory: or postgresql://user@host:port/db)"};
 }
 
-std::string RunnerPath() {
-  std::error_code ec;
-  fs::path self = fs::read_symlink("/proc/self/exe", ec);
-  return (self.parent_path() / "wfm-task-runner").string();
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -97,7 +75,7 @@ int main(int argc, char** argv) {
       ->envname("WFM_LEADER_CHECK_INTERVAL")
       ->capture_default_str()
       ->check(CLI::Range(10, 60000));
-  app.add_option("--executor", config.executor, "where tasks run: local")
+  app.add_option("--executor", config.executor, "where tasks run: local or batch")
       ->envname("WFM_EXECUTOR")
       ->capture_default_str();
   app.add_option("--job-definitions", config.job_definitions, "local job definitions (JSON)")
@@ -107,6 +85,25 @@ int main(int argc, char** argv) {
       ->envname("WFM_MAX_PARALLEL")
       ->capture_default_str()
       ->check(CLI::Range(1, 100000));
+  app.add_option("--batch-queue", config.batch_queue, "AWS Batch job queue (--executor batch)")
+      ->envname("WFM_BATCH_QUEUE");
+  app.add_option("--aws-region", config.aws_region, "AWS region (default: AWS_REGION)")
+      ->envname("WFM_AWS_REGION");
+  app.add_option("--batch-endpoint", config.batch_endpoint,
+                 "AWS Batch endpoint URL (default: the region's public endpoint)")
+      ->envname("WFM_BATCH_ENDPOINT");
+  app.add_option("--batch-poll-interval", config.batch_poll_interval_s,
+                 "seconds between two DescribeJobs sweeps of the active tasks")
+      ->envname("WFM_BATCH_POLL_INTERVAL")
+      ->capture_default_str();
+  app.add_option("--batch-runnable-warning", config.batch_runnable_warning_s,
+                 "seconds a task may stay RUNNABLE before its statusReason says why")
+      ->envname("WFM_BATCH_RUNNABLE_WARNING")
+      ->capture_default_str();
+  app.add_option("--batch-submit-rate", config.batch_submit_rate,
+                 "SubmitJob calls per second at most (AWS Batch allows 50 per account)")
+      ->envname("WFM_BATCH_SUBMIT_RATE")
+      ->capture_default_str();
   app.add_option("--log-level", config.log_level, "trace, debug, info, warn, error, off")
       ->envname("WFM_LOG_LEVEL")
       ->capture_default_str();
@@ -133,8 +130,8 @@ int main(int argc, char** argv) {
   if (colon == std::string::npos || colon == 0 || port < 0 || port > 65535) {
     return Fail("--listen must be HOST:PORT, got '" + config.listen + "'");
   }
-  if (config.executor != "local") {
-    return Fail("unknown --executor '" + config.executor + "' (available: local)");
+  if (config.executor != "local" && config.executor != "batch") {
+    return Fail("unknown --executor '" + config.executor + "' (available: local, batch)");
   }
 
   // Signals are taken by sigwait below, so block them before any thread starts.
@@ -146,15 +143,10 @@ int main(int argc, char** argv) {
 
   auto store = OpenStore(config);
   if (!store.ok()) return Fail(store.error().message);
-  auto definitions = JobDefinitions::Load(config.job_definitions);
-  if (!definitions.ok()) return Fail(definitions.error().message);
-
   SystemClock clock;
-  LocalExecutorOptions local_options{(fs::path(config.data_dir) / "tasks").string(), RunnerPath(),
-                                     config.max_parallel, 10};
-  auto executor = LocalExecutor::Create(local_options, std::move(definitions.value()), clock);
+  auto executor = config.executor == "batch" ? MakeBatchExecutor(config, clock)
+                                             : MakeLocalExecutor(config, clock);
   if (!executor.ok()) return Fail(executor.error().message);
-  LocalExecutor& local = *executor.value();
 
   // With PostgreSQL, replicas share the store and one at a time advances the jobs.
   std::unique_ptr<Leadership> leadership;
@@ -165,14 +157,11 @@ int main(int argc, char** argv) {
   EngineOptions engine_options;
   engine_options.leadership = leadership.get();
   engine_options.leader_retry_interval_ms = config.leader_check_ms;
-  Engine engine(*store.value(), local, clock, engine_options);
+  Engine engine(*store.value(), *executor->executor, clock, engine_options);
   if (auto recovered = engine.Recover(); !recovered.ok()) return Fail(recovered.error().message);
   engine.Start();
 
-  Api api(
-      *store.value(), engine, clock,
-      [&local](const std::string& id) { return local.ReadLog(id, 4 << 20); },
-      std::string(kOpenApiYaml));
+  Api api(*store.value(), engine, clock, executor->log_reader, std::string(kOpenApiYaml));
   auto server =
       HttpServer::Listen([&api](const HttpRequest& request) { return api.Handle(request); },
                          config.listen.substr(0, colon), port, config.http_threads);
@@ -180,12 +169,12 @@ int main(int argc, char** argv) {
     engine.Stop();
     return Fail(server.error().message);
   }
-  spdlog::info("workflow-manager listening on {}:{} (store: {}, executor: local, max parallel {})",
+  spdlog::info("workflow-manager listening on {}:{} (store: {}, executor: {})",
                config.listen.substr(0, colon), server.value()->port(),
                config.store.empty()          ? "sqlite under " + config.data_dir
                : IsPostgresUrl(config.store) ? "postgresql"
                                              : config.store,
-               config.max_parallel);
+               executor->description);
 
   int signal_number = 0;
   sigwait(&stop_signals, &signal_number);

@@ -1,0 +1,35 @@
+// The service's settings, from flags and WFM_* environment variables (parsed in main.cc).
+#pragma once
+
+#include <algorithm>
+#include <string>
+#include <thread>
+
+namespace wfm {
+
+struct Config {
+  std::string listen = "127.0.0.1:8080";
+  std::string data_dir = "./var";
+  std::string store;
+  std::string executor = "local";
+  std::string job_definitions = "data/job-definitions.json";
+  int max_parallel = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  std::string log_level = "info";
+  std::string log_format = "text";
+  int http_threads = 4;
+  int leader_check_ms = 1000;
+  // --executor batch
+  std::string batch_queue;
+  std::string aws_region;  // default: AWS_REGION, then AWS_DEFAULT_REGION
+  std::string batch_endpoint;
+  double batch_poll_interval_s = 10;
+  double batch_runnable_warning_s = 600;
+  double batch_submit_rate = 40;
+};
+
+// True for a postgresql:// (or postgres://) connection URL.
+inline bool IsPostgresUrl(const std::string& spec) {
+  return spec.rfind("postgresql://", 0) == 0 || spec.rfind("postgres://", 0) == 0;
+}
+
+}  // namespace wfm

@@ -1,0 +1,37 @@
+// Builds the executor the flags ask for, with what it needs (clients, credentials), and how the
+// API reads task logs from it.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "api/api.h"
+#include "aws/batch_client.h"
+#include "aws/credentials.h"
+#include "aws/http_client.h"
+#include "core/clock.h"
+#include "core/result.h"
+#include "executor/executor.h"
+#include "server/config.h"
+
+namespace wfm {
+
+// Owns an executor and its helpers; members are destroyed executor first.
+struct ExecutorSetup {
+  std::unique_ptr<HttpClient> http;
+  std::unique_ptr<CredentialsProvider> credentials;
+  std::unique_ptr<BatchClient> batch_client;
+  std::unique_ptr<Executor> executor;
+  LogReader log_reader;     // empty when the executor keeps no logs
+  std::string description;  // for the start-up log line
+};
+
+// --executor local: child processes from the local job definitions file.
+// Errors: kInvalidArgument (unreadable definitions, unusable data directory).
+Result<ExecutorSetup> MakeLocalExecutor(const Config& config, Clock& clock);
+
+// --executor batch: AWS Batch on --batch-queue in --aws-region, credentials from the standard
+// chain. Errors: kInvalidArgument for missing or bad settings.
+Result<ExecutorSetup> MakeBatchExecutor(const Config& config, Clock& clock);
+
+}  // namespace wfm
