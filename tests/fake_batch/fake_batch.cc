@@ -106,6 +106,40 @@ std::vector<std::string> FakeBatch::Cancelled() const {
   return cancelled_;
 }
 
+json FakeBatch::Stats() const {
+  std::lock_guard lock(mu_);
+  int duplicates = 0;
+  for (const auto& [name, count] : submit_counts_) duplicates += count > 1;
+  return {{"submitCounts", submit_counts_},
+          {"duplicates", duplicates},
+          {"calls", calls_},
+          {"maxDescribeIds", max_describe_ids_},
+          {"terminated", terminated_},
+          {"cancelled", cancelled_}};
+}
+
+void FakeBatch::Configure(const json& config) {
+  std::lock_guard lock(mu_);
+  const json outcomes = config.value("outcomes", json::object());
+  for (const auto& [definition, outcome] : outcomes.items()) {
+    outcomes_[definition] =
+        FakeBatchOutcome{outcome.value("exitCode", 0), outcome.value("runningMs", 0LL),
+                         outcome.value("stuckRunnableReason", "")};
+  }
+  if (config.contains("faults")) {
+    const json& f = config["faults"];
+    faults_ = FakeBatchFaults{f.value("throttleRate", 0.0), f.value("errorRate", 0.0),
+                              f.value("dropRate", 0.0), f.value("latencyMs", 0)};
+  }
+  submit_delay_ms_ = config.value("submitDelayMs", submit_delay_ms_);
+  if (config.contains("stateDurationsMs")) {
+    const json& d = config["stateDurationsMs"];
+    submitted_ms_ = d.at(0).get<int64_t>();
+    runnable_ms_ = d.at(1).get<int64_t>();
+    starting_ms_ = d.at(2).get<int64_t>();
+  }
+}
+
 json FakeBatch::Job(const std::string& job_id) {
   std::lock_guard lock(mu_);
   auto it = jobs_.find(job_id);

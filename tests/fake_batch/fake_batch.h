@@ -61,6 +61,13 @@ class FakeBatch {
   std::vector<std::string> Terminated() const;         // job ids TerminateJob was called on
   std::vector<std::string> Cancelled() const;          // job ids CancelJob was called on
   nlohmann::json Job(const std::string& job_id);  // the job's current detail (DescribeJobs shape)
+  // All of the above as JSON: submitCounts, duplicates, calls, maxDescribeIds, terminated,
+  // cancelled.
+  nlohmann::json Stats() const;
+  // Applies settings given as JSON: {"outcomes": {definition: {"exitCode", "runningMs",
+  // "stuckRunnableReason"}}, "faults": {"throttleRate", "errorRate", "dropRate", "latencyMs"},
+  // "submitDelayMs", "stateDurationsMs": [submitted, runnable, starting]}; absent keys stay.
+  void Configure(const nlohmann::json& config);
 
  private:
   struct FakeJob {
