@@ -3,20 +3,26 @@ BUILD_DIR ?= build
 BUILD_TYPE ?= RelWithDebInfo
 RUN_ARGS ?=
 
-.PHONY: setup build test test-sanitizers run bench clean
+.PHONY: setup test-deps build test test-sanitizers run bench clean
 
 setup:
 	@scripts/setup.sh
+
+# npm packages the tests use (the official AWS SDK checks the fake AWS Batch); fast when present.
+test-deps: setup
+	@cd tests/fake_batch/sdk-check && { [ -d node_modules/@aws-sdk/client-batch ] && \
+	  [ node_modules/.package-lock.json -nt package-lock.json ]; } || \
+	  npm ci --no-audit --no-fund --loglevel=error
 
 build: setup
 	@cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) >/dev/null
 	@cmake --build $(BUILD_DIR) -j2
 
-test: build
+test: build test-deps
 	@cd $(BUILD_DIR) && ctest --output-on-failure -j2 --timeout 600
 
 # The whole suite under AddressSanitizer + UndefinedBehaviorSanitizer, then ThreadSanitizer.
-test-sanitizers: setup
+test-sanitizers: setup test-deps
 	@cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DWFM_SANITIZE=address,undefined >/dev/null
 	@cmake --build build-asan -j2
 	@cd build-asan && LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \

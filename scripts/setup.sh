@@ -11,6 +11,9 @@ packages=(
   curl jq sqlite3 procps
 )
 
+# Node.js and npm run a test of the fake AWS Batch with the official JavaScript SDK.
+command -v node >/dev/null && command -v npm >/dev/null || packages+=(nodejs npm)
+
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -1,0 +1,147 @@
+// Checks the fake AWS Batch (fake-batch-server) with the official @aws-sdk/client-batch, so the
+// fake cannot drift from the real API: requests the SDK builds and signs must be accepted, and
+// what the fake answers must parse into the SDK's shapes and error classes.
+//   node check.mjs ENDPOINT   (the fake's access key AKIDSDKCHECK, secret sdk-check-secret)
+import {
+  BatchClient, SubmitJobCommand, DescribeJobsCommand, ListJobsCommand, TerminateJobCommand,
+  CancelJobCommand, ClientException,
+} from "@aws-sdk/client-batch";
+
+const endpoint = process.argv[2];
+const client = (secret = "sdk-check-secret") => new BatchClient({
+  region: "eu-west-1", endpoint, maxAttempts: 1,
+  credentials: { accessKeyId: "AKIDSDKCHECK", secretAccessKey: secret },
+});
+const batch = client();
+let passed = 0, failed = 0;
+async function check(name, body) {
+  try {
+    await body();
+    passed++;
+    console.log(`ok: ${name}`);
+  } catch (error) {
+    failed++;
+    console.log(`FAIL: ${name}: ${error?.stack ?? error}`);
+  }
+}
+function expect(condition, message) { if (!condition) throw new Error(message); }
+async function expectError(promise, name, status) {
+  try {
+    await promise;
+  } catch (error) {
+    expect(error.name === name, `expected ${name}, got ${error.name}: ${error.message}`);
+    expect(error.$metadata?.httpStatusCode === status, `expected HTTP ${status}, got ${error.$metadata?.httpStatusCode}`);
+    return error;
+  }
+  throw new Error(`expected ${name}, got success`);
+}
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+async function waitFor(jobId, status) {
+  for (let i = 0; i < 500; i++) {
+    const { jobs } = await batch.send(new DescribeJobsCommand({ jobs: [jobId] }));
+    if (jobs[0]?.status === status) return jobs[0];
+    await sleep(10);
+  }
+  throw new Error(`job ${jobId} never reached ${status}`);
+}
+const submit = (jobName, jobDefinition = "echo:1", extra = {}) => batch.send(new SubmitJobCommand({
+  jobName, jobQueue: "sdk-queue", jobDefinition, ...extra,
+}));
+
+await check("SubmitJob answers jobId, jobName and jobArn", async () => {
+  const out = await submit("sdk-job-1", "echo:1", {
+    containerOverrides: { environment: [{ name: "_BATCH_START", value: "[\"a\"]" }] },
+    tags: { "workflow-manager:job-id": "j1" },
+  });
+  expect(/^[0-9a-f-]{36}$/.test(out.jobId), `jobId ${out.jobId}`);
+  expect(out.jobName === "sdk-job-1", `jobName ${out.jobName}`);
+  expect(out.jobArn.startsWith("arn:aws:batch:eu-west-1:"), `jobArn ${out.jobArn}`);
+});
+
+await check("DescribeJobs follows the lifecycle to SUCCEEDED with the job's details", async () => {
+  const { jobId } = await submit("sdk-job-2");
+  const done = await waitFor(jobId, "SUCCEEDED");
+  expect(done.jobName === "sdk-job-2" && done.jobQueue === "sdk-queue", "names");
+  expect(done.container.exitCode === 0, `exitCode ${done.container.exitCode}`);
+  expect(typeof done.createdAt === "number" && done.stoppedAt >= done.startedAt, "timestamps");
+  expect(done.container.logStreamName && done.container.taskArn, "log stream and task ARN");
+});
+
+await check("a failing job ends FAILED with its exit code", async () => {
+  const { jobId } = await submit("sdk-job-3", "fail");
+  const done = await waitFor(jobId, "FAILED");
+  expect(done.container.exitCode === 3, `exitCode ${done.container.exitCode}`);
+});
+
+await check("ListJobs filters by JOB_NAME and pages with nextToken", async () => {
+  for (let i = 0; i < 3; i++) await submit("sdk-same-name");
+  const ids = new Set();
+  let nextToken, pages = 0;
+  do {
+    const out = await batch.send(new ListJobsCommand({
+      jobQueue: "sdk-queue", maxResults: 2, nextToken,
+      filters: [{ name: "JOB_NAME", values: ["sdk-same-name"] }],
+    }));
+    out.jobSummaryList.forEach((job) => { expect(job.jobName === "sdk-same-name", job.jobName); ids.add(job.jobId); });
+    nextToken = out.nextToken;
+    pages++;
+  } while (nextToken);
+  expect(ids.size === 3, `found ${ids.size}`);
+  expect(pages >= 2, `pages ${pages}`);
+});
+
+await check("TerminateJob stops a running job; CancelJob a waiting one", async () => {
+  const running = await submit("sdk-long", "long");
+  await waitFor(running.jobId, "RUNNING");
+  await batch.send(new TerminateJobCommand({ jobId: running.jobId, reason: "sdk says stop" }));
+  const terminated = await waitFor(running.jobId, "FAILED");
+  expect(terminated.statusReason === "sdk says stop", terminated.statusReason);
+  const waiting = await submit("sdk-stuck", "stuck");
+  await waitFor(waiting.jobId, "RUNNABLE");
+  await batch.send(new CancelJobCommand({ jobId: waiting.jobId, reason: "sdk cancels" }));
+  await waitFor(waiting.jobId, "FAILED");
+});
+
+await check("a bad job name is a ClientException (HTTP 400)", async () => {
+  const error = await expectError(submit("-bad name"), "ClientException", 400);
+  expect(error instanceof ClientException, "not an instance of ClientException");
+  expect(/Job name/.test(error.message), error.message);
+});
+
+await check("DescribeJobs refuses more than 100 ids", async () => {
+  const jobs = Array.from({ length: 101 }, (_, i) => `id-${i}`);
+  await expectError(batch.send(new DescribeJobsCommand({ jobs })), "ClientException", 400);
+});
+
+await check("more than 20 dependencies is a ClientException", async () => {
+  const ids = [];
+  for (let i = 0; i < 21; i++) ids.push((await submit(`sdk-dep-${i}`)).jobId);
+  await expectError(submit("sdk-too-many-deps", "echo", { dependsOn: ids.map((jobId) => ({ jobId })) }),
+                    "ClientException", 400);
+});
+
+await check("a wrong secret is refused: InvalidSignatureException (HTTP 403)", async () => {
+  await expectError(client("wrong-secret").send(new DescribeJobsCommand({ jobs: [] })),
+                    "InvalidSignatureException", 403);
+});
+
+await check("throttling is TooManyRequestsException (HTTP 429)", async () => {
+  await fetch(`${endpoint}/_fake/config`, { method: "POST", body: JSON.stringify({ faults: { throttleRate: 1 } }) });
+  try {
+    await expectError(submit("sdk-throttled"), "TooManyRequestsException", 429);
+  } finally {
+    await fetch(`${endpoint}/_fake/config`, { method: "POST", body: JSON.stringify({ faults: {} }) });
+  }
+});
+
+await check("a server error is ServerException (HTTP 500)", async () => {
+  await fetch(`${endpoint}/_fake/config`, { method: "POST", body: JSON.stringify({ faults: { errorRate: 1 } }) });
+  try {
+    await expectError(submit("sdk-error"), "ServerException", 500);
+  } finally {
+    await fetch(`${endpoint}/_fake/config`, { method: "POST", body: JSON.stringify({ faults: {} }) });
+  }
+});
+
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);
