@@ -16,3 +16,5 @@ PG_FSYNC=on "$here/../tests/pg/postgres_server.sh" start "$pg_dir/pg" >/dev/null
 "$build/engine_bench" --executor fake --store "$(cat "$pg_dir/pg/url")" --jobs "$jobs"
 
 "$build/engine_bench" --executor local --store sqlite --jobs "${LOCAL_JOBS:-1000}" --max-parallel 2
+
+"$build/batch_bench" --tasks "${BATCH_TASKS:-1000}"

@@ -287,6 +287,7 @@ void BatchExecutor::PollLoop() {
       }
     }
     if (ids.empty()) continue;
+    ++sweeps_;
     auto jobs = client_.DescribeJobs(ids);
     if (!jobs.ok()) {
       spdlog::warn("AWS Batch: describing {} job(s) failed: {}", ids.size(), jobs.error().message);

@@ -12,6 +12,7 @@
 //   - A job RUNNABLE for longer than the warning time says why in its status reason.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <map>
@@ -42,6 +43,9 @@ class BatchExecutor : public Executor {
   std::vector<TaskObservation> Describe(const std::vector<std::string>& ids) override;
   void Terminate(const std::vector<std::string>& ids, const std::string& reason) override;
   void SetChangeListener(std::function<void(const std::vector<std::string>&)> listener) override;
+
+  // DescribeJobs sweeps of the active tasks made so far. Thread-safe.
+  int64_t PollSweeps() const { return sweeps_.load(); }
 
   // Maps a Batch job status to a task status, as the original system did.
   static TaskStatus MapStatus(const std::string& batch_status);
@@ -81,6 +85,7 @@ class BatchExecutor : public Executor {
   std::function<void(const std::vector<std::string>&)> listener_;
   std::vector<std::thread> workers_;
   std::thread poller_;
+  std::atomic<int64_t> sweeps_{0};
 };
 
 }  // namespace wfm
