@@ -8,9 +8,10 @@ RUN_ARGS ?=
 setup:
 	@scripts/setup.sh
 
-# npm packages the tests use (the official AWS SDK checks the fake AWS Batch); fast when present.
+# npm packages the tests use (tests/node: the official AWS SDK checks the fake AWS Batch, an
+# OpenAPI validator checks api/openapi.yaml); fast when present.
 test-deps: setup
-	@cd tests/fake_batch/sdk-check && { [ -d node_modules/@aws-sdk/client-batch ] && \
+	@cd tests/node && { [ -d node_modules/@aws-sdk/client-batch ] && \
 	  [ node_modules/.package-lock.json -nt package-lock.json ]; } || \
 	  npm ci --no-audit --no-fund --loglevel=error
 

@@ -1,7 +1,7 @@
 // Checks the fake AWS Batch (fake-batch-server) with the official @aws-sdk/client-batch, so the
 // fake cannot drift from the real API: requests the SDK builds and signs must be accepted, and
 // what the fake answers must parse into the SDK's shapes and error classes.
-//   node check.mjs ENDPOINT   (the fake's access key AKIDSDKCHECK, secret sdk-check-secret)
+//   node fake_batch_sdk_check.mjs ENDPOINT   (the fake's access key AKIDSDKCHECK, secret sdk-check-secret)
 import {
   BatchClient, SubmitJobCommand, DescribeJobsCommand, ListJobsCommand, TerminateJobCommand,
   CancelJobCommand, ClientException,

@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# Starts fake-batch-server and runs check.mjs against it with the official JavaScript SDK.
+# Starts fake-batch-server and runs fake_batch_sdk_check.mjs against it with the official JavaScript SDK.
 # usage: run.sh FAKE_BATCH_SERVER_BINARY
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 fake=$1
 [ -d "$here/node_modules/@aws-sdk/client-batch" ] || {
-  echo "sdk-check: @aws-sdk/client-batch is not installed; scripts/setup.sh runs 'npm ci' here" >&2
+  echo "sdk-check: @aws-sdk/client-batch is not installed; make test-deps runs npm ci in tests/node" >&2
   exit 1
 }
 work=$(mktemp -d)
@@ -18,4 +18,4 @@ JSON
 pid=$!
 trap 'kill $pid 2>/dev/null; rm -rf "$work"' EXIT
 for _ in $(seq 1 500); do [ -s "$work/port" ] && break; sleep 0.01; done
-node --no-warnings "$here/check.mjs" "http://127.0.0.1:$(cat "$work/port")"
+node --no-warnings "$here/fake_batch_sdk_check.mjs" "http://127.0.0.1:$(cat "$work/port")"
