@@ -58,7 +58,11 @@ BatchJob BatchJobFromJson(const json& in) {
 
 BatchClient::BatchClient(HttpClient& http, CredentialsProvider& credentials, Clock& clock,
                          BatchClientOptions options)
-    : http_(http), credentials_(credentials), clock_(clock), options_(std::move(options)) {
+    : http_(http),
+      credentials_(credentials),
+      clock_(clock),
+      options_(std::move(options)),
+      submit_limiter_(options_.submit_rate_per_second) {
   if (options_.endpoint.empty()) {
     options_.endpoint = "https://batch." + options_.region + ".amazonaws.com";
   }
@@ -81,20 +85,6 @@ void BatchClient::Backoff(int attempt) {
     wait = std::uniform_int_distribution<int64_t>(0, cap)(random_);  // full jitter
   }
   std::this_thread::sleep_for(std::chrono::milliseconds(wait));
-}
-
-void BatchClient::WaitForSubmitSlot() {
-  if (options_.submit_rate_per_second <= 0) return;
-  auto interval = std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-      std::chrono::duration<double>(1.0 / options_.submit_rate_per_second));
-  std::chrono::steady_clock::time_point slot;
-  {
-    std::lock_guard lock(mu_);
-    auto now = std::chrono::steady_clock::now();
-    slot = std::max(now, next_submit_slot_);
-    next_submit_slot_ = slot + interval;
-  }
-  std::this_thread::sleep_until(slot);
 }
 
 Result<json> BatchClient::Call(const std::string& operation, const std::string& path,
@@ -150,7 +140,7 @@ Result<std::string> BatchClient::SubmitJob(const BatchSubmission& submission) {
                {"containerOverrides", {{"environment", environment}}},
                {"tags", submission.tags},
                {"propagateTags", true}};
-  WaitForSubmitSlot();
+  submit_limiter_.Acquire();
   auto answer = Call("SubmitJob", "/v1/submitjob", body);
   if (!answer.ok()) return answer.error();
   return answer->value("jobId", "");

@@ -17,6 +17,7 @@
 
 #include "aws/credentials.h"
 #include "aws/http_client.h"
+#include "aws/rate_limiter.h"
 #include "core/clock.h"
 #include "core/result.h"
 
@@ -76,7 +77,6 @@ class BatchClient {
   // Signs and sends one operation, retrying what may succeed later.
   Result<nlohmann::json> Call(const std::string& operation, const std::string& path,
                               const nlohmann::json& body);
-  void WaitForSubmitSlot();
   void Backoff(int attempt);
 
   HttpClient& http_;
@@ -87,7 +87,7 @@ class BatchClient {
   mutable std::mutex mu_;
   std::map<std::string, int> calls_;
   std::mt19937 random_{std::random_device{}()};
-  std::chrono::steady_clock::time_point next_submit_slot_{};
+  RateLimiter submit_limiter_;
 };
 
 // Reads a DescribeJobs JobDetail (or a ListJobs JobSummary).
