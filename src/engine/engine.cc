@@ -25,11 +25,18 @@ Engine::Engine(Store& store, Executor& executor, Clock& clock, EngineOptions opt
       clock_(clock),
       options_(options),
       leadership_(options.leadership ? *options.leadership : sole_leadership_) {
-  executor_.SetChangeListener(
-      [this](const std::vector<std::string>& ids) { OnExecutorChange(ids); });
+  listener_target_->engine = this;
+  executor_.SetChangeListener([target = listener_target_](const std::vector<std::string>& ids) {
+    std::lock_guard lock(target->mu);
+    if (target->engine != nullptr) target->engine->OnExecutorChange(ids);
+  });
 }
 
-Engine::~Engine() { Stop(); }
+Engine::~Engine() {
+  Stop();
+  std::lock_guard lock(listener_target_->mu);
+  listener_target_->engine = nullptr;  // from now on the executor's calls reach nobody
+}
 
 Status Engine::Recover() {
   auto jobs = store_.ListActiveJobs();
@@ -171,7 +178,7 @@ void Engine::Loop() {
 
 void Engine::Discover() {
   auto ids = store_.ListActiveJobIds();
-  if (!ids.ok()) return;  // the next round meets the same error and backs off
+  if (!ids.ok()) return;                    // the next round meets the same error and backs off
   std::unordered_set<std::string> waiting;  // handed over already, not yet taken by a round
   {
     std::lock_guard lock(inbox_mu_);
@@ -211,9 +218,9 @@ bool Engine::Round(bool side_effects_allowed) {
     std::swap(in, inbox_);
     // Large arrivals (a recovery) are taken in slices so that each round stays short.
     if (in.new_jobs.size() > options_.max_new_jobs_per_round) {
-      inbox_.new_jobs.assign(std::make_move_iterator(in.new_jobs.begin() +
-                                                     options_.max_new_jobs_per_round),
-                             std::make_move_iterator(in.new_jobs.end()));
+      inbox_.new_jobs.assign(
+          std::make_move_iterator(in.new_jobs.begin() + options_.max_new_jobs_per_round),
+          std::make_move_iterator(in.new_jobs.end()));
       in.new_jobs.resize(options_.max_new_jobs_per_round);
     }
   }

@@ -113,8 +113,16 @@ class Engine {
   void ForgetAll();
   void Loop();
 
+  // The executor may outlive the engine and call its listener from its own threads; the listener
+  // reaches the engine through this, which the destructor empties.
+  struct ListenerTarget {
+    std::mutex mu;
+    Engine* engine = nullptr;
+  };
+
   Store& store_;
   Executor& executor_;
+  std::shared_ptr<ListenerTarget> listener_target_ = std::make_shared<ListenerTarget>();
   Clock& clock_;
   EngineOptions options_;
 
