@@ -10,7 +10,6 @@ jobs=${FAKE_JOBS:-20000}
 "$build/engine_bench" --executor fake --store memory --jobs "$jobs"
 
 pg_dir=$(mktemp -d /tmp/wfm-bench-pg.XXXXXX)
-chmod 755 "$pg_dir"
 trap '"$here/../tests/pg/postgres_server.sh" stop "$pg_dir/pg"; rm -rf "$pg_dir"' EXIT
 PG_FSYNC=on "$here/../tests/pg/postgres_server.sh" start "$pg_dir/pg" >/dev/null
 "$build/engine_bench" --executor fake --store "$(cat "$pg_dir/pg/url")" --jobs "$jobs"

@@ -5,7 +5,6 @@
 set -euo pipefail
 
 WORK=$(mktemp -d /tmp/wfm-e2e.XXXXXX)
-chmod 755 "$WORK"  # a PostgreSQL server of the test runs as another user
 declare -A PIDS=() URLS=()
 BASE=""
 CHECKS=0
