@@ -5,8 +5,9 @@ namespace {
 
 using nlohmann::json;
 
+// RFC 3339, or null while unset (the key is always there).
 void PutTimestamp(json& out, const char* key, TimestampMs ms) {
-  if (ms != 0) out[key] = FormatTimestamp(ms);
+  out[key] = ms != 0 ? json(FormatTimestamp(ms)) : json(nullptr);
 }
 
 TimestampMs GetTimestamp(const json& in, const char* key) {
@@ -58,9 +59,8 @@ Result<State> StateFromJson(const json& in, size_t index) {
 json WorkflowToJson(const Workflow& workflow) {
   json states = json::array();
   for (const auto& s : workflow.states) {
-    json state = {{"name", s.name}, {"type", s.type}, {"resource", s.resource}, {"end", s.end}};
-    if (!s.comment.empty()) state["comment"] = s.comment;
-    if (!s.next.empty()) state["next"] = s.next;
+    json state = {{"name", s.name}, {"type", s.type},         {"comment", s.comment},
+                  {"next", s.next}, {"resource", s.resource}, {"end", s.end}};
     states.push_back(std::move(state));
   }
   json out = {{"id", workflow.id},
@@ -128,7 +128,7 @@ json JobToJson(const Job& job, JsonForm form) {
               {"data", json::parse(job.data_json.empty() ? "[]" : job.data_json)},
               {"status", ToString(job.status)},
               {"tasks", std::move(tasks)}};
-  if (!job.status_reason.empty()) out["statusReason"] = job.status_reason;
+  out["statusReason"] = job.status_reason;
   PutTimestamp(out, "createdAt", job.created_at);
   PutTimestamp(out, "startedAt", job.started_at);
   PutTimestamp(out, "stoppedAt", job.stopped_at);
