@@ -85,8 +85,6 @@ int HttpStatusOf(ErrorCode code) {
       return 409;
     case ErrorCode::kConflict:
       return 409;
-    case ErrorCode::kPayloadTooLarge:
-      return 413;
     case ErrorCode::kUnavailable:
       return 503;
     case ErrorCode::kInternal:

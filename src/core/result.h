@@ -13,7 +13,6 @@ enum class ErrorCode {
   kNotFound,         // 404
   kAlreadyExists,    // 409: a create collided with an existing name
   kConflict,         // 409: the operation does not fit the current state (or a version race)
-  kPayloadTooLarge,  // 413
   kUnavailable,      // 503: a dependency (store, executor) cannot be reached right now
   kInternal,         // 500: a bug or an unexpected failure
 };

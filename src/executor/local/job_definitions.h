@@ -29,7 +29,6 @@ class JobDefinitions {
 
   // "name:revision", or "name" for its highest revision. Errors: kInvalidArgument.
   Result<JobDefinition> Resolve(const std::string& resource) const;
-  size_t size() const { return by_name_.size(); }
 
  private:
   std::map<std::string, std::map<int, JobDefinition>> by_name_;
