@@ -21,13 +21,6 @@ using Seconds = std::chrono::duration<double>;
 
 namespace {
 
-class StaticCredentials : public CredentialsProvider {
- public:
-  Result<AwsCredentials> Get() override {
-    return AwsCredentials{"AKIDBENCH", "bench-secret", "", 0};
-  }
-};
-
 Workflow OneState() {
   Workflow w;
   w.id = "w";
@@ -55,7 +48,7 @@ int main(int argc, char** argv) {
       HttpServer::Listen([&](const HttpRequest& r) { return fake.Handle(r); }, "127.0.0.1", 0, 8)
           .value();
   CurlHttpClient http;
-  StaticCredentials credentials;
+  StaticCredentialsProvider credentials(AwsCredentials{"AKIDBENCH", "bench-secret", "", 0});
   BatchClientOptions client_options;
   client_options.endpoint = "http://127.0.0.1:" + std::to_string(server->port());
   client_options.submit_rate_per_second = 0;  // the fake has no account limit
@@ -105,9 +98,10 @@ int main(int argc, char** argv) {
          tasks, polls, static_cast<long long>(poll_ms));
   printf("  submission         %.2f SubmitJob + %.2f ListJobs calls per task\n",
          static_cast<double>(submits) / tasks, static_cast<double>(lists) / tasks);
-  printf("  workflow-manager   %.1f DescribeJobs calls per poll (%.0f polls in %.1f s), 0 per GET; "
-         "largest call: %zu ids\n",
-         describes / sweeps, sweeps, seconds, fake.MaxDescribeIds());
+  printf(
+      "  workflow-manager   %.1f DescribeJobs calls per poll (%.0f polls in %.1f s), 0 per GET; "
+      "largest call: %zu ids\n",
+      describes / sweeps, sweeps, seconds, fake.MaxDescribeIds());
   printf(
       "  original system    %d DescribeJobs calls per round of GETs (one per GET), "
       "%.2f s against the fake\n",

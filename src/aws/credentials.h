@@ -30,6 +30,17 @@ class CredentialsProvider {
   virtual Result<AwsCredentials> Get() = 0;
 };
 
+// Always the same credentials: for tests, benchmarks and explicit configuration.
+class StaticCredentialsProvider : public CredentialsProvider {
+ public:
+  explicit StaticCredentialsProvider(AwsCredentials credentials)
+      : credentials_(std::move(credentials)) {}
+  Result<AwsCredentials> Get() override { return credentials_; }
+
+ private:
+  AwsCredentials credentials_;
+};
+
 // Looks up environment variables; the process environment in production, a map in tests.
 using EnvironmentLookup = std::function<std::optional<std::string>(const std::string& name)>;
 EnvironmentLookup ProcessEnvironment();

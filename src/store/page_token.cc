@@ -4,19 +4,29 @@
 
 namespace wfm {
 
-std::string EncodePageToken(TimestampMs created_at, const std::string& id) {
-  return std::to_string(created_at) + "_" + id;
+Result<PageCursor> ParsePageRequest(const std::string& page_token, int limit) {
+  if (limit < 1 || limit > 1000) {
+    return Error{ErrorCode::kInvalidArgument, "limit must be between 1 and 1000"};
+  }
+  PageCursor cursor;
+  if (page_token.empty()) return cursor;
+  size_t sep = page_token.find('_');
+  char* end = nullptr;
+  long long created_at = std::strtoll(page_token.substr(0, sep).c_str(), &end, 10);
+  if (sep == 0 || sep == std::string::npos || sep + 1 == page_token.size() || *end != '\0' ||
+      created_at < 0) {
+    return Error{ErrorCode::kInvalidArgument, "malformed page token"};
+  }
+  cursor.first = false;
+  cursor.created_at = created_at;
+  cursor.id = page_token.substr(sep + 1);
+  return cursor;
 }
 
-bool DecodePageToken(const std::string& token, TimestampMs* created_at, std::string* id) {
-  size_t sep = token.find('_');
-  if (sep == 0 || sep == std::string::npos || sep + 1 == token.size()) return false;
-  char* end = nullptr;
-  std::string number = token.substr(0, sep);
-  long long value = std::strtoll(number.c_str(), &end, 10);
-  if (*end != '\0' || value < 0) return false;
-  *created_at = value;
-  *id = token.substr(sep + 1);
+bool CloseIfFull(JobPage& page, int limit) {
+  if (static_cast<int>(page.jobs.size()) < limit) return false;
+  const Job& last = page.jobs.back();
+  page.next_page_token = std::to_string(last.created_at) + "_" + last.id;
   return true;
 }
 

@@ -85,9 +85,17 @@ class Store {
   virtual Status Ping() = 0;
 };
 
-// Page tokens shared by the implementations: an opaque text encoding (created_at, id) of the last
-// job on a page.
-std::string EncodePageToken(TimestampMs created_at, const std::string& id);
-bool DecodePageToken(const std::string& token, TimestampMs* created_at, std::string* id);
+// Paging shared by the implementations. A page token is an opaque text encoding of the
+// (created_at, id) of the last job of the previous page.
+struct PageCursor {
+  bool first = true;  // no token: start with the newest job
+  TimestampMs created_at = 0;
+  std::string id;
+};
+// Checks a ListJobs request's limit (1..1000) and token. Errors: kInvalidArgument.
+Result<PageCursor> ParsePageRequest(const std::string& page_token, int limit);
+// True when `page` holds `limit` jobs: then it also sets the page's next_page_token (the caller
+// has found one job more, so another page follows).
+bool CloseIfFull(JobPage& page, int limit);
 
 }  // namespace wfm

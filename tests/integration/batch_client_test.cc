@@ -13,15 +13,6 @@
 namespace wfm {
 namespace {
 
-class StaticCredentials : public CredentialsProvider {
- public:
-  explicit StaticCredentials(AwsCredentials credentials) : credentials_(std::move(credentials)) {}
-  Result<AwsCredentials> Get() override { return credentials_; }
-
- private:
-  AwsCredentials credentials_;
-};
-
 class BatchClientTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -36,7 +27,8 @@ class BatchClientTest : public ::testing::Test {
   }
 
   BatchClient Client(const std::string& secret = "test-secret") {
-    credentials_ = std::make_unique<StaticCredentials>(AwsCredentials{"AKIDTEST", secret, "", 0});
+    credentials_ =
+        std::make_unique<StaticCredentialsProvider>(AwsCredentials{"AKIDTEST", secret, "", 0});
     return BatchClient(http_, *credentials_, clock_, options_);
   }
 
@@ -60,7 +52,7 @@ class BatchClientTest : public ::testing::Test {
   FakeBatch fake_{clock_, "AKIDTEST", "test-secret", "eu-west-1"};
   std::unique_ptr<HttpServer> server_;
   CurlHttpClient http_;
-  std::unique_ptr<StaticCredentials> credentials_;
+  std::unique_ptr<StaticCredentialsProvider> credentials_;
   BatchClientOptions options_;
 };
 

@@ -16,11 +16,6 @@
 namespace wfm {
 namespace {
 
-class StaticCredentials : public CredentialsProvider {
- public:
-  Result<AwsCredentials> Get() override { return AwsCredentials{"AKIDTEST", "test-secret", "", 0}; }
-};
-
 Workflow Chain(const std::string& first = "echo", const std::string& second = "echo:1") {
   Workflow w;
   w.id = "w";
@@ -77,7 +72,7 @@ class BatchExecutorTest : public ::testing::Test {
   FakeBatch fake_{clock_, "AKIDTEST", "test-secret", "eu-west-1"};
   std::unique_ptr<HttpServer> server_;
   CurlHttpClient http_;
-  StaticCredentials credentials_;
+  StaticCredentialsProvider credentials_{AwsCredentials{"AKIDTEST", "test-secret", "", 0}};
   BatchClientOptions client_options_;
   std::unique_ptr<BatchClient> client_;
   BatchExecutorOptions options_;

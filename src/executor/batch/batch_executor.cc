@@ -109,18 +109,7 @@ void BatchExecutor::Terminate(const std::vector<std::string>& ids, const std::st
 
 void BatchExecutor::SetChangeListener(
     std::function<void(const std::vector<std::string>&)> listener) {
-  std::lock_guard lock(mu_);
-  listener_ = std::move(listener);
-}
-
-void BatchExecutor::Notify(const std::vector<std::string>& ids) {
-  if (ids.empty()) return;
-  std::function<void(const std::vector<std::string>&)> listener;
-  {
-    std::lock_guard lock(mu_);
-    listener = listener_;
-  }
-  if (listener) listener(ids);
+  notifier_.Set(std::move(listener));
 }
 
 void BatchExecutor::SubmitLoop() {
@@ -217,7 +206,7 @@ bool BatchExecutor::SubmitOne(const std::string& name) {
     }
   }
   wake_.notify_all();
-  Notify(changed);
+  notifier_.Notify(changed);
   return true;
 }
 
@@ -309,7 +298,7 @@ void BatchExecutor::PollLoop() {
         }
       }
     }
-    Notify(changed);
+    notifier_.Notify(changed);
   }
 }
 

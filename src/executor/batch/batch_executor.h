@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "aws/batch_client.h"
+#include "executor/change_notifier.h"
 #include "executor/executor.h"
 
 namespace wfm {
@@ -70,7 +71,6 @@ class BatchExecutor : public Executor {
   bool Record(Attempt& attempt, const BatchJob& job);
   void StopInBatch(const std::string& name);
   Attempt* Find(const std::string& id);  // by handle or Batch job id; mu_ held
-  void Notify(const std::vector<std::string>& ids);
 
   BatchClient& client_;
   Clock& clock_;
@@ -82,7 +82,7 @@ class BatchExecutor : public Executor {
   std::map<std::string, std::string> by_batch_id_;  // Batch job id -> name
   std::deque<std::string> to_submit_;
   std::deque<std::string> to_stop_;
-  std::function<void(const std::vector<std::string>&)> listener_;
+  ChangeNotifier notifier_;
   std::vector<std::thread> workers_;
   std::thread poller_;
   std::atomic<int64_t> sweeps_{0};

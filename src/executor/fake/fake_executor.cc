@@ -63,8 +63,7 @@ void FakeExecutor::Terminate(const std::vector<std::string>& ids, const std::str
 
 void FakeExecutor::SetChangeListener(
     std::function<void(const std::vector<std::string>&)> listener) {
-  std::lock_guard lock(mu_);
-  listener_ = std::move(listener);
+  notifier_.Set(std::move(listener));
 }
 
 void FakeExecutor::Start(const std::string& id) {
@@ -136,13 +135,6 @@ std::vector<TaskSpec> FakeExecutor::Specs() const {
   return specs_;
 }
 
-void FakeExecutor::Notify(const std::string& id) {
-  std::function<void(const std::vector<std::string>&)> listener;
-  {
-    std::lock_guard lock(mu_);
-    listener = listener_;
-  }
-  if (listener) listener({id});
-}
+void FakeExecutor::Notify(const std::string& id) { notifier_.Notify({id}); }
 
 }  // namespace wfm

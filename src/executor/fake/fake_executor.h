@@ -6,6 +6,7 @@
 #include <set>
 #include <unordered_map>
 
+#include "executor/change_notifier.h"
 #include "executor/executor.h"
 
 namespace wfm {
@@ -50,7 +51,7 @@ class FakeExecutor : public Executor {
   std::map<std::string, Error> failing_resources_;
   std::set<std::string> terminated_;
   std::vector<TaskSpec> specs_;
-  std::function<void(const std::vector<std::string>&)> listener_;
+  ChangeNotifier notifier_;
 };
 
 }  // namespace wfm

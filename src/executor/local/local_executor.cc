@@ -155,7 +155,7 @@ Result<std::string> LocalExecutor::Submit(const TaskSpec& spec) {
     changed = StartQueuedLocked();
   }
   Wake();
-  Notify(changed);
+  notifier_.Notify(changed);
   return spec.name;
 }
 
@@ -328,13 +328,12 @@ void LocalExecutor::Terminate(const std::vector<std::string>& ids, const std::st
       }
     }
   }
-  Notify(changed);
+  notifier_.Notify(changed);
 }
 
 void LocalExecutor::SetChangeListener(
     std::function<void(const std::vector<std::string>&)> listener) {
-  std::lock_guard lock(mu_);
-  listener_ = std::move(listener);
+  notifier_.Set(std::move(listener));
 }
 
 Result<std::string> LocalExecutor::ReadLog(const std::string& id, size_t max_bytes) const {
@@ -356,16 +355,6 @@ void LocalExecutor::Wake() {
   uint64_t one = 1;
   ssize_t ignored = write(wake_fd_, &one, sizeof one);
   (void)ignored;
-}
-
-void LocalExecutor::Notify(const std::vector<std::string>& ids) {
-  if (ids.empty()) return;
-  std::function<void(const std::vector<std::string>&)> listener;
-  {
-    std::lock_guard lock(mu_);
-    listener = listener_;
-  }
-  if (listener) listener(ids);
 }
 
 void LocalExecutor::WatchLoop() {
@@ -401,7 +390,7 @@ void LocalExecutor::WatchLoop() {
       auto started = StartQueuedLocked();
       changed.insert(changed.end(), started.begin(), started.end());
     }
-    Notify(changed);
+    notifier_.Notify(changed);
   }
 }
 

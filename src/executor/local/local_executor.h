@@ -12,6 +12,7 @@
 #include <string>
 #include <thread>
 
+#include "executor/change_notifier.h"
 #include "executor/executor.h"
 #include "executor/local/job_definitions.h"
 
@@ -61,7 +62,6 @@ class LocalExecutor : public Executor {
   // Records the outcome the runner left in the directory. Called with mu_ held.
   void FinishLocked(Tracked& task);
   void WatchLoop();
-  void Notify(const std::vector<std::string>& ids);
   void Wake();
 
   LocalExecutorOptions options_;
@@ -72,7 +72,7 @@ class LocalExecutor : public Executor {
   std::deque<std::string> queue_;
   std::set<std::string> watched_;  // tasks with a runner to watch (pidfd >= 0)
   int running_ = 0;
-  std::function<void(const std::vector<std::string>&)> listener_;
+  ChangeNotifier notifier_;
   int wake_fd_ = -1;
   bool stopping_ = false;
   std::thread watcher_;

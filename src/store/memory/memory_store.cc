@@ -72,24 +72,15 @@ Result<Job> MemoryStore::GetJob(const std::string& id) {
 
 Result<JobPage> MemoryStore::ListJobs(const std::string& workflow_name,
                                       const std::string& page_token, int limit) {
-  if (limit < 1 || limit > 1000) {
-    return Error{ErrorCode::kInvalidArgument, "limit must be between 1 and 1000"};
-  }
-  JobKey after{0, ""};
-  if (!page_token.empty() && !DecodePageToken(page_token, &after.first, &after.second)) {
-    return Error{ErrorCode::kInvalidArgument, "malformed page token"};
-  }
+  auto cursor = ParsePageRequest(page_token, limit);
+  if (!cursor.ok()) return cursor.error();
   std::lock_guard lock(mu_);
   JobPage page;
   auto it = jobs_by_workflow_.find(workflow_name);
   if (it == jobs_by_workflow_.end()) return page;
-  auto pos = page_token.empty() ? it->second.begin() : it->second.upper_bound(after);
-  for (; pos != it->second.end(); ++pos) {
-    if (static_cast<int>(page.jobs.size()) == limit) {
-      const Job& last = page.jobs.back();
-      page.next_page_token = EncodePageToken(last.created_at, last.id);
-      break;
-    }
+  auto pos = cursor->first ? it->second.begin()
+                           : it->second.upper_bound(JobKey{cursor->created_at, cursor->id});
+  for (; pos != it->second.end() && !CloseIfFull(page, limit); ++pos) {
     page.jobs.push_back(jobs_.at(pos->second));
   }
   return page;

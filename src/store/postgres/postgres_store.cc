@@ -150,16 +150,10 @@ Result<Job> PostgresStore::GetJob(const std::string& id) {
 
 Result<JobPage> PostgresStore::ListJobs(const std::string& workflow_name,
                                         const std::string& page_token, int limit) {
-  if (limit < 1 || limit > 1000) {
-    return Error{ErrorCode::kInvalidArgument, "limit must be between 1 and 1000"};
-  }
-  TimestampMs after_created = 0;
-  std::string after_id;
-  if (!page_token.empty() && !DecodePageToken(page_token, &after_created, &after_id)) {
-    return Error{ErrorCode::kInvalidArgument, "malformed page token"};
-  }
+  auto cursor = ParsePageRequest(page_token, limit);
+  if (!cursor.ok()) return cursor.error();
   return pool_.Transact<JobPage>([&](pqxx::work& txn) -> Result<JobPage> {
-    pqxx::result rows = page_token.empty()
+    pqxx::result rows = cursor->first
                             ? txn.exec_params(
                                   "SELECT doc, version FROM jobs WHERE workflow_name = $1 "
                                   "ORDER BY created_at DESC, id DESC LIMIT $2",
@@ -168,13 +162,10 @@ Result<JobPage> PostgresStore::ListJobs(const std::string& workflow_name,
                                   "SELECT doc, version FROM jobs WHERE workflow_name = $1 AND "
                                   "(created_at, id) < ($2, $3) ORDER BY created_at DESC, id DESC "
                                   "LIMIT $4",
-                                  workflow_name, after_created, after_id, limit + 1);
+                                  workflow_name, cursor->created_at, cursor->id, limit + 1);
     JobPage page;
     for (const auto& row : rows) {
-      if (static_cast<int>(page.jobs.size()) == limit) {
-        page.next_page_token = EncodePageToken(page.jobs.back().created_at, page.jobs.back().id);
-        break;
-      }
+      if (CloseIfFull(page, limit)) break;
       auto job = JobFromRow(row);
       if (!job.ok()) return job.error();
       page.jobs.push_back(std::move(job.value()));

@@ -241,36 +241,27 @@ Result<Job> SqliteStore::GetJob(const std::string& id) {
 
 Result<JobPage> SqliteStore::ListJobs(const std::string& workflow_name,
                                       const std::string& page_token, int limit) {
-  if (limit < 1 || limit > 1000) {
-    return Error{ErrorCode::kInvalidArgument, "limit must be between 1 and 1000"};
-  }
-  TimestampMs after_created = 0;
-  std::string after_id;
-  if (!page_token.empty() && !DecodePageToken(page_token, &after_created, &after_id)) {
-    return Error{ErrorCode::kInvalidArgument, "malformed page token"};
-  }
+  auto cursor = ParsePageRequest(page_token, limit);
+  if (!cursor.ok()) return cursor.error();
   try {
     ReaderLease reader(*this);
     SQLite::Statement query(
-        reader.db(), page_token.empty()
+        reader.db(), cursor->first
                          ? "SELECT doc, version FROM jobs WHERE workflow_name = ? "
                            "ORDER BY created_at DESC, id DESC LIMIT ?"
                          : "SELECT doc, version FROM jobs WHERE workflow_name = ? AND "
                            "(created_at, id) < (?, ?) ORDER BY created_at DESC, id DESC LIMIT ?");
     query.bind(1, workflow_name);
-    if (page_token.empty()) {
+    if (cursor->first) {
       query.bind(2, limit + 1);
     } else {
-      query.bind(2, static_cast<int64_t>(after_created));
-      query.bind(3, after_id);
+      query.bind(2, static_cast<int64_t>(cursor->created_at));
+      query.bind(3, cursor->id);
       query.bind(4, limit + 1);
     }
     JobPage page;
     while (query.executeStep()) {
-      if (static_cast<int>(page.jobs.size()) == limit) {
-        page.next_page_token = EncodePageToken(page.jobs.back().created_at, page.jobs.back().id);
-        break;
-      }
+      if (CloseIfFull(page, limit)) break;
       auto job = JobFromRow(query);
       if (!job.ok()) return job.error();
       page.jobs.push_back(std::move(job.value()));
