@@ -42,18 +42,6 @@ std::map<std::string, std::string> IniSection(const std::string& path, const std
   return values;
 }
 
-// RFC 3339 / ISO 8601 UTC ("2026-11-26T16:00:00Z", fractions allowed) to milliseconds.
-TimestampMs ParseExpiration(const std::string& text) {
-  struct tm utc = {};
-  if (sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d", &utc.tm_year, &utc.tm_mon, &utc.tm_mday,
-             &utc.tm_hour, &utc.tm_min, &utc.tm_sec) != 6) {
-    return 0;
-  }
-  utc.tm_year -= 1900;
-  utc.tm_mon -= 1;
-  return static_cast<TimestampMs>(timegm(&utc)) * 1000;
-}
-
 }  // namespace
 
 EnvironmentLookup ProcessEnvironment() {
@@ -74,7 +62,7 @@ Result<AwsCredentials> ParseCredentialsJson(const std::string& text, const std::
   credentials.access_key_id = json.value("AccessKeyId", "");
   credentials.secret_access_key = json.value("SecretAccessKey", "");
   credentials.session_token = json.value("Token", "");
-  credentials.expiration = ParseExpiration(json.value("Expiration", ""));
+  ParseTimestamp(json.value("Expiration", ""), &credentials.expiration);  // RFC 3339, UTC
   return credentials;
 }
 

@@ -35,10 +35,14 @@ bool ParseTimestamp(const std::string& text, TimestampMs* out) {
     return false;
   }
   const char* rest = text.c_str() + consumed;
-  if (*rest == '.') {
+  if (*rest == '.') {  // any number of fraction digits; milliseconds are kept
+    ++rest;
     int digits = 0;
-    if (sscanf(rest, ".%3d%n", &millis, &digits) != 1 || digits != 4) return false;
-    rest += digits;
+    for (; *rest >= '0' && *rest <= '9'; ++rest, ++digits) {
+      if (digits < 3) millis = millis * 10 + (*rest - '0');
+    }
+    if (digits == 0) return false;
+    for (int d = digits; d < 3; ++d) millis *= 10;
   }
   if (rest[0] != 'Z' || rest[1] != '\0') return false;
   utc.tm_year -= 1900;

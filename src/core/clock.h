@@ -36,7 +36,8 @@ class FakeClock : public Clock {
 // Formats as RFC 3339 UTC with milliseconds, e.g. "2026-11-26T15:25:02.123Z".
 std::string FormatTimestamp(TimestampMs ms);
 
-// Parses what FormatTimestamp produces (and the same without fraction). Returns false on bad input.
+// Parses RFC 3339 UTC as FormatTimestamp writes it, with any number of fraction digits or none.
+// Returns false on bad input.
 bool ParseTimestamp(const std::string& text, TimestampMs* out);
 
 }  // namespace wfm

@@ -14,6 +14,11 @@ TEST(Timestamp, FormatsAndParsesRfc3339) {
   EXPECT_EQ(ms, 1'700'000'000'123);
   ASSERT_TRUE(ParseTimestamp("2023-11-14T22:13:20Z", &ms));
   EXPECT_EQ(ms, 1'700'000'000'000);
+  ASSERT_TRUE(ParseTimestamp("2023-11-14T22:13:20.5Z", &ms));
+  EXPECT_EQ(ms, 1'700'000'000'500);
+  ASSERT_TRUE(ParseTimestamp("2023-11-14T22:13:20.123456Z", &ms));
+  EXPECT_EQ(ms, 1'700'000'000'123);
+  EXPECT_FALSE(ParseTimestamp("2023-11-14T22:13:20.Z", &ms));
   EXPECT_FALSE(ParseTimestamp("yesterday", &ms));
   EXPECT_FALSE(ParseTimestamp("2023-11-14T22:13:20.123", &ms));
 }
