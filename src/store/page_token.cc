@@ -11,8 +11,9 @@ Result<PageCursor> ParsePageRequest(const std::string& page_token, int limit) {
   PageCursor cursor;
   if (page_token.empty()) return cursor;
   size_t sep = page_token.find('_');
+  std::string number = page_token.substr(0, sep);
   char* end = nullptr;
-  long long created_at = std::strtoll(page_token.substr(0, sep).c_str(), &end, 10);
+  long long created_at = std::strtoll(number.c_str(), &end, 10);
   if (sep == 0 || sep == std::string::npos || sep + 1 == page_token.size() || *end != '\0' ||
       created_at < 0) {
     return Error{ErrorCode::kInvalidArgument, "malformed page token"};
