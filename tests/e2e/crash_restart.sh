@@ -11,12 +11,7 @@ write_marker_definitions
 FLAGS=(--job-definitions "$WORK/defs.json" --max-parallel 4)
 
 start_service "${FLAGS[@]}"
-call POST /workflows -d @"$WORK/crashy.json" >/dev/null; expect_status 201 "create workflow"
-ids=()
-for _ in $(seq 1 "$JOBS"); do
-  ids+=("$(call POST /jobs -d '{"workflow": {"name": "crashy"}, "data": ["x"]}' | jq -r .id)")
-done
-pass "started $JOBS jobs"
+start_crashy_jobs "$JOBS"
 
 for k in $(seq 1 "$KILLS"); do
   sleep "0.$((RANDOM % 9 + 1))"

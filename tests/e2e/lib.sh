@@ -103,6 +103,17 @@ DEFS
 WF
 }
 
+# start_crashy_jobs N: creates the "crashy" workflow on $BASE and starts N jobs of it; their ids
+# go to the array `ids`.
+start_crashy_jobs() {
+  call POST /workflows -d @"$WORK/crashy.json" >/dev/null; expect_status 201 "create workflow"
+  ids=()
+  for _ in $(seq 1 "$1"); do
+    ids+=("$(call POST /jobs -d '{"workflow": {"name": "crashy"}, "data": ["x"]}' | jq -r .id)")
+  done
+  pass "started $1 jobs"
+}
+
 # check_exactly_once KILLS JOB_ID...: every task of the "crashy" jobs ran exactly once.
 check_exactly_once() {
   local kills=$1; shift

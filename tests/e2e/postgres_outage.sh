@@ -15,12 +15,7 @@ export MARK_SLEEP=0.3  # tasks still run while the database is down
 start_service --store "$URL" --job-definitions "$WORK/defs.json" --max-parallel 4 \
   --leader-check-interval 200
 
-call POST /workflows -d @"$WORK/crashy.json" >/dev/null; expect_status 201 "create workflow"
-ids=()
-for _ in $(seq 1 "$JOBS"); do
-  ids+=("$(call POST /jobs -d '{"workflow": {"name": "crashy"}, "data": ["x"]}' | jq -r .id)")
-done
-pass "started $JOBS jobs"
+start_crashy_jobs "$JOBS"
 sleep 1
 
 "$PG" restart-stop "$PG_DIR"
