@@ -61,6 +61,19 @@ class Executor {
   // `listener` is called, from any thread, with ids whose observation changed. Set once, before
   // the first Submit.
   virtual void SetChangeListener(std::function<void(const std::vector<std::string>&)> listener) = 0;
+
+  // Whether the executor can do its work now: ok, or an error whose message says why not (for
+  // example "AWS Batch: no credentials found", "Slurm controller unreachable"). Cheap (reports
+  // what the executor last saw; never calls out). Thread-safe.
+  virtual Status Health() const { return OkStatus(); }
+
+  // Checks a state's `resource` before a workflow is accepted. Errors: kInvalidArgument (message
+  // names the resource) when the job definition is known not to exist; ok when it exists or can't
+  // be checked now. May call out (bounded in time). Thread-safe.
+  virtual Status CheckResource(const std::string& resource) {
+    (void)resource;
+    return OkStatus();
+  }
 };
 
 }  // namespace wfm
