@@ -55,8 +55,17 @@ class Executor {
   // reported kFailed with a reason saying so.
   virtual std::vector<TaskObservation> Describe(const std::vector<std::string>& ids) = 0;
 
-  // Stops the given tasks (queued ones never start, running ones are signalled). Idempotent.
-  virtual void Terminate(const std::vector<std::string>& ids, const std::string& reason) = 0;
+  // Stops the given tasks (queued ones never start, running ones are signalled), including tasks
+  // this process has not seen yet (submitted by an earlier process: found by id or name).
+  // Returns the ids it has taken charge of: each will be stopped, retrying on its own if needed,
+  // and will be reported terminal by Describe. Ids left out could not be handled now (executor
+  // unreachable): the caller asks again later. Idempotent.
+  virtual std::vector<std::string> Terminate(const std::vector<std::string>& ids,
+                                             const std::string& reason) = 0;
+
+  // The largest job data (the JSON text of _BATCH_START) a task of this executor can be given.
+  // The API refuses larger data. Thread-safe.
+  virtual size_t MaxDataBytes() const { return 256 * 1024; }
 
   // `listener` is called, from any thread, with ids whose observation changed. Set once, before
   // the first Submit.

@@ -92,12 +92,16 @@ std::vector<TaskObservation> BatchExecutor::Describe(const std::vector<std::stri
   return out;
 }
 
-void BatchExecutor::Terminate(const std::vector<std::string>& ids, const std::string& reason) {
+std::vector<std::string> BatchExecutor::Terminate(const std::vector<std::string>& ids,
+                                              const std::string& reason) {
+  std::vector<std::string> taken;
   {
     std::lock_guard lock(mu_);
     for (const auto& id : ids) {
       Attempt* attempt = Find(id);
-      if (attempt == nullptr || attempt->terminate_requested) continue;
+      if (attempt == nullptr) continue;
+      taken.push_back(id);
+      if (attempt->terminate_requested) continue;
       attempt->terminate_requested = true;
       attempt->terminate_reason = reason.empty() ? "cancelled by user" : reason;
       if (attempt->batch_id.empty() && !attempt->submitting) continue;
@@ -105,6 +109,7 @@ void BatchExecutor::Terminate(const std::vector<std::string>& ids, const std::st
     }
   }
   wake_.notify_all();
+  return taken;
 }
 
 void BatchExecutor::SetChangeListener(

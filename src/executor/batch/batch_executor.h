@@ -42,7 +42,8 @@ class BatchExecutor : public Executor {
 
   Result<std::string> Submit(const TaskSpec& spec) override;
   std::vector<TaskObservation> Describe(const std::vector<std::string>& ids) override;
-  void Terminate(const std::vector<std::string>& ids, const std::string& reason) override;
+  std::vector<std::string> Terminate(const std::vector<std::string>& ids,
+                                     const std::string& reason) override;
   void SetChangeListener(std::function<void(const std::vector<std::string>&)> listener) override;
 
   // DescribeJobs sweeps of the active tasks made so far. Thread-safe.

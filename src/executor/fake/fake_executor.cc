@@ -46,19 +46,24 @@ std::vector<TaskObservation> FakeExecutor::Describe(const std::vector<std::strin
   return out;
 }
 
-void FakeExecutor::Terminate(const std::vector<std::string>& ids, const std::string& reason) {
+std::vector<std::string> FakeExecutor::Terminate(const std::vector<std::string>& ids,
+                                              const std::string& reason) {
+  std::vector<std::string> taken;
   for (const auto& id : ids) {
     {
       std::lock_guard lock(mu_);
-      terminated_.insert(id);
       auto it = tasks_.find(id);
-      if (it == tasks_.end() || IsTerminal(it->second.status)) continue;
+      if (it == tasks_.end()) continue;  // like a real executor, it can't stop what it never saw
+      terminated_.insert(id);
+      taken.push_back(id);
+      if (IsTerminal(it->second.status)) continue;
       it->second.status = TaskStatus::kFailed;
       it->second.status_reason = "terminated: " + reason;
       it->second.stopped_at = clock_.Now();
     }
     Notify(id);
   }
+  return taken;
 }
 
 void FakeExecutor::SetChangeListener(

@@ -21,7 +21,8 @@ class FakeExecutor : public Executor {
 
   Result<std::string> Submit(const TaskSpec& spec) override;
   std::vector<TaskObservation> Describe(const std::vector<std::string>& ids) override;
-  void Terminate(const std::vector<std::string>& ids, const std::string& reason) override;
+  std::vector<std::string> Terminate(const std::vector<std::string>& ids,
+                                     const std::string& reason) override;
   void SetChangeListener(std::function<void(const std::vector<std::string>&)> listener) override;
 
   // Scripting, thread-safe. Each notifies the listener.

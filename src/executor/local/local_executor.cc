@@ -309,13 +309,15 @@ std::vector<TaskObservation> LocalExecutor::Describe(const std::vector<std::stri
   return out;
 }
 
-void LocalExecutor::Terminate(const std::vector<std::string>& ids, const std::string& reason) {
-  std::vector<std::string> changed;
+std::vector<std::string> LocalExecutor::Terminate(const std::vector<std::string>& ids,
+                                              const std::string& reason) {
+  std::vector<std::string> changed, taken;
   {
     std::lock_guard lock(mu_);
     for (const auto& id : ids) {
       auto it = tasks_.find(id);
       if (it == tasks_.end()) continue;
+      taken.push_back(id);
       Tracked& task = it->second;
       if (task.seen.status == TaskStatus::kQueued) {
         task.seen.status = TaskStatus::kFailed;
@@ -329,6 +331,7 @@ void LocalExecutor::Terminate(const std::vector<std::string>& ids, const std::st
     }
   }
   notifier_.Notify(changed);
+  return taken;
 }
 
 void LocalExecutor::SetChangeListener(

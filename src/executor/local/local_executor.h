@@ -34,7 +34,8 @@ class LocalExecutor : public Executor {
 
   Result<std::string> Submit(const TaskSpec& spec) override;
   std::vector<TaskObservation> Describe(const std::vector<std::string>& ids) override;
-  void Terminate(const std::vector<std::string>& ids, const std::string& reason) override;
+  std::vector<std::string> Terminate(const std::vector<std::string>& ids,
+                                     const std::string& reason) override;
   void SetChangeListener(std::function<void(const std::vector<std::string>&)> listener) override;
 
   // The task's captured stdout and stderr (at most the last `max_bytes`). Errors: kNotFound.
