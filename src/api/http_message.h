@@ -30,4 +30,10 @@ struct HttpResponse {
 
 using HttpHandler = std::function<HttpResponse(const HttpRequest&)>;
 
+// Delivers the response to a request: called exactly once, from any thread, possibly after the
+// handler has returned (so that a slow answer never holds an I/O thread).
+using HttpResponder = std::function<void(HttpResponse)>;
+// A handler that may answer later through its responder.
+using AsyncHttpHandler = std::function<void(const HttpRequest&, HttpResponder)>;
+
 }  // namespace wfm
