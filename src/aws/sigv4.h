@@ -1,6 +1,6 @@
 // AWS Signature Version 4 for requests to AWS services (AWS Batch here). Written by hand because
 // no AWS SDK for C++ is packaged for Debian; the crypto is OpenSSL's. Checked against the
-// official test suites (tests read ../shared/oracles/sigv4*).
+// official test suites (copied into tests/data/sigv4).
 #pragma once
 
 #include <string>

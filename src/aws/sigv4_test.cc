@@ -1,5 +1,6 @@
-// SigV4 against the official test suites in ../shared/oracles: the classic botocore set
-// (.req/.creq/.sts/.authz) and aws-c-auth's v4 set (context.json, header-*.txt).
+// SigV4 against the official test suites copied into tests/data/sigv4 (see its NOTICE): the
+// classic botocore set (.req/.creq/.sts/.authz) and aws-c-auth's v4 set (context.json,
+// header-*.txt).
 #include "aws/sigv4.h"
 
 #include <gtest/gtest.h>
@@ -14,7 +15,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const fs::path kOracles = fs::path(WFM_SHARED_DIR) / "oracles";
+const fs::path kVectors = fs::path(WFM_SIGV4_VECTORS_DIR);
 constexpr TimestampMs kSuiteTime = 1440938160000;  // 2015-08-30T12:36:00Z
 
 std::string ReadFile(const fs::path& path) {
@@ -75,7 +76,7 @@ std::string TestName(const ::testing::TestParamInfo<std::string>& info) {
 class ClassicSuite : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(ClassicSuite, MatchesCanonicalRequestStringToSignAndAuthorization) {
-  fs::path dir = kOracles / "sigv4" / GetParam();
+  fs::path dir = kVectors / "botocore" / GetParam();
   std::string name = dir.filename().string();
   SignableRequest request = ParseRequest(ReadFile(dir / (name + ".req")));
   AwsCredentials credentials{"AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", "", 0};
@@ -90,14 +91,14 @@ TEST_P(ClassicSuite, MatchesCanonicalRequestStringToSignAndAuthorization) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Oracle, ClassicSuite,
-                         ::testing::ValuesIn(CasesWith(kOracles / "sigv4", ".req")), TestName);
+                         ::testing::ValuesIn(CasesWith(kVectors / "botocore", ".req")), TestName);
 
 // --- aws-c-auth's v4 suite (header signing; the presigned-query half does not apply)
 
 class CrtSuite : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(CrtSuite, MatchesHeaderSigning) {
-  fs::path dir = kOracles / "sigv4-aws-c-auth" / "v4" / GetParam();
+  fs::path dir = kVectors / "aws-c-auth" / "v4" / GetParam();
   auto context = nlohmann::json::parse(ReadFile(dir / "context.json"));
   const auto& creds = context["credentials"];
   AwsCredentials credentials{creds["access_key_id"], creds["secret_access_key"],
@@ -115,14 +116,14 @@ TEST_P(CrtSuite, MatchesHeaderSigning) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Oracle, CrtSuite,
-                         ::testing::ValuesIn(CasesWith(kOracles / "sigv4-aws-c-auth" / "v4",
+                         ::testing::ValuesIn(CasesWith(kVectors / "aws-c-auth" / "v4",
                                                        "context.json")),
                          TestName);
 
 TEST(SigV4Suites, AreAllThere) {
-  EXPECT_EQ(CasesWith(kOracles / "sigv4", ".req").size(), 34u)
-      << "the SigV4 test suite is missing from " << kOracles;
-  EXPECT_EQ(CasesWith(kOracles / "sigv4-aws-c-auth" / "v4", "context.json").size(), 38u);
+  EXPECT_EQ(CasesWith(kVectors / "botocore", ".req").size(), 34u)
+      << "the SigV4 test suite is missing from " << kVectors;
+  EXPECT_EQ(CasesWith(kVectors / "aws-c-auth" / "v4", "context.json").size(), 38u);
 }
 
 }  // namespace
