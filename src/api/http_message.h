@@ -15,6 +15,7 @@ struct HttpRequest {
   std::string target;  // path and query, as sent
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;  // as sent
+  std::string remote_address;  // the client's IP address, filled by the server ("" in tests)
 
   // The first header of that name (case-insensitive), or "".
   std::string Header(const std::string& name) const;
