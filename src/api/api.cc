@@ -2,7 +2,10 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <boost/asio/post.hpp>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "core/ids.h"
 #include "model/json.h"
@@ -13,8 +16,9 @@ namespace {
 
 using nlohmann::json;
 
-constexpr auto kCancelWait = std::chrono::seconds(5);
 constexpr int kDefaultPageSize = 1000;
+// Jobs read from the store at a time while a listing is built (bounds the memory it takes).
+constexpr int kListChunk = 20;
 
 HttpResponse Json(int status, const json& body) {
   HttpResponse response;
@@ -85,6 +89,8 @@ int HttpStatusOf(ErrorCode code) {
       return 409;
     case ErrorCode::kConflict:
       return 409;
+    case ErrorCode::kTooLarge:
+      return 413;
     case ErrorCode::kUnavailable:
       return 503;
     case ErrorCode::kInternal:
@@ -97,28 +103,61 @@ HttpResponse ErrorResponse(const Error& error) {
   return Json(HttpStatusOf(error.code), {{"message", error.message}});
 }
 
-Api::Api(Store& store, Engine& engine, Clock& clock, LogReader log_reader, std::string openapi_yaml)
+Api::Api(Store& store, Engine& engine, Clock& clock, LogReader log_reader, std::string openapi_yaml,
+         ApiOptions options)
     : store_(store),
       engine_(engine),
       clock_(clock),
       log_reader_(std::move(log_reader)),
-      openapi_yaml_(std::move(openapi_yaml)) {}
+      openapi_yaml_(std::move(openapi_yaml)),
+      options_(std::move(options)),
+      cancel_waits_(std::make_unique<CancelWaits>(store)),
+      writers_(std::make_unique<boost::asio::thread_pool>(std::max(1, options_.write_threads))) {}
+
+Api::~Api() {
+  writers_->join();
+  cancel_waits_.reset();
+}
 
 HttpResponse Api::Handle(const HttpRequest& request) {
+  auto answer = std::make_shared<std::promise<HttpResponse>>();
+  auto answered = answer->get_future();
+  HandleAsync(request, [answer](HttpResponse response) { answer->set_value(std::move(response)); });
+  return answered.get();
+}
+
+void Api::HandleAsync(const HttpRequest& request, HttpResponder respond) {
+  if (request.method == "GET") {
+    Answer(request, respond);
+    return;
+  }
+  if (queued_writes_.fetch_add(1) >= options_.max_queued_writes) {
+    --queued_writes_;
+    respond(ErrorResponse(Error{ErrorCode::kUnavailable, "too many writes waiting; retry later"}));
+    return;
+  }
+  boost::asio::post(*writers_, [this, request, respond = std::move(respond)] {
+    --queued_writes_;
+    Answer(request, respond);
+  });
+}
+
+void Api::Answer(const HttpRequest& request, const HttpResponder& respond) {
   try {
-    HttpResponse response = Route(request);
-    if (response.status >= 500) {
-      spdlog::error("{} {} -> {}: {}", request.method, request.target, response.status,
-                    response.body);
+    std::optional<HttpResponse> response = Route(request, respond);
+    if (!response) return;  // answered later through `respond`
+    if (response->status >= 500) {
+      spdlog::error("{} {} -> {}: {}", request.method, request.target, response->status,
+                    response->body);
     }
-    return response;
+    respond(std::move(*response));
   } catch (const std::exception& e) {
     spdlog::error("{} {} failed: {}", request.method, request.target, e.what());
-    return ErrorResponse(Error{ErrorCode::kInternal, "internal error"});
+    respond(ErrorResponse(Error{ErrorCode::kInternal, "internal error"}));
   }
 }
 
-HttpResponse Api::Route(const HttpRequest& request) {
+std::optional<HttpResponse> Api::Route(const HttpRequest& request, const HttpResponder& respond) {
   std::string raw_path = request.target.substr(0, request.target.find('?'));
   std::map<std::string, std::string> query;
   if (size_t q = request.target.find('?'); q != std::string::npos) {
@@ -177,7 +216,10 @@ HttpResponse Api::Route(const HttpRequest& request) {
     }
     if (n == 2) {
       if (m == "GET") return GetJob(parts[1]);
-      if (m == "DELETE") return CancelJob(parts[1], request.body);
+      if (m == "DELETE") {
+        CancelJob(parts[1], request.body, respond);
+        return std::nullopt;
+      }
       return MethodNotAllowed("GET, DELETE");
     }
     if (n == 5 && parts[2] == "tasks" && parts[4] == "log") {
@@ -189,12 +231,19 @@ HttpResponse Api::Route(const HttpRequest& request) {
 
 HttpResponse Api::Health() {
   bool leader = engine_.IsLeader();
+  Status executor = options_.executor_health ? options_.executor_health() : OkStatus();
+  json out = {{"leader", leader},
+              {"executor", executor.ok() ? json{{"status", "ok"}}
+                                         : json{{"status", "unavailable"},
+                                                {"message", executor.error().message}}}};
   auto ping = store_.Ping();
-  if (!ping.ok()) {
-    return Json(503,
-                {{"status", "unavailable"}, {"message", ping.error().message}, {"leader", leader}});
+  if (!ping.ok() || !executor.ok()) {
+    out["status"] = "unavailable";
+    out["message"] = !ping.ok() ? ping.error().message : executor.error().message;
+    return Json(503, out);
   }
-  return Json(200, {{"status", "ok"}, {"leader", leader}});
+  out["status"] = "ok";
+  return Json(200, out);
 }
 
 HttpResponse Api::CreateWorkflow(const std::string& body) { return StoreWorkflow(body, ""); }
@@ -204,8 +253,19 @@ HttpResponse Api::UpdateWorkflow(const std::string& name, const std::string& bod
 }
 
 HttpResponse Api::StoreWorkflow(const std::string& body, const std::string& path_name) {
-  auto workflow = ParseWorkflowDefinition(body);
+  auto workflow = ParseWorkflowDefinition(body, options_.limits);
   if (!workflow.ok()) return ErrorResponse(workflow.error());
+  if (options_.check_resource) {
+    std::set<std::string> checked;
+    for (const State& state : workflow->states) {
+      if (!checked.insert(state.resource).second) continue;
+      auto known = options_.check_resource(state.resource);
+      if (!known.ok()) {
+        return ErrorResponse(
+            Error{known.error().code, "state '" + state.name + "': " + known.error().message});
+      }
+    }
+  }
   if (!path_name.empty() && workflow->name != path_name) {
     return ErrorResponse(Invalid("name '" + workflow->name + "' in the body differs from '" +
                                  path_name + "' in the path"));
@@ -238,7 +298,7 @@ HttpResponse Api::ListWorkflows() {
 }
 
 HttpResponse Api::StartJob(const std::string& body) {
-  auto request = ParseStartJobRequest(body);
+  auto request = ParseStartJobRequest(body, options_.limits);
   if (!request.ok()) return ErrorResponse(request.error());
   auto workflow = store_.GetWorkflow(request->workflow_name, request->revision);
   if (!workflow.ok()) return ErrorResponse(workflow.error());
@@ -263,12 +323,35 @@ HttpResponse Api::ListJobs(const std::map<std::string, std::string>& query) {
   auto workflow = store_.GetWorkflow(name->second, -1);
   if (!workflow.ok()) return ErrorResponse(workflow.error());
   auto token = query.find("pageToken");
-  auto page = store_.ListJobs(name->second, token == query.end() ? "" : token->second, limit);
-  if (!page.ok()) return ErrorResponse(page.error());
-  json out = json::array();
-  for (const auto& job : page->jobs) out.push_back(JobToJson(job, JsonForm::kApi));
-  HttpResponse response = Json(200, out);
-  if (!page->next_page_token.empty()) response.headers["X-Next-Page-Token"] = page->next_page_token;
+  std::string next_token = token == query.end() ? "" : token->second;
+  // Jobs are read a few at a time and the page ends early once the body reaches
+  // max_list_bytes, so a listing of large jobs takes bounded memory.
+  HttpResponse response;
+  response.body = "[";
+  int listed = 0;
+  while (listed < limit) {
+    auto chunk = store_.ListJobs(name->second, next_token, std::min(kListChunk, limit - listed));
+    if (!chunk.ok()) return ErrorResponse(chunk.error());
+    next_token = chunk->next_page_token;
+    size_t taken = 0;
+    for (const auto& job : chunk->jobs) {
+      std::string text =
+          JobToJson(job, JsonForm::kApi).dump(-1, ' ', false, json::error_handler_t::replace);
+      if (listed > 0 && response.body.size() + text.size() + 2 > options_.max_list_bytes) break;
+      response.body += (listed > 0 ? "," : "") + text;
+      ++listed;
+      ++taken;
+    }
+    if (taken < chunk->jobs.size()) {  // full: the next page starts after the last job listed
+      chunk->jobs.resize(taken);
+      CloseIfFull(chunk.value(), static_cast<int>(taken));
+      next_token = chunk->next_page_token;
+      break;
+    }
+    if (next_token.empty()) break;
+  }
+  response.body += "]";
+  if (!next_token.empty() && listed > 0) response.headers["X-Next-Page-Token"] = next_token;
   return response;
 }
 
@@ -278,12 +361,13 @@ HttpResponse Api::GetJob(const std::string& id) {
   return Json(200, JobToJson(job.value(), JsonForm::kApi));
 }
 
-HttpResponse Api::CancelJob(const std::string& id, const std::string& body) {
-  auto reason = ParseCancelReason(body);
-  if (!reason.ok()) return ErrorResponse(reason.error());
-  auto cancelled = engine_.CancelJob(id, reason.value(), kCancelWait);
-  if (!cancelled.ok()) return ErrorResponse(cancelled.error());
-  return GetJob(id);
+void Api::CancelJob(const std::string& id, const std::string& body, HttpResponder then) {
+  auto reason = ParseCancelReason(body, options_.limits);
+  if (!reason.ok()) return then(ErrorResponse(reason.error()));
+  auto applied = engine_.RequestCancel(id, reason.value());
+  if (!applied.ok()) return then(ErrorResponse(applied.error()));
+  cancel_waits_->Add(id, applied.value(), std::chrono::steady_clock::now() + options_.cancel_wait,
+                     [this, id, then = std::move(then)] { then(GetJob(id)); });
 }
 
 HttpResponse Api::GetTaskLog(const std::string& job_id, const std::string& state) {

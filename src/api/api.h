@@ -2,14 +2,21 @@
 // mapping. No business logic (that is the engine's and the model's) and no sockets (http_server.h).
 #pragma once
 
+#include <atomic>
+#include <boost/asio/thread_pool.hpp>
+#include <chrono>
 #include <functional>
 #include <map>
+#include <memory>
+#include <optional>
 #include <string>
 
+#include "api/cancel_waits.h"
 #include "api/http_message.h"
 #include "core/clock.h"
 #include "core/result.h"
 #include "engine/engine.h"
+#include "model/requests.h"
 #include "store/store.h"
 
 namespace wfm {
@@ -17,17 +24,42 @@ namespace wfm {
 // Reads the captured output of an executor task id. Errors: kNotFound.
 using LogReader = std::function<Result<std::string>(const std::string& task_id)>;
 
+struct ApiOptions {
+  RequestLimits limits;
+  // A listing's body stays under this size: its page ends early (with X-Next-Page-Token).
+  size_t max_list_bytes = 4 << 20;
+  // How long DELETE /jobs/{id} waits for the cancel to be applied before it answers anyway.
+  std::chrono::milliseconds cancel_wait{5000};
+  // Threads that run writes (which may call out, e.g. to check resources) off the I/O threads,
+  // and how many writes may wait for them before more are refused (503).
+  int write_threads = 4;
+  size_t max_queued_writes = 1000;
+  // Checks a state's resource when a workflow is stored (Executor::CheckResource); may be empty.
+  std::function<Status(const std::string&)> check_resource;
+  // Whether the executor can work (Executor::Health), shown by /_health; may be empty.
+  std::function<Status()> executor_health;
+};
+
 class Api {
  public:
   // `log_reader` may be empty (the executor keeps no logs). `openapi_yaml` is served as is.
-  Api(Store& store, Engine& engine, Clock& clock, LogReader log_reader, std::string openapi_yaml);
+  Api(Store& store, Engine& engine, Clock& clock, LogReader log_reader, std::string openapi_yaml,
+      ApiOptions options = {});
+  ~Api();  // answers what is pending, then stops its threads
 
-  // Answers one request. Never throws; every error is {"message": ...} with its status.
-  // Thread-safe.
+  // Answers one request on the calling thread (DELETE waits there too). Never throws; every error
+  // is {"message": ...} with its status. Thread-safe.
   HttpResponse Handle(const HttpRequest& request);
+  // Answers one request through `respond`: reads on the calling thread (an I/O thread: they are
+  // bounded and quick), writes on the API's own threads, and a DELETE once its cancel is applied
+  // (or after cancel_wait), holding no thread while it waits. Thread-safe.
+  void HandleAsync(const HttpRequest& request, HttpResponder respond);
 
  private:
-  HttpResponse Route(const HttpRequest& request);
+  // Answers on the calling thread, catching what escapes.
+  void Answer(const HttpRequest& request, const HttpResponder& respond);
+  // The response, or nothing when `respond` will be called later.
+  std::optional<HttpResponse> Route(const HttpRequest& request, const HttpResponder& respond);
   HttpResponse Health();
   HttpResponse CreateWorkflow(const std::string& body);
   HttpResponse UpdateWorkflow(const std::string& name, const std::string& body);
@@ -39,7 +71,8 @@ class Api {
   HttpResponse StartJob(const std::string& body);
   HttpResponse ListJobs(const std::map<std::string, std::string>& query);
   HttpResponse GetJob(const std::string& id);
-  HttpResponse CancelJob(const std::string& id, const std::string& body);
+  // Stores a cancel request; `then` gets the answer once it is applied or cancel_wait passed.
+  void CancelJob(const std::string& id, const std::string& body, HttpResponder then);
   HttpResponse GetTaskLog(const std::string& job_id, const std::string& state);
 
   Store& store_;
@@ -47,6 +80,10 @@ class Api {
   Clock& clock_;
   LogReader log_reader_;
   std::string openapi_yaml_;
+  ApiOptions options_;
+  std::atomic<size_t> queued_writes_{0};
+  std::unique_ptr<CancelWaits> cancel_waits_;
+  std::unique_ptr<boost::asio::thread_pool> writers_;
 };
 
 // The HTTP status for an error code (the one place this mapping lives).

@@ -7,12 +7,13 @@
 
 namespace wfm {
 
-// What went wrong, in terms the API maps to HTTP statuses (see api/error_mapping.cc).
+// What went wrong, in terms the API maps to HTTP statuses (see HttpStatusOf in api/api.h).
 enum class ErrorCode {
   kInvalidArgument,  // 400: the caller sent something malformed or inconsistent
   kNotFound,         // 404
   kAlreadyExists,    // 409: a create collided with an existing name
   kConflict,         // 409: the operation does not fit the current state (or a version race)
+  kTooLarge,         // 413: the request is over a size limit
   kUnavailable,      // 503: a dependency (store, executor) cannot be reached right now
   kInternal,         // 500: a bug or an unexpected failure
 };

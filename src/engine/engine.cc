@@ -63,7 +63,17 @@ void Engine::Stop() {
   }
   wake_.notify_all();
   thread_.join();
-  Round(/*side_effects_allowed=*/false);  // store what the last round learned
+  // Store what the last round learned, unless another replica may be advancing these jobs now.
+  if (leading_ && leadership_.IsLeader()) Round(/*side_effects_allowed=*/false);
+  ResolveWaiters(cancel_waiters_, false);
+  std::lock_guard lock(inbox_mu_);
+  ResolveWaiters(inbox_.cancel_waiters, false);
+}
+
+void Engine::ResolveWaiters(
+    std::multimap<std::string, std::shared_ptr<std::promise<bool>>>& waiters, bool applied) {
+  for (auto& [id, waiter] : waiters) waiter->set_value(applied);
+  waiters.clear();
 }
 
 Result<Job> Engine::StartJob(const Workflow& workflow, const std::string& data_json) {
@@ -79,26 +89,26 @@ Result<Job> Engine::StartJob(const Workflow& workflow, const std::string& data_j
   return job;
 }
 
-Status Engine::CancelJob(const std::string& job_id, const std::string& reason,
-                         std::chrono::milliseconds wait) {
+Result<std::shared_future<bool>> Engine::RequestCancel(const std::string& job_id,
+                                                       const std::string& reason) {
   auto command = store_.AddCancelCommand(job_id, reason, clock_.Now());
   if (!command.ok()) return command.error();
-  auto applied = std::make_shared<std::promise<void>>();
-  auto done = applied->get_future();
+  auto applied = std::make_shared<std::promise<bool>>();
+  std::shared_future<bool> done = applied->get_future().share();
   {
     std::lock_guard lock(inbox_mu_);
     inbox_.commands = true;
     inbox_.cancel_waiters.emplace(job_id, applied);
   }
   wake_.notify_all();
-  // The request is stored: it is applied even if this wait times out. Another replica may be the
-  // one applying it, so the store is watched too.
-  auto deadline = SteadyClock::now() + wait;
-  while (done.wait_for(std::chrono::milliseconds(20)) != std::future_status::ready &&
-         SteadyClock::now() < deadline) {
-    auto job = store_.GetJob(job_id);
-    if (job.ok() && IsTerminal(job->status)) break;
-  }
+  return done;
+}
+
+Status Engine::CancelJob(const std::string& job_id, const std::string& reason,
+                         std::chrono::milliseconds wait) {
+  auto done = RequestCancel(job_id, reason);
+  if (!done.ok()) return done.error();
+  done->wait_for(wait);  // the request is stored: it is applied even if this wait times out
   return OkStatus();
 }
 
@@ -111,6 +121,14 @@ void Engine::RunUntilIdle() {
 }
 
 size_t Engine::ActiveJobCount() const { return active_count_.load(); }
+
+size_t Engine::BookkeepingSize() const {
+  std::lock_guard lock(inbox_mu_);
+  return active_.size() + job_of_executor_id_.size() + ensured_names_.size() +
+         fresh_intents_.size() + carried_dirty_.size() + cancel_waiters_.size() +
+         pending_cancels_.size() + terminate_taken_.size() + stored_statuses_.size() +
+         inbox_.cancel_waiters.size() + inbox_.new_jobs.size() + inbox_.changed_ids.size();
+}
 
 bool Engine::IsLeader() const { return leadership_.IsLeader(); }
 
@@ -158,6 +176,7 @@ void Engine::Loop() {
       inbox_.new_jobs.clear();  // the leader finds them in the store
       inbox_.changed_ids.clear();
       inbox_.commands = false;
+      ResolveWaiters(inbox_.cancel_waiters, false);  // the leader applies them
       wake_.wait_for(lock, std::chrono::milliseconds(options_.leader_retry_interval_ms),
                      [this] { return stopping_; });
       if (stopping_) return;
@@ -204,8 +223,9 @@ void Engine::ForgetAll() {
   fresh_intents_.clear();
   carried_dirty_.clear();
   stored_statuses_.clear();
-  for (auto& [id, waiter] : cancel_waiters_) waiter->set_value();
-  cancel_waiters_.clear();
+  pending_cancels_.clear();
+  terminate_taken_.clear();
+  ResolveWaiters(cancel_waiters_, false);
   active_count_ = 0;
   std::lock_guard lock(inbox_mu_);
   inbox_.new_jobs.clear();
@@ -272,7 +292,9 @@ bool Engine::Round(bool side_effects_allowed) {
     }
     batch.jobs.push_back({job, job.version});
   }
-  batch.consumed_commands = consumed;
+  batch.consumed_commands = std::move(consumed);
+  batch.consumed_commands.insert(batch.consumed_commands.end(), consumable_commands_.begin(),
+                                 consumable_commands_.end());
   if (batch.jobs.empty() && batch.consumed_commands.empty()) return false;
 
   auto conflicts = store_.Commit(batch);
@@ -284,6 +306,7 @@ bool Engine::Round(bool side_effects_allowed) {
     return false;
   }
   std::set<std::string> lost(conflicts->begin(), conflicts->end());
+  consumable_commands_.clear();
   ++commits_;
   for (auto& mutation : batch.jobs) {
     if (lost.count(mutation.job.id)) continue;
@@ -300,15 +323,33 @@ bool Engine::Round(bool side_effects_allowed) {
     spdlog::warn("engine: job {} changed underneath, reloading", id);
     auto fresh = store_.GetJob(id);
     if (fresh.ok()) {
+      // A cancel applied to the version that lost is applied again to the one that won.
+      if (auto pending = pending_cancels_.find(id); pending != pending_cancels_.end()) {
+        ApplyCancel(fresh.value(), pending->second.reason, clock_.Now());
+      }
       active_[id] = std::move(fresh.value());
       carried_dirty_.insert(id);
     }
     effects.erase(id);
   }
   for (const auto& job_id : cancelled_jobs) {  // their cancel requests are now applied and stored
+    if (lost.count(job_id)) continue;
     auto range = cancel_waiters_.equal_range(job_id);
-    for (auto w = range.first; w != range.second; ++w) w->second->set_value();
+    for (auto w = range.first; w != range.second; ++w) w->second->set_value(true);
     cancel_waiters_.erase(range.first, range.second);
+  }
+  // A cancel request is consumed once its job is stored cancelled with every task stopped.
+  for (auto it = pending_cancels_.begin(); it != pending_cancels_.end();) {
+    auto job = active_.find(it->first);
+    bool settled = job == active_.end() ||
+                   (!lost.count(it->first) && job->second.status == JobStatus::kCancelled &&
+                    !HasTasksAwaitingStop(job->second));
+    if (!settled) {
+      ++it;
+      continue;
+    }
+    consumable_commands_.insert(it->second.command_ids.begin(), it->second.command_ids.end());
+    it = pending_cancels_.erase(it);
   }
 
   if (side_effects_allowed) {
@@ -316,14 +357,11 @@ bool Engine::Round(bool side_effects_allowed) {
       Job& job = active_.at(id);
       for (const auto& state : todo.submit_states)
         Submit(job, *job.FindTask(state), &carried_dirty_);
-      if (!todo.terminate_ids.empty()) {
-        executor_.Terminate(todo.terminate_ids, job.status_reason);
-        for (Task& task : job.tasks) {
-          if (task.status == TaskStatus::kAbortedByUser && !task.id.empty()) {
-            task.terminate_sent = true;
-          }
-        }
+      if (!todo.terminate_ids.empty() && !TerminateAborted(job, todo.terminate_ids)) {
+        spdlog::warn("engine: the executor could not stop every task of job {} yet, will retry",
+                     id);
         carried_dirty_.insert(id);
+        retry_at_ = SteadyClock::now() + std::chrono::milliseconds(options_.retry_interval_ms);
       }
     }
   }
@@ -333,9 +371,10 @@ bool Engine::Round(bool side_effects_allowed) {
     const std::string& id = mutation.job.id;
     auto it = active_.find(id);
     if (it == active_.end() || !IsTerminal(it->second.status) || carried_dirty_.count(id)) continue;
-    if (lost.count(id)) continue;
+    if (lost.count(id) || pending_cancels_.count(id) || HasTasksAwaitingStop(it->second)) continue;
     for (const Task& task : it->second.tasks) {
       job_of_executor_id_.erase(task.id);
+      terminate_taken_.erase(task.id);
       ensured_names_.erase(TaskAttemptName(it->second, task));
       fresh_intents_.erase(TaskAttemptName(it->second, task));
     }
@@ -344,7 +383,29 @@ bool Engine::Round(bool side_effects_allowed) {
     ++jobs_finished_;
   }
   active_count_ = active_.size();
-  return !carried_dirty_.empty() && SteadyClock::now() >= retry_at_;
+  return (!carried_dirty_.empty() || !consumable_commands_.empty()) &&
+         SteadyClock::now() >= retry_at_;
+}
+
+bool Engine::TerminateAborted(Job& job, const std::vector<std::string>& ids) {
+  std::vector<std::string> ask;
+  for (const auto& id : ids) {
+    if (!terminate_taken_.count(id)) ask.push_back(id);
+  }
+  if (ask.empty()) return true;
+  std::vector<std::string> taken = executor_.Terminate(ask, job.status_reason);
+  std::unordered_set<std::string> took(taken.begin(), taken.end());
+  for (Task& task : job.tasks) {
+    if (task.status != TaskStatus::kAbortedByUser || !took.count(task.id)) continue;
+    terminate_taken_.insert(task.id);
+    job_of_executor_id_[task.id] = job.id;  // watched until it is seen stopped
+    if (!task.terminate_sent) {
+      task.terminate_sent = true;  // stored only now that the executor acknowledged it
+      carried_dirty_.insert(job.id);
+    }
+  }
+  if (!taken.empty()) OnExecutorChange(taken);
+  return took.size() >= ask.size();
 }
 
 void Engine::TakeCancelCommands(std::set<std::string>* dirty, std::vector<int64_t>* consumed,
@@ -359,19 +420,26 @@ void Engine::TakeCancelCommands(std::set<std::string>* dirty, std::vector<int64_
     return;
   }
   for (const auto& command : commands.value()) {
+    job_ids->insert(command.job_id);
     auto it = active_.find(command.job_id);
     if (it == active_.end()) {
       auto stored = store_.GetJob(command.job_id);
-      if (stored.ok() && !IsTerminal(stored->status)) {
+      if (stored.ok() && (!IsTerminal(stored->status) || HasTasksAwaitingStop(stored.value()))) {
+        stored_statuses_[command.job_id] = StatusesOf(stored.value());
         it = active_.emplace(command.job_id, std::move(stored.value())).first;
       }
     }
-    if (it != active_.end() && ApplyCancel(it->second, command.reason, clock_.Now())) {
+    if (it == active_.end()) {  // no such job, or finished and settled: nothing left to do
+      consumed->push_back(command.id);
+      continue;
+    }
+    if (ApplyCancel(it->second, command.reason, clock_.Now())) {
       spdlog::info("engine: job {} cancelled: {}", command.job_id, it->second.status_reason);
     }
-    if (it != active_.end()) dirty->insert(command.job_id);
-    consumed->push_back(command.id);
-    job_ids->insert(command.job_id);
+    dirty->insert(command.job_id);
+    PendingCancel& pending = pending_cancels_[command.job_id];
+    if (pending.command_ids.empty()) pending.reason = command.reason;
+    pending.command_ids.insert(command.id);
   }
 }
 
@@ -387,8 +455,12 @@ void Engine::ApplyExecutorChanges(const std::vector<std::string>& ids,
     if (job_it == active_.end()) continue;
     for (Task& task : job_it->second.tasks) {
       if (task.id != seen.id) continue;
-      if (ApplyObservation(task, seen)) dirty->insert(job_it->first);
-      if (task.id != seen.id) job_of_executor_id_[task.id] = job_it->first;  // a lasting id
+      if (ApplyObservation(task, seen, clock_.Now())) dirty->insert(job_it->first);
+      if (task.id != seen.id) {  // a lasting id replaces the attempt's name
+        job_of_executor_id_[task.id] = job_it->first;
+        job_of_executor_id_.erase(seen.id);
+        break;
+      }
     }
   }
 }
@@ -397,7 +469,9 @@ std::vector<std::string> Engine::ActiveExecutorIds() const {
   std::vector<std::string> ids;
   for (const auto& [id, job] : active_) {
     for (const Task& task : job.tasks) {
-      if (!IsTerminal(task.status) && job_of_executor_id_.count(task.id)) ids.push_back(task.id);
+      if ((!IsTerminal(task.status) || AwaitsStop(task)) && job_of_executor_id_.count(task.id)) {
+        ids.push_back(task.id);
+      }
     }
   }
   return ids;

@@ -58,20 +58,27 @@ class Engine {
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;
 
-  // Loads the active jobs and pending cancel requests from the store. Call once, before Start or
-  // RunUntilIdle. Errors: the store's.
+  // Loads the active jobs and pending cancel requests from the store, for RunUntilIdle (Start's
+  // thread does it itself whenever it becomes the leader). Errors: the store's.
   Status Recover();
   // Runs rounds on a background thread until Stop.
   void Start();
-  // Finishes the current round, stores what is pending, and joins the thread. Idempotent.
+  // Finishes the current round, stores what is pending (only while leading: a process that never
+  // led, or lost the lead, writes nothing), and joins the thread. Idempotent.
   void Stop();
 
   // Creates and stores a job of `workflow` with `data_json` (a JSON array) and hands it to the
   // engine. Thread-safe. Errors: the store's.
   Result<Job> StartJob(const Workflow& workflow, const std::string& data_json);
 
-  // Stores a cancel request and waits up to `wait` for the engine to apply it. Thread-safe.
+  // Stores a cancel request (it is applied even if this process dies now). The future becomes
+  // true once this engine has applied it and stored the job CANCELLED, false when this process
+  // won't apply it (not the leader, or stopping: another replica or the next start will).
+  // Never blocks on the engine. Thread-safe.
   // Errors: kNotFound; kConflict if the job already finished; the store's.
+  Result<std::shared_future<bool>> RequestCancel(const std::string& job_id,
+                                                 const std::string& reason);
+  // RequestCancel, then waits up to `wait` for this engine to apply it. Thread-safe.
   Status CancelJob(const std::string& job_id, const std::string& reason,
                    std::chrono::milliseconds wait);
 
@@ -81,6 +88,9 @@ class Engine {
 
   // Number of jobs the engine is advancing. Thread-safe.
   size_t ActiveJobCount() const;
+  // Entries of the engine's bookkeeping maps (ids, names, waiters), for tests of its memory.
+  // Call only while no round runs (before Start, after Stop, between RunUntilIdle calls).
+  size_t BookkeepingSize() const;
   // Whether this process advances jobs now (always, without a shared store). Thread-safe.
   bool IsLeader() const;
   // Thread-safe.
@@ -91,14 +101,28 @@ class Engine {
     std::vector<Job> new_jobs;
     std::unordered_set<std::string> changed_ids;
     bool commands = false;
-    std::multimap<std::string, std::shared_ptr<std::promise<void>>> cancel_waiters;
+    std::multimap<std::string, std::shared_ptr<std::promise<bool>>> cancel_waiters;
+  };
+  // Cancel requests stored for a job and not yet consumed: they stay until the job's tasks are
+  // all stopped, so that a restart still finds (and stops) them.
+  struct PendingCancel {
+    std::string reason;
+    std::set<int64_t> command_ids;
   };
 
   // One round. Returns true if work is left that should run without waiting.
   bool Round(bool side_effects_allowed);
-  // Applies the stored cancel requests to their jobs; fills the commands consumed and their jobs.
+  // Applies the stored cancel requests to their jobs (loading them when needed, even a cancelled
+  // one whose tasks are not all stopped); fills the commands consumed at once (their job is gone
+  // or done) and the jobs cancelled.
   void TakeCancelCommands(std::set<std::string>* dirty, std::vector<int64_t>* consumed,
                           std::set<std::string>* job_ids);
+  // Asks the executor to stop the aborted tasks of a job that it has not taken charge of yet;
+  // records the ones it took. Returns false if some must be asked again later.
+  bool TerminateAborted(Job& job, const std::vector<std::string>& ids);
+  // Resolves every cancel waiter with `applied`.
+  static void ResolveWaiters(
+      std::multimap<std::string, std::shared_ptr<std::promise<bool>>>& waiters, bool applied);
   // Describes `ids` and records what changed in their tasks.
   void ApplyExecutorChanges(const std::vector<std::string>& ids, std::set<std::string>* dirty);
   // Executor ids of every non-terminal task of the active jobs.
@@ -138,7 +162,10 @@ class Engine {
   std::unordered_set<std::string> ensured_names_;  // attempts submitted or adopted by this process
   std::unordered_set<std::string> fresh_intents_;  // attempts this process decided, not yet asked
   std::set<std::string> carried_dirty_;            // changed but not yet stored
-  std::multimap<std::string, std::shared_ptr<std::promise<void>>> cancel_waiters_;
+  std::multimap<std::string, std::shared_ptr<std::promise<bool>>> cancel_waiters_;
+  std::unordered_map<std::string, PendingCancel> pending_cancels_;  // by job id
+  std::unordered_set<std::string> terminate_taken_;  // executor ids it took charge of stopping
+  std::set<int64_t> consumable_commands_;            // cancel requests to delete in the next commit
   SoleLeadership sole_leadership_;
   Leadership& leadership_;
   bool leading_ = false;

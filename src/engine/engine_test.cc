@@ -293,7 +293,136 @@ TEST_F(EngineTest, TakesTheExecutorsLastingId) {
   executor_.Finish("batch-job-id-1", 0);
   engine_->RunUntilIdle();
   EXPECT_EQ(TaskOf(Read(job.id), "start").status, TaskStatus::kSucceeded);
-  EXPECT_EQ(TaskOf(Read(job.id), "second").dependency_ids, std::vector<std::string>{"batch-job-id-1"});
+  EXPECT_EQ(TaskOf(Read(job.id), "second").dependency_ids,
+            std::vector<std::string>{"batch-job-id-1"});
+}
+
+}  // namespace
+}  // namespace wfm
+
+namespace wfm {
+namespace {
+
+// A replica that never becomes the leader.
+class NeverLeader : public Leadership {
+ public:
+  bool Hold() override { return false; }
+  bool IsLeader() const override { return false; }
+};
+
+TEST_F(EngineTest, ACancelIsKeptUntilTheExecutorTookChargeOfStoppingTheTask) {
+  auto job = engine_->StartJob(Chain(), "[]").value();
+  engine_->RunUntilIdle();
+  std::string first = TaskOf(Read(job.id), "start").id;
+  clock_.Advance(5);
+  executor_.Start(first);
+  engine_->RunUntilIdle();
+
+  executor_.RefuseTerminates(true);  // the executor can't be reached
+  ASSERT_TRUE(engine_->CancelJob(job.id, "stop", std::chrono::milliseconds(0)).ok());
+  engine_->RunUntilIdle();
+  Job stored = Read(job.id);
+  EXPECT_EQ(stored.status, JobStatus::kCancelled);
+  EXPECT_FALSE(TaskOf(stored, "start").terminate_sent);  // not acknowledged: not recorded
+  EXPECT_EQ(store_.ListCancelCommands()->size(), 1u);    // kept, so a restart still stops it
+
+  engine_.reset();  // the process dies; the next one must still stop the task
+  executor_.RefuseTerminates(false);
+  engine_ = std::make_unique<Engine>(store_, executor_, clock_);
+  ASSERT_TRUE(engine_->Recover().ok());
+  engine_->RunUntilIdle();
+  EXPECT_EQ(executor_.Terminated(), std::set<std::string>{first});
+  stored = Read(job.id);
+  EXPECT_TRUE(TaskOf(stored, "start").terminate_sent);
+  EXPECT_NE(TaskOf(stored, "start").stopped_at, 0);  // seen stopped
+  EXPECT_EQ(TaskOf(stored, "start").status, TaskStatus::kAbortedByUser);
+  EXPECT_TRUE(store_.ListCancelCommands()->empty());
+  EXPECT_EQ(engine_->ActiveJobCount(), 0u);
+}
+
+TEST_F(EngineTest, ACancelledRunningTaskGetsItsStopTimeWhenItStops) {
+  auto job = engine_->StartJob(Chain(), "[]").value();
+  engine_->RunUntilIdle();
+  std::string first = TaskOf(Read(job.id), "start").id;
+  executor_.Start(first);
+  engine_->RunUntilIdle();
+  ASSERT_TRUE(engine_->CancelJob(job.id, "stop", std::chrono::milliseconds(0)).ok());
+  engine_->RunUntilIdle();
+  Job stored = Read(job.id);
+  EXPECT_EQ(stored.status, JobStatus::kCancelled);
+  EXPECT_NE(TaskOf(stored, "start").stopped_at, 0);
+  EXPECT_EQ(TaskOf(stored, "start").status_reason, "stop");
+  EXPECT_TRUE(store_.ListCancelCommands()->empty());
+}
+
+TEST_F(EngineTest, AReplicaThatNeverLedWritesNothingWhenItStops) {
+  auto job = engine_->StartJob(Chain(), "[]").value();
+  engine_->RunUntilIdle();
+  int64_t version = Read(job.id).version;
+  ASSERT_TRUE(store_.AddCancelCommand(job.id, "stop", clock_.Now()).ok());
+
+  NeverLeader follower_lock;
+  EngineOptions options;
+  options.leadership = &follower_lock;
+  options.leader_retry_interval_ms = 5;
+  Engine follower(store_, executor_, clock_, options);
+  follower.Start();
+  auto waited = follower.RequestCancel(job.id, "stop too");
+  ASSERT_TRUE(waited.ok());
+  EXPECT_FALSE(waited->get());  // a follower does not apply it, and says so
+  follower.Stop();
+  EXPECT_EQ(Read(job.id).version, version);
+  EXPECT_EQ(Read(job.id).status, JobStatus::kQueued);
+  EXPECT_EQ(store_.ListCancelCommands()->size(), 2u);  // left for the leader
+  EXPECT_EQ(follower.BookkeepingSize(), 0u);
+}
+
+TEST_F(EngineTest, ACancelSurvivesAConflictingWrite) {
+  auto job = engine_->StartJob(Chain(), "[]").value();
+  engine_->RunUntilIdle();
+  ASSERT_TRUE(engine_->CancelJob(job.id, "stop", std::chrono::milliseconds(0)).ok());
+  CommitBatch other;  // someone else writes the job first
+  other.jobs.push_back({Read(job.id), Read(job.id).version});
+  ASSERT_TRUE(store_.Commit(other).ok());
+  engine_->RunUntilIdle();
+  EXPECT_EQ(Read(job.id).status, JobStatus::kCancelled);
+  EXPECT_EQ(Read(job.id).status_reason, "stop");
+  EXPECT_TRUE(store_.ListCancelCommands()->empty());
+}
+
+TEST_F(EngineTest, ForgetsEverythingAboutFinishedJobs) {
+  FakeExecutor instant(clock_, FakeExecutor::Mode::kSucceedAtOnce);
+  Engine engine(store_, instant, clock_);
+  for (int i = 0; i < 300; ++i) ASSERT_TRUE(engine.StartJob(Chain(), "[]").ok());
+  engine.RunUntilIdle();
+  auto cancelled = engine_->StartJob(Chain(), "[]").value();
+  engine_->RunUntilIdle();
+  executor_.Rename(TaskOf(Read(cancelled.id), "start").id, "lasting-id");
+  engine_->RunUntilIdle();
+  executor_.Start("lasting-id");
+  engine_->RunUntilIdle();
+  ASSERT_TRUE(engine_->CancelJob(cancelled.id, "stop", std::chrono::milliseconds(0)).ok());
+  engine_->RunUntilIdle();
+  EXPECT_EQ(engine.BookkeepingSize(), 0u);
+  EXPECT_EQ(engine_->BookkeepingSize(), 0u);
+}
+
+TEST(JobRules, ALongChainAdvancesInOneLinearPass) {
+  Workflow w;
+  w.name = "long";
+  w.start_at = "s0";
+  const int kStates = 20000;
+  for (int i = 0; i < kStates; ++i) {
+    bool last = i == kStates - 1;
+    w.states.push_back(State{"s" + std::to_string(i), "Task", "",
+                             last ? "" : "s" + std::to_string(i + 1), "echo", last});
+  }
+  Job job = NewJob(w, "j", "[]", 1);
+  job.tasks[0].status = TaskStatus::kFailed;  // every other task must be aborted in one call
+  SideEffects effects;
+  Advance(job, 2, &effects);
+  EXPECT_EQ(job.tasks.back().status, TaskStatus::kAbortedDepsFailed);
+  EXPECT_EQ(job.status, JobStatus::kFailed);
 }
 
 }  // namespace

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <nlohmann/json.hpp>
+#include <string_view>
+#include <unordered_map>
 
 namespace wfm {
 namespace {
@@ -11,36 +13,53 @@ bool IsFailure(TaskStatus status) {
          status == TaskStatus::kAbortedByUser;
 }
 
-// Waiting tasks move on when their dependencies are decided. Returns true if any task changed.
+// Waiting tasks move on when their dependencies are decided. A task's dependencies are the states
+// whose `next` it is; a decided task may decide its successor in turn, so the successors of every
+// task that changed are looked at again (a worklist: linear in the number of states).
+// Returns true if any task changed.
 bool ResolveDependencies(Job& job, TimestampMs now) {
+  const std::vector<State>& states = job.workflow.states;
+  std::unordered_map<std::string_view, size_t> index_of;
+  for (size_t i = 0; i < job.tasks.size(); ++i) index_of.emplace(job.tasks[i].state, i);
+  std::vector<std::vector<size_t>> dependencies(job.tasks.size());
+  std::vector<size_t> successor(job.tasks.size(), job.tasks.size());  // none
+  for (const State& state : states) {
+    if (state.end) continue;
+    auto from = index_of.find(state.name);
+    auto to = index_of.find(state.next);
+    if (from == index_of.end() || to == index_of.end()) continue;
+    dependencies[to->second].push_back(from->second);
+    successor[from->second] = to->second;
+  }
+  std::vector<size_t> pending;
+  for (size_t i = job.tasks.size(); i-- > 0;) pending.push_back(i);
   bool changed = false;
-  bool progress = true;
-  while (progress) {  // a chain of aborts settles within (number of states) passes
-    progress = false;
-    for (Task& task : job.tasks) {
-      if (task.status != TaskStatus::kWaitingForDeps) continue;
-      std::vector<std::string> dependency_ids;
-      std::string failed_dependency;
-      bool all_succeeded = true;
-      for (const auto& dep_state : job.workflow.DependenciesOf(task.state)) {
-        const Task* dep = job.FindTask(dep_state);
-        if (dep == nullptr) continue;
-        if (IsFailure(dep->status)) failed_dependency = dep_state;
-        if (dep->status != TaskStatus::kSucceeded) all_succeeded = false;
-        dependency_ids.push_back(dep->id);
-      }
-      if (!failed_dependency.empty()) {
-        task.status = TaskStatus::kAbortedDepsFailed;
-        task.status_reason = "dependency '" + failed_dependency + "' did not succeed";
-        task.stopped_at = now;
-        progress = true;
-      } else if (all_succeeded) {
-        task.status = TaskStatus::kQueued;
-        task.dependency_ids = std::move(dependency_ids);
-        progress = true;
-      }
+  while (!pending.empty()) {
+    size_t i = pending.back();
+    pending.pop_back();
+    Task& task = job.tasks[i];
+    if (task.status != TaskStatus::kWaitingForDeps) continue;
+    std::vector<std::string> dependency_ids;
+    std::string failed_dependency;
+    bool all_succeeded = true;
+    for (size_t d : dependencies[i]) {
+      const Task& dep = job.tasks[d];
+      if (IsFailure(dep.status)) failed_dependency = dep.state;
+      if (dep.status != TaskStatus::kSucceeded) all_succeeded = false;
+      dependency_ids.push_back(dep.id);
     }
-    changed |= progress;
+    if (!failed_dependency.empty()) {
+      task.status = TaskStatus::kAbortedDepsFailed;
+      task.status_reason = "dependency '" + failed_dependency + "' did not succeed";
+      task.stopped_at = now;
+    } else if (all_succeeded) {
+      task.status = TaskStatus::kQueued;
+      task.dependency_ids = std::move(dependency_ids);
+    } else {
+      continue;
+    }
+    changed = true;
+    if (successor[i] < job.tasks.size()) pending.push_back(successor[i]);
   }
   return changed;
 }
@@ -101,14 +120,28 @@ Environment TaskEnvironment(const Job& job, const Task& task) {
   };
 }
 
-bool ApplyObservation(Task& task, const TaskObservation& seen) {
+bool AwaitsStop(const Task& task) {
+  return task.status == TaskStatus::kAbortedByUser && !task.id.empty() &&
+         (!task.terminate_sent || task.stopped_at == 0);
+}
+
+bool HasTasksAwaitingStop(const Job& job) {
+  for (const Task& task : job.tasks) {
+    if (AwaitsStop(task)) return true;
+  }
+  return false;
+}
+
+bool ApplyObservation(Task& task, const TaskObservation& seen, TimestampMs now) {
   Task before = task;
   if (task.id.empty()) task.id = seen.id;
   if (!seen.new_id.empty()) task.id = seen.new_id;
   if (!seen.container.empty()) task.container = seen.container;
   if (seen.started_at != 0 && task.started_at == 0) task.started_at = seen.started_at;
   if (IsTerminal(seen.status)) {
-    if (task.stopped_at == 0 || !IsTerminal(task.status)) task.stopped_at = seen.stopped_at;
+    if (task.stopped_at == 0 || !IsTerminal(task.status)) {
+      task.stopped_at = seen.stopped_at != 0 ? seen.stopped_at : now;
+    }
     if (seen.exit_code) task.exit_code = seen.exit_code;
   }
   if (!IsTerminal(task.status)) {
@@ -160,9 +193,7 @@ bool Advance(Job& job, TimestampMs now, SideEffects* effects) {
     if (task.submit_intent && !IsTerminal(task.status)) {
       effects->submit_states.push_back(task.state);
     }
-    if (task.status == TaskStatus::kAbortedByUser && !task.id.empty() && !task.terminate_sent) {
-      effects->terminate_ids.push_back(task.id);
-    }
+    if (AwaitsStop(task)) effects->terminate_ids.push_back(task.id);
   }
   JobStatus status = DeriveStatus(job);
   if (status != job.status) {

@@ -22,10 +22,11 @@ std::string TaskAttemptName(const Job& job, const Task& task);
 // The engine's environment for a task: _BATCH_START, _BATCH_DEPENDENCIES and WORKFLOW_MANAGER_*.
 Environment TaskEnvironment(const Job& job, const Task& task);
 
-// Records what the executor saw of `task` (and its lasting id, when the executor gives one). Tasks already terminal keep their status (a task
-// aborted by the user stays ABORTED_BY_USER) but learn their stop time and exit code.
-// Returns true if anything changed.
-bool ApplyObservation(Task& task, const TaskObservation& observation);
+// Records what the executor saw of `task` (and its lasting id, when the executor gives one). Tasks
+// already terminal keep their status (a task aborted by the user stays ABORTED_BY_USER) but learn
+// their stop time and exit code. Returns true if anything changed. A terminal observation without a
+// stop time is given `now`.
+bool ApplyObservation(Task& task, const TaskObservation& observation, TimestampMs now);
 
 // Cancels the job: every task not yet terminal becomes ABORTED_BY_USER with `reason`; the job
 // becomes CANCELLED. No effect on a terminal job. Returns true if anything changed.
@@ -37,14 +38,20 @@ void FailSubmission(Task& task, const std::string& message, TimestampMs now);
 // What the engine must do once the job is stored.
 struct SideEffects {
   std::vector<std::string> submit_states;  // tasks whose submission is decided (intent stored)
-  std::vector<std::string> terminate_ids;  // executor ids to terminate
+  std::vector<std::string> terminate_ids;  // executor ids of aborted tasks not known stopped
 };
+
+// True while a task aborted by the user has an executor id and is not known to have stopped:
+// its termination is not acknowledged yet, or its stop not yet seen.
+bool AwaitsStop(const Task& task);
+// True while any task of the job AwaitsStop.
+bool HasTasksAwaitingStop(const Job& job);
 
 // Advances the job: waiting tasks whose dependencies succeeded are queued, those whose
 // dependencies failed are aborted, queued tasks get a submit intent (attempt + 1), and the job's
 // status and timestamps are derived from its tasks. Returns true if anything changed; `effects`
 // receives the tasks that have a submit intent and no terminal status (to be submitted or adopted)
-// and the aborted tasks still to be terminated.
+// and the aborted tasks that AwaitsStop (to be terminated: asking again is harmless).
 bool Advance(Job& job, TimestampMs now, SideEffects* effects);
 
 }  // namespace wfm

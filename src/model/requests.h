@@ -9,9 +9,18 @@
 
 namespace wfm {
 
-// POST /workflows and PUT /workflows/{name}: a workflow definition. Checks JSON syntax, types
-// and ValidateWorkflow. Errors: kInvalidArgument with a precise message.
-Result<Workflow> ParseWorkflowDefinition(const std::string& body);
+// The bounds every request body is checked against (the service's flags set them).
+struct RequestLimits {
+  int max_json_depth = 64;             // arrays and objects nested in any body
+  size_t max_states = 1000;            // states in one workflow
+  size_t max_data_bytes = 256 * 1024;  // a job's `data`, as compact JSON text
+};
+
+// POST /workflows and PUT /workflows/{name}: a workflow definition. Checks nesting, JSON syntax,
+// that every field is one of the schema's (api/openapi.yaml: a workflow read back with GET is
+// accepted as it is), types, the number of states and ValidateWorkflow.
+// Errors: kInvalidArgument with a message that says where.
+Result<Workflow> ParseWorkflowDefinition(const std::string& body, const RequestLimits& limits);
 
 struct StartJobRequest {
   std::string workflow_name;
@@ -20,11 +29,11 @@ struct StartJobRequest {
 };
 
 // POST /jobs: {"workflow": {"name": ..., "revision": ...}, "data": [...]}.
-// Errors: kInvalidArgument.
-Result<StartJobRequest> ParseStartJobRequest(const std::string& body);
+// Errors: kInvalidArgument (malformed, unknown field); kTooLarge (data over the limit).
+Result<StartJobRequest> ParseStartJobRequest(const std::string& body, const RequestLimits& limits);
 
 // DELETE /jobs/{id}: {"reason": "..."}; an empty body means no reason given.
 // Errors: kInvalidArgument.
-Result<std::string> ParseCancelReason(const std::string& body);
+Result<std::string> ParseCancelReason(const std::string& body, const RequestLimits& limits);
 
 }  // namespace wfm

@@ -78,21 +78,25 @@ Status ValidateWorkflow(const Workflow& workflow) {
     return Invalid("startAt '" + workflow.start_at + "' is not a state");
   }
 
-  // Each state has at most one successor, so following `next` from any state either ends or loops.
-  for (const State& first : workflow.states) {
-    std::vector<std::string> path{first.name};
-    std::set<std::string> seen{first.name};
-    const State* s = &first;
-    while (!s->end) {
-      s = by_name.at(s->next);
-      path.push_back(s->name);
-      if (!seen.insert(s->name).second) {
+  // Each state has at most one successor, so following `next` from any state either ends or
+  // loops. One walk per unvisited state, never re-entering a visited one: linear in the states.
+  std::map<std::string, int> walk_of;  // the walk that first visited each state
+  for (size_t walk = 0; walk < workflow.states.size(); ++walk) {
+    std::vector<const State*> path;
+    for (const State* s = &workflow.states[walk];; s = by_name.at(s->next)) {
+      auto [it, first_visit] = walk_of.emplace(s->name, static_cast<int>(walk));
+      if (!first_visit) {
+        if (it->second != static_cast<int>(walk)) break;  // joins an earlier walk, known loop-free
         std::string cycle;
         size_t start = 0;
-        while (path[start] != s->name) ++start;
-        for (size_t i = start; i < path.size(); ++i) cycle += (i > start ? " -> " : "") + path[i];
-        return Invalid("cycle: " + cycle);
+        while (path[start] != s) ++start;
+        for (size_t i = start; i < path.size(); ++i) {
+          cycle += (i > start ? " -> " : "") + path[i]->name;
+        }
+        return Invalid("cycle: " + cycle + " -> " + s->name);
       }
+      path.push_back(s);
+      if (s->end) break;
     }
   }
 

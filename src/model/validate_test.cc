@@ -18,7 +18,7 @@ std::string Chain(const std::string& states_override = "", const std::string& st
 }
 
 std::string ErrorOf(const std::string& body) {
-  auto result = ParseWorkflowDefinition(body);
+  auto result = ParseWorkflowDefinition(body, RequestLimits{});
   EXPECT_FALSE(result.ok()) << body;
   if (result.ok()) return "";
   EXPECT_EQ(result.error().code, ErrorCode::kInvalidArgument);
@@ -26,7 +26,7 @@ std::string ErrorOf(const std::string& body) {
 }
 
 TEST(ValidateWorkflow, AcceptsAChain) {
-  auto result = ParseWorkflowDefinition(Chain());
+  auto result = ParseWorkflowDefinition(Chain(), RequestLimits{});
   ASSERT_TRUE(result.ok()) << result.error().message;
   EXPECT_EQ(result->states.size(), 3u);
   EXPECT_EQ(result->DependenciesOf("b"), std::vector<std::string>{"a"});
@@ -119,32 +119,39 @@ TEST(ValidateWorkflow, RejectsBadResources) {
 }
 
 TEST(StartJobRequest, ParsesAndRejects) {
-  auto ok = ParseStartJobRequest(R"({"workflow":{"name":"wf","revision":0},"data":["a",1]})");
+  auto ok = ParseStartJobRequest(R"({"workflow":{"name":"wf","revision":0},"data":["a",1]})",
+                                 RequestLimits{});
   ASSERT_TRUE(ok.ok());
   EXPECT_EQ(ok->workflow_name, "wf");
   EXPECT_EQ(ok->revision, 0);
   EXPECT_EQ(ok->data_json, R"(["a",1])");
-  auto latest = ParseStartJobRequest(R"({"workflow":{"name":"wf"}})");
+  auto latest = ParseStartJobRequest(R"({"workflow":{"name":"wf"}})", RequestLimits{});
   ASSERT_TRUE(latest.ok());
   EXPECT_LT(latest->revision, 0);
   EXPECT_EQ(latest->data_json, "[]");
-  EXPECT_EQ(ParseStartJobRequest("{").error().message, "the body is not valid JSON");
-  EXPECT_EQ(ParseStartJobRequest("{}").error().message, "'workflow' is required");
-  EXPECT_EQ(ParseStartJobRequest(R"({"workflow":{}})").error().message,
+  EXPECT_EQ(ParseStartJobRequest("{", RequestLimits{}).error().message,
+            "the body is not valid JSON");
+  EXPECT_EQ(ParseStartJobRequest("{}", RequestLimits{}).error().message, "'workflow' is required");
+  EXPECT_EQ(ParseStartJobRequest(R"({"workflow":{}})", RequestLimits{}).error().message,
             "'workflow.name' is required");
-  EXPECT_EQ(ParseStartJobRequest(R"({"workflow":{"name":1}})").error().message,
+  EXPECT_EQ(ParseStartJobRequest(R"({"workflow":{"name":1}})", RequestLimits{}).error().message,
             "'workflow.name' must be a string");
-  EXPECT_EQ(ParseStartJobRequest(R"({"workflow":{"name":"a","revision":"1"}})").error().message,
+  EXPECT_EQ(ParseStartJobRequest(R"({"workflow":{"name":"a","revision":"1"}})", RequestLimits{})
+                .error()
+                .message,
             "'workflow.revision' must be an integer");
-  EXPECT_EQ(ParseStartJobRequest(R"({"workflow":{"name":"a"},"data":"x"})").error().message,
+  EXPECT_EQ(ParseStartJobRequest(R"({"workflow":{"name":"a"},"data":"x"})", RequestLimits{})
+                .error()
+                .message,
             "'data' must be an array");
 }
 
 TEST(CancelReason, ParsesAndRejects) {
-  EXPECT_EQ(ParseCancelReason(R"({"reason":"why"})").value(), "why");
-  EXPECT_EQ(ParseCancelReason("").value(), "");
-  EXPECT_EQ(ParseCancelReason(R"({"reason":3})").error().message, "'reason' must be a string");
-  EXPECT_FALSE(ParseCancelReason("nope").ok());
+  EXPECT_EQ(ParseCancelReason(R"({"reason":"why"})", RequestLimits{}).value(), "why");
+  EXPECT_EQ(ParseCancelReason("", RequestLimits{}).value(), "");
+  EXPECT_EQ(ParseCancelReason(R"({"reason":3})", RequestLimits{}).error().message,
+            "'reason' must be a string");
+  EXPECT_FALSE(ParseCancelReason("nope", RequestLimits{}).ok());
 }
 
 }  // namespace

@@ -5,7 +5,9 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <future>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -31,7 +33,7 @@ class ApiTest : public ::testing::Test {
 
   HttpResponse Call(const std::string& method, const std::string& target,
                     const std::string& body = "") {
-    return api_.Handle(HttpRequest{method, target, body, {}});
+    return api_.Handle(HttpRequest{method, target, body, {}, ""});
   }
   json CallJson(const std::string& method, const std::string& target, const std::string& body,
                 int expected_status) {
@@ -302,6 +304,143 @@ TEST_F(ApiTest, UnknownPathsAndWrongMethods) {
 TEST_F(ApiTest, DecodesPathSegments) {
   CreateHello();
   EXPECT_EQ(CallJson("GET", "/workflows/hello%2Dworkflow", "", 200)["name"], "hello-workflow");
+}
+
+HttpRequest Request(const std::string& method, const std::string& target,
+                    const std::string& body = "") {
+  return HttpRequest{method, target, body, {}, ""};
+}
+
+TEST_F(ApiTest, RefusesDeepNestingWithoutRecursing) {
+  CreateHello();
+  std::string deep(60000, '[');
+  deep += std::string(60000, ']');
+  EXPECT_EQ(ErrorOf("POST", "/jobs",
+                    R"({"workflow":{"name":"hello-workflow"},"data":)" + deep + "}", 400),
+            "the body is JSON nested deeper than 64 levels");
+  EXPECT_EQ(ErrorOf("POST", "/workflows", deep, 400),
+            "the body is JSON nested deeper than 64 levels");
+  std::string nested_ok = std::string(60, '[') + std::string(60, ']');
+  EXPECT_EQ(CallJson("POST", "/jobs",
+                     R"({"workflow":{"name":"hello-workflow"},"data":)" + nested_ok + "}", 200)
+                .value("status", ""),
+            "QUEUED");
+}
+
+TEST_F(ApiTest, RefusesUnknownFieldsButTakesAWorkflowReadBack) {
+  json hello = CreateHello();
+  std::string typo = HelloWorkflow();
+  typo.replace(typo.find("\"resource\""), 10, "\"resourse\"");
+  EXPECT_EQ(ErrorOf("PUT", "/workflows/hello-workflow", typo, 400),
+            "unknown field 'states[0].resourse'");
+  EXPECT_EQ(ErrorOf("POST", "/jobs", R"({"workflow":{"name":"hello-workflow"},"dta":[]})", 400),
+            "unknown field 'dta'");
+  EXPECT_EQ(ErrorOf("POST", "/jobs", R"({"workflow":{"name":"hello-workflow","rev":1}})", 400),
+            "unknown field 'workflow.rev'");
+  EXPECT_EQ(ErrorOf("DELETE", "/jobs/x", R"({"reasn":"x"})", 400), "unknown field 'reasn'");
+  json again = CallJson("PUT", "/workflows/hello-workflow", hello.dump(), 201);
+  EXPECT_EQ(again["revision"], 1);
+  EXPECT_EQ(CallJson("GET", "/workflows/hello-workflow/1", "", 200)["states"], hello["states"]);
+}
+
+TEST_F(ApiTest, RefusesDataThatNoTaskCouldReceive) {
+  CreateHello();
+  std::string big = "[\"" + std::string(300 * 1024, 'x') + "\"]";
+  std::string message =
+      ErrorOf("POST", "/jobs", R"({"workflow":{"name":"hello-workflow"},"data":)" + big + "}", 413);
+  EXPECT_NE(message.find("at most 262144"), std::string::npos) << message;
+  EXPECT_EQ(CallJson("GET", "/jobs?workflowName=hello-workflow", "", 200).size(), 0u);
+}
+
+TEST_F(ApiTest, ChecksResourcesAndStoresNothingOnATypo) {
+  ApiOptions options;
+  options.check_resource = [](const std::string& resource) -> Status {
+    if (resource.rfind("echo", 0) == 0) return OkStatus();
+    return Error{ErrorCode::kInvalidArgument, "no job definition '" + resource + "'"};
+  };
+  Api api(store_, engine_, clock_, nullptr, "", options);
+  std::string typo = HelloWorkflow();
+  typo.replace(typo.find("echo:1"), 6, "ecko:1");
+  HttpResponse refused = api.Handle(Request("POST", "/workflows", typo));
+  EXPECT_EQ(refused.status, 400);
+  EXPECT_EQ(json::parse(refused.body)["message"],
+            "state 'start-state': no job definition 'ecko:1'");
+  EXPECT_EQ(api.Handle(Request("GET", "/workflows/hello-workflow")).status, 404);
+  EXPECT_EQ(api.Handle(Request("POST", "/workflows", HelloWorkflow())).status, 201);
+}
+
+TEST_F(ApiTest, ListingsEndEarlyPastTheirByteLimit) {
+  CreateHello();
+  std::set<std::string> ids;
+  for (int i = 0; i < 7; ++i) {
+    clock_.Advance(1);
+    ids.insert(CallJson("POST", "/jobs", R"({"workflow":{"name":"hello-workflow"}})", 200)["id"]
+                   .get<std::string>());
+  }
+  ApiOptions options;
+  options.max_list_bytes = 4000;  // about two jobs
+  Api api(store_, engine_, clock_, nullptr, "", options);
+  std::set<std::string> seen;
+  std::string token;
+  int pages = 0;
+  do {
+    HttpResponse page =
+        api.Handle(Request("GET", "/jobs?workflowName=hello-workflow" +
+                                      (token.empty() ? std::string() : "&pageToken=" + token)));
+    ASSERT_EQ(page.status, 200);
+    EXPECT_LE(page.body.size(), 4000u);
+    json jobs = json::parse(page.body);
+    ASSERT_FALSE(jobs.empty());
+    for (const auto& job : jobs) EXPECT_TRUE(seen.insert(job["id"]).second) << "listed twice";
+    token = page.headers.count("X-Next-Page-Token") ? page.headers["X-Next-Page-Token"] : "";
+    ++pages;
+  } while (!token.empty() && pages < 20);
+  EXPECT_EQ(seen, ids);
+  EXPECT_GE(pages, 3);
+}
+
+TEST_F(ApiTest, ACancelWaitHoldsNoThread) {
+  CreateHello();
+  std::string id =
+      CallJson("POST", "/jobs", R"({"workflow":{"name":"hello-workflow"}})", 200)["id"];
+  engine_.Stop();  // nobody applies the cancel: the answer comes at the deadline
+  ApiOptions options;
+  options.cancel_wait = std::chrono::milliseconds(300);
+  options.write_threads = 1;
+  Api api(store_, engine_, clock_, nullptr, "", options);
+  std::vector<std::future<HttpResponse>> answers;
+  for (int i = 0; i < 20; ++i) {  // more waits than the API has threads
+    auto answer = std::make_shared<std::promise<HttpResponse>>();
+    answers.push_back(answer->get_future());
+    api.HandleAsync(Request("DELETE", "/jobs/" + id),
+                    [answer](HttpResponse response) { answer->set_value(std::move(response)); });
+  }
+  // While they wait, reads and writes are answered.
+  EXPECT_EQ(api.Handle(Request("GET", "/jobs/" + id)).status, 200);
+  EXPECT_EQ(
+      api.Handle(Request("POST", "/jobs", R"({"workflow":{"name":"hello-workflow"}})")).status,
+      200);
+  for (auto& answer : answers) {
+    HttpResponse response = answer.get();
+    EXPECT_EQ(response.status, 200);
+    EXPECT_EQ(json::parse(response.body)["status"], "QUEUED");  // stored, not yet applied
+  }
+  EXPECT_EQ(store_.ListCancelCommands()->size(), 20u);
+  engine_.Start();
+}
+
+TEST_F(ApiTest, HealthSaysWhenTheExecutorCantWork) {
+  ApiOptions options;
+  options.executor_health = []() -> Status {
+    return Error{ErrorCode::kUnavailable, "AWS Batch: no credentials found"};
+  };
+  Api api(store_, engine_, clock_, nullptr, "", options);
+  HttpResponse health = api.Handle(Request("GET", "/_health"));
+  EXPECT_EQ(health.status, 503);
+  json body = json::parse(health.body);
+  EXPECT_EQ(body["status"], "unavailable");
+  EXPECT_EQ(body["executor"]["message"], "AWS Batch: no credentials found");
+  EXPECT_EQ(CallJson("GET", "/_health", "", 200)["executor"]["status"], "ok");
 }
 
 }  // namespace

@@ -47,13 +47,13 @@ std::vector<TaskObservation> FakeExecutor::Describe(const std::vector<std::strin
 }
 
 std::vector<std::string> FakeExecutor::Terminate(const std::vector<std::string>& ids,
-                                              const std::string& reason) {
+                                                 const std::string& reason) {
   std::vector<std::string> taken;
   for (const auto& id : ids) {
     {
       std::lock_guard lock(mu_);
       auto it = tasks_.find(id);
-      if (it == tasks_.end()) continue;  // like a real executor, it can't stop what it never saw
+      if (it == tasks_.end() || refuse_terminates_) continue;  // it can't stop what it never saw
       terminated_.insert(id);
       taken.push_back(id);
       if (IsTerminal(it->second.status)) continue;
@@ -64,6 +64,11 @@ std::vector<std::string> FakeExecutor::Terminate(const std::vector<std::string>&
     Notify(id);
   }
   return taken;
+}
+
+void FakeExecutor::RefuseTerminates(bool refuse) {
+  std::lock_guard lock(mu_);
+  refuse_terminates_ = refuse;
 }
 
 void FakeExecutor::SetChangeListener(

@@ -32,6 +32,8 @@ class FakeExecutor : public Executor {
   void Rename(const std::string& id, const std::string& new_id);
   // Forgets a task, as an executor would that lost it.
   void Forget(const std::string& id);
+  // While true, Terminate takes charge of nothing (as an unreachable executor).
+  void RefuseTerminates(bool refuse);
   // Makes the next Submit of resource `resource` fail with `error`.
   void FailSubmitsOf(const std::string& resource, Error error);
 
@@ -51,6 +53,7 @@ class FakeExecutor : public Executor {
   std::unordered_map<std::string, int> submit_counts_;
   std::map<std::string, Error> failing_resources_;
   std::set<std::string> terminated_;
+  bool refuse_terminates_ = false;
   std::vector<TaskSpec> specs_;
   ChangeNotifier notifier_;
 };
