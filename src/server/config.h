@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <string>
 #include <thread>
+#include <vector>
 
 namespace wfm {
 
@@ -14,6 +15,8 @@ struct Config {
   std::string executor = "local";
   std::string job_definitions = "data/job-definitions.json";
   int max_parallel = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  // Variables of the service's environment that local tasks get besides PATH, HOME, LANG, TZ.
+  std::vector<std::string> task_env_pass;
   std::string log_level = "info";
   std::string log_format = "text";
   int http_threads = 4;

@@ -29,7 +29,7 @@ Result<ExecutorSetup> MakeLocalExecutor(const Config& config, Clock& clock) {
   auto definitions = JobDefinitions::Load(config.job_definitions);
   if (!definitions.ok()) return definitions.error();
   LocalExecutorOptions options{(fs::path(config.data_dir) / "tasks").string(), RunnerPath(),
-                               config.max_parallel, 10};
+                               config.max_parallel, 10, config.task_env_pass};
   auto local = LocalExecutor::Create(options, std::move(definitions.value()), clock);
   if (!local.ok()) return local.error();
   ExecutorSetup setup;

@@ -27,7 +27,8 @@ struct ExecutorSetup {
 };
 
 // --executor local: child processes from the local job definitions file.
-// Errors: kInvalidArgument (unreadable definitions, unusable data directory).
+// Errors: kInvalidArgument (unreadable definitions, unusable data directory, a --task-env-pass
+// that is not a variable name).
 Result<ExecutorSetup> MakeLocalExecutor(const Config& config, Clock& clock);
 
 // --executor batch: AWS Batch on --batch-queue in --aws-region, credentials from the standard

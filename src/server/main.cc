@@ -85,6 +85,11 @@ int main(int argc, char** argv) {
       ->envname("WFM_MAX_PARALLEL")
       ->capture_default_str()
       ->check(CLI::Range(1, 100000));
+  app.add_option("--task-env-pass", config.task_env_pass,
+                 "a variable of the service's environment local tasks get too (repeatable; "
+                 "besides PATH, HOME, LANG, TZ)")
+      ->envname("WFM_TASK_ENV_PASS")
+      ->delimiter(',');
   app.add_option("--batch-queue", config.batch_queue, "AWS Batch job queue (--executor batch)")
       ->envname("WFM_BATCH_QUEUE");
   app.add_option("--aws-region", config.aws_region, "AWS region (default: AWS_REGION)")

@@ -1,15 +1,21 @@
 // The local executor with real child processes in a temporary directory.
 #include "executor/local/local_executor.h"
 
+#include <arpa/inet.h>
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <condition_variable>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <set>
-
-#include <signal.h>
-#include <sys/wait.h>
+#include <sstream>
 
 #include "core/ids.h"
 
@@ -37,7 +43,13 @@ const char* kDefinitions = R"json({"jobDefinitions": [
   {"jobDefinitionName": "sleep", "revision": 2,
    "containerProperties": {"command": ["sleep", "0"]}},
   {"jobDefinitionName": "nosuchbinary", "revision": 1,
-   "containerProperties": {"command": ["/nonexistent/binary"]}}
+   "containerProperties": {"command": ["/nonexistent/binary"]}},
+  {"jobDefinitionName": "printenv", "revision": 1,
+   "containerProperties": {"command": ["printenv"],
+                           "environment": [{"name": "FROM_DEFINITION", "value": "def-value"}]}},
+  {"jobDefinitionName": "pwd", "revision": 1, "containerProperties": {"command": ["pwd"]}},
+  {"jobDefinitionName": "data", "revision": 1,
+   "containerProperties": {"command": ["sh", "-c", "test -z \"${_BATCH_START+set}\" && cat \"$_BATCH_START_FILE\""]}}
 ]})json";
 
 class LocalExecutorTest : public ::testing::Test {
@@ -52,10 +64,11 @@ class LocalExecutorTest : public ::testing::Test {
     fs::remove_all(dir_);
   }
 
-  std::unique_ptr<LocalExecutor> Make(int max_parallel) {
+  std::unique_ptr<LocalExecutor> Make(int max_parallel, std::vector<std::string> pass = {}) {
     auto definitions = JobDefinitions::Parse(kDefinitions, "test");
     EXPECT_TRUE(definitions.ok()) << definitions.error().message;
-    LocalExecutorOptions options{(dir_ / "tasks").string(), WFM_TASK_RUNNER, max_parallel, 1};
+    LocalExecutorOptions options{(dir_ / "tasks").string(), WFM_TASK_RUNNER, max_parallel, 1,
+                                 std::move(pass)};
     auto executor = LocalExecutor::Create(options, definitions.value(), clock_);
     EXPECT_TRUE(executor.ok());
     executor.value()->SetChangeListener([this](const std::vector<std::string>&) {
@@ -141,10 +154,12 @@ TEST_F(LocalExecutorTest, TerminatesARunningTask) {
       executor_->Submit(Spec("sleep:1", {{"MARKER", marker.string()}, {"SECONDS_TO_SLEEP", "60"}}))
           .value();
   while (!fs::exists(marker)) std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  executor_->Terminate({id}, "user asked");
+  EXPECT_EQ(executor_->Terminate({id}, "user asked"), std::vector<std::string>{id});
   auto seen = WaitDone(*executor_, id);
   EXPECT_EQ(seen.status, TaskStatus::kFailed);
   EXPECT_NE(seen.status_reason.find("terminated"), std::string::npos) << seen.status_reason;
+  EXPECT_GE(seen.stopped_at, seen.started_at);
+  EXPECT_NE(seen.started_at, 0);
 }
 
 TEST_F(LocalExecutorTest, PassesEnvironmentFromDefinitionAndEngine) {
@@ -224,9 +239,9 @@ pid_t RunnerPidOf(const fs::path& tasks_dir, const std::string& id) {
 
 TEST_F(LocalExecutorTest, AKilledRunnerFailsTheTaskWithAClearReason) {
   fs::path marker = dir_ / "killed";
-  auto id = executor_->Submit(Spec("sleep:1", {{"MARKER", marker.string()},
-                                               {"SECONDS_TO_SLEEP", "60"}}))
-                .value();
+  auto id =
+      executor_->Submit(Spec("sleep:1", {{"MARKER", marker.string()}, {"SECONDS_TO_SLEEP", "60"}}))
+          .value();
   while (!fs::exists(marker)) std::this_thread::sleep_for(std::chrono::milliseconds(10));
   pid_t runner = RunnerPidOf(dir_ / "tasks", id);
   ASSERT_GT(runner, 0);
@@ -243,7 +258,7 @@ TEST_F(LocalExecutorTest, ARunnerKilledWhileTheServiceWasDownIsReportedUnknown) 
   auto id = executor_->Submit(spec).value();
   while (!fs::exists(marker)) std::this_thread::sleep_for(std::chrono::milliseconds(10));
   pid_t runner = RunnerPidOf(dir_ / "tasks", id);
-  executor_.reset();  // the service is down...
+  executor_.reset();      // the service is down...
   kill(runner, SIGKILL);  // ...when the runner dies
   int status = 0;
   waitpid(runner, &status, 0);  // it was this test's child: reap it so its lock is gone
@@ -256,6 +271,199 @@ TEST_F(LocalExecutorTest, ARunnerKilledWhileTheServiceWasDownIsReportedUnknown) 
   std::ifstream in(marker);
   std::string all((std::istreambuf_iterator<char>(in)), {});
   EXPECT_EQ(all, "ran\n");
+}
+
+}  // namespace
+}  // namespace wfm
+
+namespace wfm {
+namespace {
+
+// The pid of the attempt's command, from its state file ("command {"pid": N}").
+pid_t CommandPidOf(const fs::path& tasks_dir, const std::string& id) {
+  std::ifstream in(tasks_dir / (id + ".state"));
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind("command ", 0) == 0) return std::atoi(line.c_str() + line.find(':') + 1);
+  }
+  return 0;
+}
+
+// The descriptors a process has open: number -> what it points at.
+std::map<int, std::string> OpenDescriptors(pid_t pid) {
+  std::map<int, std::string> open;
+  fs::path fds = "/proc/" + std::to_string(pid) + "/fd";
+  for (const auto& entry : fs::directory_iterator(fds)) {
+    std::error_code ec;
+    open[std::stoi(entry.path().filename().string())] = fs::read_symlink(entry.path(), ec).string();
+  }
+  return open;
+}
+
+std::string ReadFile(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(in)), {});
+}
+
+TEST_F(LocalExecutorTest, NoDescriptorOfTheServiceReachesTheTask) {
+  // What a service holds and could leak: a listening socket and a database file, neither of them
+  // close-on-exec.
+  int listener = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(bind(listener, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+  ASSERT_EQ(listen(listener, 8), 0);
+  int database = open((dir_ / "service.db").c_str(), O_CREAT | O_RDWR, 0600);
+  ASSERT_GE(database, 0);
+
+  fs::path marker = dir_ / "fds";
+  auto id =
+      executor_->Submit(Spec("sleep:1", {{"MARKER", marker.string()}, {"SECONDS_TO_SLEEP", "60"}}))
+          .value();
+  while (!fs::exists(marker)) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  fs::path tasks = dir_ / "tasks";
+  pid_t command = CommandPidOf(tasks, id);
+  pid_t runner = RunnerPidOf(tasks, id);
+  ASSERT_GT(command, 0);
+  ASSERT_GT(runner, 0);
+
+  auto command_fds = OpenDescriptors(command);
+  std::string log = fs::canonical(tasks / (id + ".log")).string();
+  EXPECT_EQ(command_fds, (std::map<int, std::string>{{0, "/dev/null"}, {1, log}, {2, log}}));
+  std::string state = fs::canonical(tasks / (id + ".state")).string();
+  for (const auto& [fd, target] : OpenDescriptors(runner)) {
+    EXPECT_TRUE(target == "/dev/null" || target == log || target == state)
+        << "the runner holds descriptor " << fd << " on " << target;
+  }
+
+  executor_->Terminate({id}, "done");
+  WaitDone(*executor_, id);
+  close(listener);
+  close(database);
+}
+
+TEST_F(LocalExecutorTest, TasksGetOnlyTheAllowedEnvironment) {
+  setenv("AWS_SECRET_ACCESS_KEY", "service-secret", 1);
+  setenv("WFM_STORE", "postgresql://wfm:password@db/wfm", 1);
+  setenv("WFM_TEST_PASSED", "passed-value", 1);
+  auto executor = Make(2, {"WFM_TEST_PASSED", "WFM_TEST_UNSET"});
+  unsetenv("AWS_SECRET_ACCESS_KEY");
+  unsetenv("WFM_STORE");
+  unsetenv("WFM_TEST_PASSED");
+
+  auto id = executor
+                ->Submit(Spec("printenv", {{"_BATCH_START", "[1]"},
+                                           {"WORKFLOW_MANAGER_JOB_ID", "job-1"},
+                                           {"FROM_DEFINITION", "engine-wins"}}))
+                .value();
+  ASSERT_EQ(WaitDone(*executor, id).status, TaskStatus::kSucceeded);
+  std::map<std::string, std::string> seen;
+  std::istringstream lines(executor->ReadLog(id, 1 << 20).value());
+  for (std::string line; std::getline(lines, line);) {
+    seen[line.substr(0, line.find('='))] = line.substr(line.find('=') + 1);
+  }
+  std::map<std::string, std::string> expected = {
+      {"WFM_TEST_PASSED", "passed-value"},
+      {"FROM_DEFINITION", "engine-wins"},
+      {"WORKFLOW_MANAGER_JOB_ID", "job-1"},
+      {"_BATCH_START", "[1]"},
+      {"_BATCH_START_FILE", (dir_ / "tasks" / (id + ".d") / "batch-start.json").string()}};
+  for (const char* name : {"PATH", "HOME", "LANG", "TZ"}) {
+    if (const char* value = std::getenv(name)) expected[name] = value;
+  }
+  EXPECT_EQ(seen, expected);
+}
+
+TEST_F(LocalExecutorTest, RefusesABadPassedVariableName) {
+  auto definitions = JobDefinitions::Parse(kDefinitions, "test");
+  LocalExecutorOptions options{(dir_ / "tasks").string(), WFM_TASK_RUNNER, 1, 1, {"A=B"}};
+  auto executor = LocalExecutor::Create(options, definitions.value(), clock_);
+  ASSERT_FALSE(executor.ok());
+  EXPECT_EQ(executor.error().message, "--task-env-pass 'A=B' is not an environment variable name");
+}
+
+TEST_F(LocalExecutorTest, EachTaskRunsInADirectoryOfItsOwn) {
+  auto first = executor_->Submit(Spec("pwd")).value();
+  auto second = executor_->Submit(Spec("pwd")).value();
+  ASSERT_EQ(WaitDone(*executor_, first).status, TaskStatus::kSucceeded);
+  ASSERT_EQ(WaitDone(*executor_, second).status, TaskStatus::kSucceeded);
+  EXPECT_EQ(Log(first), fs::canonical(dir_ / "tasks" / (first + ".d")).string() + "\n");
+  EXPECT_EQ(Log(second), fs::canonical(dir_ / "tasks" / (second + ".d")).string() + "\n");
+}
+
+TEST_F(LocalExecutorTest, LargeDataReachesTheTaskWholeThroughAFile) {
+  std::string data = "[";
+  while (data.size() < 200 * 1024) data += "\"" + std::string(1000, 'x') + "\",";
+  data += "\"end\"]";
+  auto id = executor_->Submit(Spec("data", {{"_BATCH_START", data}})).value();
+  auto seen = WaitDone(*executor_, id);
+  ASSERT_EQ(seen.status, TaskStatus::kSucceeded) << seen.status_reason;
+  EXPECT_EQ(Log(id), data);
+}
+
+TEST_F(LocalExecutorTest, TerminatesARunningTaskOfAnEarlierProcess) {
+  fs::path marker = dir_ / "earlier";
+  TaskSpec spec = Spec("sleep:1", {{"MARKER", marker.string()}, {"SECONDS_TO_SLEEP", "60"}});
+  auto id = executor_->Submit(spec).value();
+  while (!fs::exists(marker)) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  pid_t command = CommandPidOf(dir_ / "tasks", id);
+  ASSERT_GT(command, 0);
+  executor_.reset();  // the service goes away; a cancel is pending when it comes back
+
+  executor_ = Make(2);
+  EXPECT_EQ(executor_->Terminate({id}, "cancelled across a restart"), std::vector<std::string>{id});
+  auto seen = WaitDone(*executor_, id);
+  EXPECT_EQ(seen.status, TaskStatus::kFailed);
+  EXPECT_NE(seen.status_reason.find("terminated"), std::string::npos) << seen.status_reason;
+  EXPECT_NE(seen.started_at, 0);
+  EXPECT_GE(seen.stopped_at, seen.started_at);
+  EXPECT_NE(kill(command, 0), 0) << "the command still runs";
+  EXPECT_EQ(ReadFile(marker), "ran\n");
+}
+
+TEST_F(LocalExecutorTest, AnAttemptTerminatedBeforeItStartedNeverStarts) {
+  fs::path marker = dir_ / "never";
+  TaskSpec spec = Spec("sleep:1", {{"MARKER", marker.string()}, {"SECONDS_TO_SLEEP", "0"}});
+  // Unknown to this process, no file yet: an attempt whose submission a crash prevented.
+  EXPECT_EQ(executor_->Terminate({spec.name}, "cancelled early"),
+            std::vector<std::string>{spec.name});
+  auto seen = executor_->Describe({spec.name})[0];
+  EXPECT_EQ(seen.status, TaskStatus::kFailed);
+  EXPECT_EQ(seen.status_reason, "terminated before it started: cancelled early");
+  EXPECT_NE(seen.stopped_at, 0);
+
+  // Submitted later, by this process or by another sharing the directory, it still never runs.
+  auto other = Make(2);
+  EXPECT_EQ(other->Submit(spec).value(), spec.name);
+  EXPECT_EQ(WaitDone(*other, spec.name).status_reason, seen.status_reason);
+  EXPECT_EQ(executor_->Submit(spec).value(), spec.name);
+  EXPECT_EQ(WaitDone(*executor_, spec.name).status, TaskStatus::kFailed);
+  EXPECT_FALSE(fs::exists(marker));
+}
+
+TEST_F(LocalExecutorTest, AnAttemptAnEarlierProcessNeverSpawnedIsTerminatedForGood) {
+  fs::path marker = dir_ / "unspawned";
+  TaskSpec spec = Spec("sleep:1", {{"MARKER", marker.string()}, {"SECONDS_TO_SLEEP", "0"}});
+  fs::create_directories(dir_ / "tasks");
+  std::ofstream(dir_ / "tasks" / (spec.name + ".state")).close();  // died before the spawn
+  EXPECT_EQ(executor_->Terminate({spec.name}, "cancelled"), std::vector<std::string>{spec.name});
+  EXPECT_EQ(WaitDone(*executor_, spec.name).status_reason,
+            "terminated before it started: cancelled");
+  EXPECT_EQ(executor_->Submit(spec).value(), spec.name);
+  EXPECT_EQ(WaitDone(*executor_, spec.name).status, TaskStatus::kFailed);
+  EXPECT_FALSE(fs::exists(marker));
+}
+
+TEST_F(LocalExecutorTest, ChecksResourcesAgainstTheDefinitions) {
+  EXPECT_TRUE(executor_->CheckResource("ok").ok());
+  EXPECT_TRUE(executor_->CheckResource("sleep:2").ok());
+  for (std::string resource : {"nope", "sleep:3", "sleep:1x", "ok:"}) {
+    auto status = executor_->CheckResource(resource);
+    ASSERT_FALSE(status.ok()) << resource;
+    EXPECT_EQ(status.error().code, ErrorCode::kInvalidArgument);
+    EXPECT_EQ(status.error().message.rfind("resource '" + resource + "': ", 0), 0)
+        << status.error().message;
+  }
 }
 
 }  // namespace

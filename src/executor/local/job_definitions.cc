@@ -1,5 +1,6 @@
 #include "executor/local/job_definitions.h"
 
+#include <charconv>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -59,7 +60,13 @@ Result<JobDefinition> JobDefinitions::Resolve(const std::string& resource) const
     return Error{ErrorCode::kInvalidArgument, "no job definition named '" + name + "'"};
   }
   if (colon == std::string::npos) return it->second.rbegin()->second;
-  int revision = std::atoi(resource.c_str() + colon + 1);
+  int revision = 0;
+  const char* end = resource.data() + resource.size();
+  auto [stop, parse_error] = std::from_chars(resource.data() + colon + 1, end, revision);
+  if (parse_error != std::errc() || stop != end) {
+    return Error{ErrorCode::kInvalidArgument,
+                 "'" + resource + "': the revision after ':' must be a number"};
+  }
   auto rev = it->second.find(revision);
   if (rev == it->second.end()) {
     return Error{ErrorCode::kInvalidArgument, "no job definition '" + resource + "'"};

@@ -3,23 +3,21 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
 #include <spdlog/spdlog.h>
 #include <sys/eventfd.h>
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <nlohmann/json.hpp>
-#include <sstream>
 
-extern char** environ;
+#include "executor/local/state_file.h"
+#include "executor/local/task_launch.h"
 
 namespace wfm {
 namespace {
@@ -32,59 +30,21 @@ int PidfdSignal(int pidfd, int sig) {
   return static_cast<int>(syscall(SYS_pidfd_send_signal, pidfd, sig, nullptr, 0));
 }
 
-std::string ReadWhole(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
+// Whether `id` can name an attempt's files in the tasks directory.
+bool IsAttemptName(const std::string& id) {
+  return !id.empty() && id != "." && id != ".." && id.find('/') == std::string::npos &&
+         id.find('\0') == std::string::npos;
 }
 
-// The task's state file, opened for appending and locked exclusively; -1 if another process (the
-// task's runner) holds the lock.
-int TryLock(const std::string& state_path) {
-  int fd = open(state_path.c_str(), O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
-  if (fd < 0) return -1;
-  if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
-    close(fd);
-    return -1;
-  }
-  return fd;
-}
-
-// The record the runner wrote on the line starting with `tag` ("started" or "exit") of a state
-// file, or a discarded value when there is none (or it is cut short).
-nlohmann::json ReadRecord(const std::string& state_path, const std::string& tag) {
-  std::istringstream lines(ReadWhole(state_path));
-  for (std::string line; std::getline(lines, line);) {
-    if (line.rfind(tag + " ", 0) == 0) {
-      return nlohmann::json::parse(line.substr(tag.size() + 1), nullptr, false);
-    }
+// The "started" record of a state file whose lock is held. A runner writes it first thing, so
+// it is waited for briefly: a process sharing the directory may have spawned that runner just now.
+nlohmann::json AwaitStartedRecord(const std::string& state_path) {
+  for (int i = 0; i < 200; ++i) {
+    auto started = ReadStateRecord(state_path, "started");
+    if (started.is_object()) return started;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
   return nlohmann::json(nlohmann::json::value_t::discarded);
-}
-
-// The runner's outcome record, if it wrote one, as an observation of a finished task.
-bool ReadOutcome(const std::string& state_path, TaskObservation* seen) {
-  auto json = ReadRecord(state_path, "exit");
-  if (json.is_discarded() || !json.is_object()) return false;
-  seen->started_at = json.value("startedAt", 0LL);
-  seen->stopped_at = json.value("stoppedAt", 0LL);
-  std::string reason = json.value("reason", "");
-  if (json.contains("exitCode")) {
-    int code = json["exitCode"].get<int>();
-    seen->exit_code = code;
-    seen->status = code == 0 && reason.empty() ? TaskStatus::kSucceeded : TaskStatus::kFailed;
-    if (seen->status == TaskStatus::kFailed) {
-      seen->status_reason = reason.empty() ? "exit code " + std::to_string(code)
-                                           : reason + " (exit code " + std::to_string(code) + ")";
-    }
-  } else {
-    int sig = json.value("signal", 0);
-    seen->status = TaskStatus::kFailed;
-    std::string killed = "killed by signal " + std::to_string(sig) + " (" + strsignal(sig) + ")";
-    seen->status_reason = reason.empty() ? killed : reason + ": " + killed;
-  }
-  return true;
 }
 
 }  // namespace
@@ -94,6 +54,8 @@ Result<std::unique_ptr<LocalExecutor>> LocalExecutor::Create(LocalExecutorOption
                                                              Clock& clock) {
   std::error_code ec;
   fs::create_directories(options.tasks_dir, ec);
+  // Absolute, as tasks are given paths in it while they run in directories of their own.
+  if (!ec) options.tasks_dir = fs::absolute(options.tasks_dir, ec).lexically_normal().string();
   if (ec || !fs::is_directory(options.tasks_dir)) {
     return Error{ErrorCode::kInvalidArgument,
                  "can't create tasks directory '" + options.tasks_dir + "': " + ec.message()};
@@ -102,14 +64,20 @@ Result<std::unique_ptr<LocalExecutor>> LocalExecutor::Create(LocalExecutorOption
     return Error{ErrorCode::kInvalidArgument,
                  "task runner '" + options.runner_path + "' is not executable"};
   }
+  auto inherited = InheritedTaskEnvironment(options.pass_environment);
+  if (!inherited.ok()) return inherited.error();
   if (options.max_parallel < 1) options.max_parallel = 1;
-  std::unique_ptr<LocalExecutor> executor(
-      new LocalExecutor(std::move(options), std::move(definitions), clock));
+  std::unique_ptr<LocalExecutor> executor(new LocalExecutor(
+      std::move(options), std::move(definitions), std::move(inherited.value()), clock));
   return executor;
 }
 
-LocalExecutor::LocalExecutor(LocalExecutorOptions options, JobDefinitions definitions, Clock& clock)
-    : options_(std::move(options)), definitions_(std::move(definitions)), clock_(clock) {
+LocalExecutor::LocalExecutor(LocalExecutorOptions options, JobDefinitions definitions,
+                             Environment inherited_env, Clock& clock)
+    : options_(std::move(options)),
+      definitions_(std::move(definitions)),
+      inherited_env_(std::move(inherited_env)),
+      clock_(clock) {
   wake_fd_ = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
   watcher_ = std::thread([this] { WatchLoop(); });
 }
@@ -133,6 +101,10 @@ std::string LocalExecutor::StatePath(const std::string& name) const {
 
 std::string LocalExecutor::LogPath(const std::string& name) const {
   return options_.tasks_dir + "/" + name + ".log";
+}
+
+std::string LocalExecutor::WorkDir(const std::string& name) const {
+  return options_.tasks_dir + "/" + name + ".d";
 }
 
 Result<std::string> LocalExecutor::Submit(const TaskSpec& spec) {
@@ -161,15 +133,15 @@ Result<std::string> LocalExecutor::Submit(const TaskSpec& spec) {
 
 void LocalExecutor::AdoptLocked(Tracked& task) {
   std::string state = StatePath(task.seen.id);
-  int lock = TryLock(state);
-  if (lock < 0) {  // the runner of an earlier service process is still running it
-    auto started = ReadRecord(state, "started");
+  int lock = TryLockStateFile(state);
+  if (lock < 0) {  // the runner of an earlier service process (or of a replica) is running it
+    auto started = AwaitStartedRecord(state);
     task.runner_pid = started.is_object() ? started.value("runnerPid", 0) : 0;
     task.pidfd = task.runner_pid > 0 ? PidfdOpen(task.runner_pid) : -1;
     if (task.pidfd >= 0) {
       task.seen.started_at = started.value("startedAt", 0LL);
       task.seen.status = TaskStatus::kRunning;
-      auto command = ReadRecord(state, "command");
+      auto command = ReadStateRecord(state, "command");
       task.seen.container =
           "pid " + std::to_string(command.is_object() ? command.value("pid", 0) : task.runner_pid);
       watched_.insert(task.seen.id);
@@ -177,7 +149,7 @@ void LocalExecutor::AdoptLocked(Tracked& task) {
       spdlog::info("local executor: adopted running task {}", task.seen.id);
       return;
     }
-    lock = TryLock(state);  // the runner has exited in the meantime: its records are final
+    lock = TryLockStateFile(state);  // the runner has exited in the meantime: its records are final
     if (lock < 0) {
       task.seen.status = TaskStatus::kFailed;
       task.seen.status_reason = "can't watch the task's runner; outcome unknown";
@@ -186,8 +158,8 @@ void LocalExecutor::AdoptLocked(Tracked& task) {
     }
   }
   close(lock);
-  if (ReadOutcome(state, &task.seen)) return;
-  if (!ReadRecord(state, "started").is_discarded()) {
+  if (ReadStateOutcome(state, &task.seen)) return;
+  if (!ReadStateRecord(state, "started").is_discarded()) {
     task.seen.status = TaskStatus::kFailed;
     task.seen.status_reason =
         "the task's runner stopped without recording an outcome (killed?); outcome unknown";
@@ -212,62 +184,75 @@ std::vector<std::string> LocalExecutor::StartQueuedLocked() {
 }
 
 bool LocalExecutor::StartLocked(Tracked& task) {
+  const std::string id = task.seen.id;
   auto fail = [&](const std::string& why) {
     task.seen.status = TaskStatus::kFailed;
     task.seen.status_reason = why;
     task.seen.stopped_at = clock_.Now();
     return false;
   };
-  int lock = TryLock(StatePath(task.seen.id));
-  if (lock < 0 || !ReadRecord(StatePath(task.seen.id), "started").is_discarded()) {
-    // Another process (a replica, or an earlier one) started this attempt meanwhile: adopt it.
+  int lock = TryLockStateFile(StatePath(id));
+  if (lock < 0 || !ReadStateRecord(StatePath(id), "started").is_discarded() ||
+      !ReadStateRecord(StatePath(id), "cancelled").is_discarded()) {
+    // Another process (a replica, or an earlier one) started or cancelled it meanwhile: adopt it.
     if (lock >= 0) close(lock);
     AdoptLocked(task);
     return task.seen.status == TaskStatus::kRunning;
   }
 
-  std::vector<std::string> args = {options_.runner_path, LogPath(task.seen.id),
-                                   std::to_string(task.definition.timeout_seconds),
-                                   std::to_string(options_.kill_grace_seconds)};
-  args.insert(args.end(), task.definition.command.begin(), task.definition.command.end());
-  std::map<std::string, std::string> env;
-  for (char** e = environ; *e != nullptr; ++e) {
-    std::string kv = *e;
-    size_t eq = kv.find('=');
-    if (eq != std::string::npos) env[kv.substr(0, eq)] = kv.substr(eq + 1);
+  std::error_code ec;
+  fs::create_directories(WorkDir(id), ec);
+  if (ec) {
+    close(lock);
+    return fail("can't create the task's directory " + WorkDir(id) + ": " + ec.message());
   }
-  for (const auto& [k, v] : task.definition.environment) env[k] = v;
-  for (const auto& [k, v] : task.spec.environment) env[k] = v;
-  std::vector<std::string> env_strings;
-  for (const auto& [k, v] : env) env_strings.push_back(k + "=" + v);
-  std::vector<char*> argv, envp;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  for (auto& e : env_strings) envp.push_back(e.data());
-  envp.push_back(nullptr);
+  auto environment = TaskEnvironment(inherited_env_, task.definition.environment,
+                                     task.spec.environment, WorkDir(id));
+  if (!environment.ok()) {
+    close(lock);
+    return fail(environment.error().message);
+  }
+  RunnerLaunch launch{options_.runner_path,
+                      {LogPath(id), std::to_string(task.definition.timeout_seconds),
+                       std::to_string(options_.kill_grace_seconds)},
+                      std::move(environment.value()),
+                      WorkDir(id),
+                      LogPath(id),
+                      lock};
+  launch.args.insert(launch.args.end(), task.definition.command.begin(),
+                     task.definition.command.end());
+  auto pid = SpawnRunner(launch);
+  close(lock);  // the runner holds the lock now, for as long as it lives
+  if (!pid.ok()) return fail(pid.error().message);
 
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, lock, 3);  // the runner keeps the lock while alive
-  posix_spawnattr_t attr;
-  posix_spawnattr_init(&attr);
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSID);  // a SIGINT to the service's group skips it
-  pid_t pid = 0;
-  int rc = posix_spawn(&pid, argv[0], &actions, &attr, argv.data(), envp.data());
-  posix_spawn_file_actions_destroy(&actions);
-  posix_spawnattr_destroy(&attr);
-  close(lock);
-  if (rc != 0) return fail(std::string("can't start task runner: ") + strerror(rc));
-
-  task.runner_pid = pid;
+  task.runner_pid = pid.value();
   task.own_child = true;
-  task.pidfd = PidfdOpen(pid);
-  if (task.pidfd >= 0) watched_.insert(task.seen.id);
+  task.pidfd = PidfdOpen(task.runner_pid);
+  if (task.pidfd >= 0) watched_.insert(id);
   task.seen.status = TaskStatus::kRunning;
   task.seen.started_at = clock_.Now();
-  task.seen.container = "pid " + std::to_string(pid);
+  task.seen.container = "pid " + std::to_string(task.runner_pid);
   ++running_;
   return true;
+}
+
+void LocalExecutor::CancelQueuedLocked(Tracked& task, const std::string& reason) {
+  std::string state = StatePath(task.seen.id);
+  int lock = TryLockStateFile(state);
+  if (lock < 0 || !ReadStateRecord(state, "started").is_discarded()) {
+    if (lock >= 0) close(lock);
+    AdoptLocked(task);  // started meanwhile by another process sharing the directory
+    return;
+  }
+  TimestampMs now = clock_.Now();
+  if (!AppendStateRecord(lock, "cancelled", {{"reason", reason}, {"stoppedAt", now}})) {
+    spdlog::warn("local executor: can't record the cancellation of {}: {}", task.seen.id,
+                 strerror(errno));
+  }
+  close(lock);
+  task.seen.status = TaskStatus::kFailed;
+  task.seen.status_reason = "terminated before it started: " + reason;
+  task.seen.stopped_at = now;
 }
 
 void LocalExecutor::FinishLocked(Tracked& task) {
@@ -276,7 +261,7 @@ void LocalExecutor::FinishLocked(Tracked& task) {
   task.pidfd = -1;
   watched_.erase(task.seen.id);
   --running_;
-  if (!ReadOutcome(StatePath(task.seen.id), &task.seen)) {
+  if (!ReadStateOutcome(StatePath(task.seen.id), &task.seen)) {
     task.seen.status = TaskStatus::kFailed;
     task.seen.status_reason = "the task's runner exited without recording an outcome";
     task.seen.stopped_at = clock_.Now();
@@ -289,8 +274,8 @@ std::vector<TaskObservation> LocalExecutor::Describe(const std::vector<std::stri
   out.reserve(ids.size());
   for (const auto& id : ids) {
     auto it = tasks_.find(id);
-    if (it == tasks_.end() && fs::exists(StatePath(id))) {  // from an earlier process
-      it = tasks_.emplace(id, Tracked{}).first;
+    if (it == tasks_.end() && IsAttemptName(id) && fs::exists(StatePath(id))) {
+      it = tasks_.emplace(id, Tracked{}).first;  // from an earlier process
       it->second.seen.id = id;
       it->second.seen.status = TaskStatus::kQueued;
       AdoptLocked(it->second);
@@ -304,34 +289,46 @@ std::vector<TaskObservation> LocalExecutor::Describe(const std::vector<std::stri
       continue;
     }
     out.push_back(it->second.seen);
-    if (IsTerminal(it->second.seen.status) && it->second.pidfd < 0) tasks_.erase(it);  // reported
+    // Reported terminal: forgotten here (its records stay on disk).
+    if (IsTerminal(it->second.seen.status) && it->second.pidfd < 0) tasks_.erase(it);
   }
   return out;
 }
 
 std::vector<std::string> LocalExecutor::Terminate(const std::vector<std::string>& ids,
-                                              const std::string& reason) {
+                                                  const std::string& reason) {
   std::vector<std::string> changed, taken;
   {
     std::lock_guard lock(mu_);
     for (const auto& id : ids) {
-      auto it = tasks_.find(id);
-      if (it == tasks_.end()) continue;
       taken.push_back(id);
+      auto it = tasks_.find(id);
+      if (it == tasks_.end()) {
+        if (!IsAttemptName(id)) continue;          // nothing can run under it; Describe says so
+        it = tasks_.emplace(id, Tracked{}).first;  // an attempt of an earlier process, or none
+        it->second.seen.id = id;
+        it->second.seen.status = TaskStatus::kQueued;
+        if (fs::exists(StatePath(id))) AdoptLocked(it->second);
+      }
       Tracked& task = it->second;
-      if (task.seen.status == TaskStatus::kQueued) {
-        task.seen.status = TaskStatus::kFailed;
-        task.seen.status_reason = "terminated before it started: " + reason;
-        task.seen.stopped_at = clock_.Now();
+      if (task.seen.status == TaskStatus::kQueued) CancelQueuedLocked(task, reason);
+      if (IsTerminal(task.seen.status)) {
         changed.push_back(id);
       } else if (task.pidfd >= 0) {
-        task.terminate_requested = true;
         PidfdSignal(task.pidfd, SIGTERM);  // the runner stops its command
       }
     }
   }
+  Wake();  // adopted runners are watched from now on
   notifier_.Notify(changed);
   return taken;
+}
+
+Status LocalExecutor::CheckResource(const std::string& resource) {
+  auto definition = definitions_.Resolve(resource);
+  if (definition.ok()) return OkStatus();
+  return Error{ErrorCode::kInvalidArgument,
+               "resource '" + resource + "': " + definition.error().message};
 }
 
 void LocalExecutor::SetChangeListener(
@@ -385,10 +382,8 @@ void LocalExecutor::WatchLoop() {
         if (!(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
         auto it = tasks_.find(ids[i]);
         if (it == tasks_.end() || it->second.pidfd != fds[i].fd) continue;
-        FinishLocked(it->second);
+        FinishLocked(it->second);  // kept until Describe has reported it
         changed.push_back(ids[i]);
-        // Nobody describes a task of a cancelled job again; its records stay on disk.
-        if (it->second.terminate_requested) tasks_.erase(it);
       }
       auto started = StartQueuedLocked();
       changed.insert(changed.end(), started.begin(), started.end());

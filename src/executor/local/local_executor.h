@@ -1,8 +1,9 @@
 // The local executor: runs each task attempt as a child process on this machine, through
-// wfm-task-runner (see task_runner_main.cc). Each attempt has <tasks dir>/<attempt name>.state,
-// locked by the runner while it lives and where it records "started" and "exit", and .log with
-// the command's output. So after the service is killed and restarted a task is adopted (never
-// started twice) and its outcome still recorded.
+// wfm-task-runner (see task_runner_main.cc). Each attempt has, in the tasks directory,
+// <attempt name>.state (state_file.h: locked by the runner while it lives), <attempt name>.log
+// with the command's output, and <attempt name>.d/, the task's working directory. So after the
+// service is killed and restarted a task is adopted (never started twice) and its outcome still
+// recorded. A task gets nothing of the service but what task_launch.h lets through.
 #pragma once
 
 #include <deque>
@@ -11,6 +12,7 @@
 #include <set>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "executor/change_notifier.h"
 #include "executor/executor.h"
@@ -23,19 +25,28 @@ struct LocalExecutorOptions {
   std::string runner_path;      // the wfm-task-runner binary
   int max_parallel = 2;         // tasks running at once; the rest wait, QUEUED
   int kill_grace_seconds = 10;  // between SIGTERM and SIGKILL
+  // Variables of the service's environment passed to tasks besides PATH, HOME, LANG and TZ.
+  std::vector<std::string> pass_environment;
 };
 
 class LocalExecutor : public Executor {
  public:
-  // Errors: kInvalidArgument if the tasks directory can't be created.
+  // Errors: kInvalidArgument if the tasks directory can't be created, the runner is not
+  // executable or a name in `pass_environment` is not a variable name. Takes the values of the
+  // passed variables from the environment now.
   static Result<std::unique_ptr<LocalExecutor>> Create(LocalExecutorOptions options,
                                                        JobDefinitions definitions, Clock& clock);
   ~LocalExecutor() override;  // stops watching; running tasks go on (and are adopted later)
 
   Result<std::string> Submit(const TaskSpec& spec) override;
   std::vector<TaskObservation> Describe(const std::vector<std::string>& ids) override;
+  // Takes charge of every id: one this process never saw is looked up by its state file (a runner
+  // still alive is adopted and signalled; an attempt that never started is marked so that it
+  // never does, even if submitted later, here or by another process sharing the directory).
   std::vector<std::string> Terminate(const std::vector<std::string>& ids,
                                      const std::string& reason) override;
+  // kInvalidArgument naming the resource when no local job definition matches it.
+  Status CheckResource(const std::string& resource) override;
   void SetChangeListener(std::function<void(const std::vector<std::string>&)> listener) override;
 
   // The task's captured stdout and stderr (at most the last `max_bytes`). Errors: kNotFound.
@@ -49,17 +60,20 @@ class LocalExecutor : public Executor {
     pid_t runner_pid = 0;
     int pidfd = -1;  // readable when the runner exits
     bool own_child = false;
-    bool terminate_requested = false;
   };
 
-  LocalExecutor(LocalExecutorOptions options, JobDefinitions definitions, Clock& clock);
+  LocalExecutor(LocalExecutorOptions options, JobDefinitions definitions, Environment inherited_env,
+                Clock& clock);
   std::string StatePath(const std::string& name) const;
   std::string LogPath(const std::string& name) const;
+  std::string WorkDir(const std::string& name) const;
   // Looks at a task's state file left by an earlier process. Called with mu_ held.
   void AdoptLocked(Tracked& task);
   // Starts queued tasks while slots are free. Called with mu_ held; returns ids that changed.
   std::vector<std::string> StartQueuedLocked();
   bool StartLocked(Tracked& task);
+  // Marks a queued task terminated before it started, on disk too. Called with mu_ held.
+  void CancelQueuedLocked(Tracked& task, const std::string& reason);
   // Records the outcome the runner left in the directory. Called with mu_ held.
   void FinishLocked(Tracked& task);
   void WatchLoop();
@@ -67,6 +81,7 @@ class LocalExecutor : public Executor {
 
   LocalExecutorOptions options_;
   JobDefinitions definitions_;
+  Environment inherited_env_;  // what tasks get of the service's environment
   Clock& clock_;
   mutable std::mutex mu_;
   std::map<std::string, Tracked> tasks_;

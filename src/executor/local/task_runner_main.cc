@@ -4,8 +4,9 @@
 //
 // usage: wfm-task-runner LOG_PATH TIMEOUT_SECONDS GRACE_SECONDS COMMAND [ARG...]
 // Expects fd 3 to be the task's state file, opened for appending and exclusively flock-ed by the
-// service; it keeps the lock until it exits: "lock held" means "runner alive". Appends the line
-// "started {json}" (before anything else), then "command {json}" with the command's pid, runs
+// service; it keeps the lock until it exits: "lock held" means "runner alive". Closes every
+// descriptor above 3 first, whatever it inherited, so the command gets only 0, 1 and 2. Appends the
+// line "started {json}" (before anything else), then "command {json}" with the command's pid, runs
 // COMMAND (argv as given, in its own process group, stdout and stderr appended to LOG_PATH,
 // environment inherited), and finally appends "exit {json}". Each line is one write(), so a reader
 // sees it whole or not at all. SIGTERM: the command's group gets SIGTERM, then SIGKILL after
@@ -47,6 +48,7 @@ int main(int argc, char** argv) {
     fprintf(stderr, "usage: %s DIR TIMEOUT_SECONDS GRACE_SECONDS COMMAND [ARG...]\n", argv[0]);
     return 2;
   }
+  close_range(kStateFd + 1, ~0U, 0);  // nothing of whoever started it reaches the command
   const char* log_path = argv[1];
   long timeout_s = atol(argv[2]);
   long grace_s = atol(argv[3]);
