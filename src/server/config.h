@@ -17,10 +17,18 @@ struct Config {
   int max_parallel = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   // Variables of the service's environment that local tasks get besides PATH, HOME, LANG, TZ.
   std::vector<std::string> task_env_pass;
+  // Request limits (see RequestLimits in model/requests.h).
+  int max_json_depth = 64;
+  size_t max_states = 1000;
+  size_t max_data_bytes = 256 * 1024;
   std::string log_level = "info";
   std::string log_format = "text";
   int http_threads = 4;
   int leader_check_ms = 1000;
+  // Authentication: "required", "optional", or "" (required unless --listen is on loopback).
+  std::string auth_mode;
+  std::vector<std::string> allowed_origins;  // writes from these Origins are accepted too
+  std::vector<std::string> allowed_hosts;    // Host names answered on loopback besides loopback's
   // --executor batch
   std::string batch_queue;
   std::string aws_region;  // default: AWS_REGION, then AWS_DEFAULT_REGION

@@ -9,12 +9,15 @@
 #include <thread>
 
 #include "api/api.h"
+#include "api/auth.h"
 #include "api/http_server.h"
 #include "core/logging.h"
 #include "engine/engine.h"
+#include "server/admin_commands.h"
 #include "server/config.h"
 #include "server/executors.h"
 #include "server/openapi.h"
+#include "server/tasks_directory.h"
 #include "store/memory/memory_store.h"
 #include "store/postgres/leader_lock.h"
 #include "store/postgres/postgres_store.h"
@@ -53,6 +56,19 @@ Result<std::unique_ptr<Store>> OpenStore(const Config& config) {
   return Error{ErrorCode::kInvalidArgument,
                "unknown --store '" + spec +
                    "' (expected sqlite:PATH, memory: or postgresql://user@host:port/db)"};
+}
+
+// The API's limits from the flags; data is bounded by what the executor can give a task too.
+ApiOptions MakeApiOptions(const Config& config, Executor& executor) {
+  ApiOptions options;
+  options.limits.max_json_depth = config.max_json_depth;
+  options.limits.max_states = config.max_states;
+  options.limits.max_data_bytes = std::min(config.max_data_bytes, executor.MaxDataBytes());
+  options.check_resource = [&executor](const std::string& resource) {
+    return executor.CheckResource(resource);
+  };
+  options.executor_health = [&executor] { return executor.Health(); };
+  return options;
 }
 
 }  // namespace
@@ -109,12 +125,41 @@ int main(int argc, char** argv) {
                  "SubmitJob calls per second at most (AWS Batch allows 50 per account)")
       ->envname("WFM_BATCH_SUBMIT_RATE")
       ->capture_default_str();
+  app.add_option("--max-json-depth", config.max_json_depth,
+                 "arrays and objects nested in a request body, at most")
+      ->envname("WFM_MAX_JSON_DEPTH")
+      ->capture_default_str()
+      ->check(CLI::Range(2, 1000));
+  app.add_option("--max-states", config.max_states, "states in one workflow, at most")
+      ->envname("WFM_MAX_STATES")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 100000));
+  app.add_option("--max-data-bytes", config.max_data_bytes,
+                 "a job's data (compact JSON) at most; lowered to what the executor can pass")
+      ->envname("WFM_MAX_DATA_BYTES")
+      ->capture_default_str()
+      ->check(CLI::Range(2, 64 << 20));
   app.add_option("--log-level", config.log_level, "trace, debug, info, warn, error, off")
       ->envname("WFM_LOG_LEVEL")
       ->capture_default_str();
   app.add_option("--log-format", config.log_format, "text or json")
       ->envname("WFM_LOG_FORMAT")
       ->capture_default_str();
+  app.add_option("--auth", config.auth_mode,
+                 "required or optional: whether requests need an API token (default: optional "
+                 "when --listen is a loopback address, required otherwise)")
+      ->envname("WFM_AUTH")
+      ->check(CLI::IsMember({"required", "optional"}));
+  app.add_option("--allowed-origin", config.allowed_origins,
+                 "an Origin (scheme://host[:port]) whose pages may send writes (repeatable)")
+      ->envname("WFM_ALLOWED_ORIGIN")
+      ->delimiter(',');
+  app.add_option("--allowed-host", config.allowed_hosts,
+                 "a Host name answered besides loopback names when listening on loopback "
+                 "(repeatable)")
+      ->envname("WFM_ALLOWED_HOST")
+      ->delimiter(',');
+  AdminCommands admin_commands(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -123,6 +168,10 @@ int main(int argc, char** argv) {
 
   if (auto logging = SetUpLogging(config.log_level, config.log_format); !logging.ok()) {
     return Fail(logging.error().message);
+  }
+  if (admin_commands.Requested()) {
+    SystemClock clock;
+    return admin_commands.Run([&config] { return OpenStore(config); }, clock);
   }
   size_t colon = config.listen.rfind(':');
   int port = -1;
@@ -138,6 +187,9 @@ int main(int argc, char** argv) {
   if (config.executor != "local" && config.executor != "batch") {
     return Fail("unknown --executor '" + config.executor + "' (available: local, batch)");
   }
+  auto auth_options = MakeAuthOptions(config.auth_mode, config.listen.substr(0, colon),
+                                      config.allowed_origins, config.allowed_hosts);
+  if (!auth_options.ok()) return Fail(auth_options.error().message);
 
   // Signals are taken by sigwait below, so block them before any thread starts.
   sigset_t stop_signals;
@@ -148,6 +200,14 @@ int main(int argc, char** argv) {
 
   auto store = OpenStore(config);
   if (!store.ok()) return Fail(store.error().message);
+  // One engine per database and, with the local executor, one tasks directory per database.
+  if (auto claimed = store.value()->ClaimForEngine(); !claimed.ok()) {
+    return Fail(claimed.error().message);
+  }
+  if (config.executor == "local") {
+    auto tasks = ClaimTasksDirectory(*store.value(), config.data_dir);
+    if (!tasks.ok()) return Fail(tasks.error().message);
+  }
   SystemClock clock;
   auto executor = config.executor == "batch" ? MakeBatchExecutor(config, clock)
                                              : MakeLocalExecutor(config, clock);
@@ -163,17 +223,21 @@ int main(int argc, char** argv) {
   engine_options.leadership = leadership.get();
   engine_options.leader_retry_interval_ms = config.leader_check_ms;
   Engine engine(*store.value(), *executor->executor, clock, engine_options);
-  if (auto recovered = engine.Recover(); !recovered.ok()) return Fail(recovered.error().message);
-  engine.Start();
 
-  Api api(*store.value(), engine, clock, executor->log_reader, std::string(kOpenApiYaml));
-  auto server =
-      HttpServer::Listen([&api](const HttpRequest& request) { return api.Handle(request); },
-                         config.listen.substr(0, colon), port, config.http_threads);
-  if (!server.ok()) {
-    engine.Stop();
-    return Fail(server.error().message);
-  }
+  Api api(*store.value(), engine, clock, executor->log_reader, std::string(kOpenApiYaml),
+          MakeApiOptions(config, *executor->executor));
+  AuthGuard guard(*store.value(), clock, auth_options.value());
+  guard.WarnIfNoTokens();
+  HttpServerOptions http_options;
+  http_options.threads = config.http_threads;
+  auto server = HttpServer::Listen(
+      guard.Protect(AsyncHttpHandler([&api](const HttpRequest& request, HttpResponder respond) {
+        api.HandleAsync(request, std::move(respond));
+      })),
+      config.listen.substr(0, colon), port, http_options);
+  // The engine starts only once the port is ours: a start that fails changes nothing.
+  if (!server.ok()) return Fail(server.error().message);
+  engine.Start();
   spdlog::info("workflow-manager listening on {}:{} (store: {}, executor: {})",
                config.listen.substr(0, colon), server.value()->port(),
                config.store.empty()          ? "sqlite under " + config.data_dir

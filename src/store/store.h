@@ -36,6 +36,19 @@ struct CommitBatch {
   std::vector<int64_t> consumed_commands;  // CancelCommand ids to delete
 };
 
+// What an API token may do: read (GET, HEAD), write (also POST, PUT, DELETE, PATCH), admin
+// (every method). Ordered: a scope includes the ones before it.
+enum class TokenScope { kRead = 0, kWrite = 1, kAdmin = 2 };
+
+// An API token as stored: never the token itself, only its SHA-256.
+struct ApiToken {
+  std::string id;           // a UUID, given by the creator
+  std::string name;         // unique among tokens
+  TokenScope scope = TokenScope::kRead;
+  std::string sha256_hex;   // lower-case hex SHA-256 of the token (64 characters)
+  TimestampMs created_at = 0;
+};
+
 struct JobPage {
   std::vector<Job> jobs;        // newest first
   std::string next_page_token;  // empty on the last page
@@ -80,6 +93,26 @@ class Store {
                                                  const std::string& reason, TimestampMs now) = 0;
   // Cancel requests not yet consumed, oldest first.
   virtual Result<std::vector<CancelCommand>> ListCancelCommands() = 0;
+
+  // Stores a new API token. Errors: kAlreadyExists when its id or name is taken.
+  virtual Status CreateToken(const ApiToken& token) = 0;
+  // Every API token, oldest first.
+  virtual Result<std::vector<ApiToken>> ListTokens() = 0;
+  // Deletes the token whose id or name is `id_or_name` and returns it. Errors: kNotFound.
+  virtual Result<ApiToken> DeleteToken(const std::string& id_or_name) = 0;
+
+  // Settings recorded once for the whole database (every replica sees the same). Returns the
+  // value stored under `key`, storing `value` first when there is none; of callers racing, one
+  // value wins and every one of them gets it.
+  virtual Result<std::string> GetOrPutSetting(const std::string& key, const std::string& value) = 0;
+  // Forgets `key`'s value; ok whether or not there was one.
+  virtual Status DeleteSetting(const std::string& key) = 0;
+
+  // Reserves the store for this process's engine, for as long as the store is open. SQLite locks
+  // its database: one engine per file. PostgreSQL allows several, of which one leads at a time
+  // (see leader_lock.h), and memory can't be shared. Errors: kAlreadyExists naming the database
+  // when another process holds it.
+  virtual Status ClaimForEngine() { return OkStatus(); }
 
   // Errors from here name the backing store; ok when it answers a trivial query.
   virtual Status Ping() = 0;

@@ -1,5 +1,6 @@
 // One suite, every Store: each test runs against memory and an SQLite file.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -267,6 +268,71 @@ TEST_P(StoreConformance, ServesReadsWhileCommitting) {
   EXPECT_TRUE(store_->Ping().ok());
 }
 
+TEST_P(StoreConformance, KeepsTokensByIdAndNameUntilDeleted) {
+  ApiToken reader{NewUuid(), "ci-reader", TokenScope::kRead, std::string(64, 'a'), 10};
+  ApiToken admin{NewUuid(), "ops", TokenScope::kAdmin, std::string(64, 'b'), 20};
+  ASSERT_TRUE(store_->CreateToken(reader).ok());
+  ASSERT_TRUE(store_->CreateToken(admin).ok());
+  ApiToken same_name{NewUuid(), "ops", TokenScope::kWrite, std::string(64, 'c'), 30};
+  EXPECT_EQ(store_->CreateToken(same_name).error().code, ErrorCode::kAlreadyExists);
+
+  auto tokens = store_->ListTokens();
+  ASSERT_TRUE(tokens.ok()) << tokens.error().message;
+  ASSERT_EQ(tokens->size(), 2u);
+  EXPECT_EQ((*tokens)[0].id, reader.id);
+  EXPECT_EQ((*tokens)[0].name, "ci-reader");
+  EXPECT_EQ((*tokens)[0].scope, TokenScope::kRead);
+  EXPECT_EQ((*tokens)[0].sha256_hex, reader.sha256_hex);
+  EXPECT_EQ((*tokens)[0].created_at, 10);
+  EXPECT_EQ((*tokens)[1].scope, TokenScope::kAdmin);
+
+  auto by_name = store_->DeleteToken("ops");
+  ASSERT_TRUE(by_name.ok()) << by_name.error().message;
+  EXPECT_EQ(by_name->id, admin.id);
+  auto by_id = store_->DeleteToken(reader.id);
+  ASSERT_TRUE(by_id.ok());
+  EXPECT_EQ(by_id->name, "ci-reader");
+  EXPECT_EQ(store_->DeleteToken("ops").error().code, ErrorCode::kNotFound);
+  EXPECT_TRUE(store_->ListTokens()->empty());
+}
+
+TEST_P(StoreConformance, DeletesOneTokenWhenAnIdIsAlsoAnotherTokensName) {
+  ApiToken first{NewUuid(), "first", TokenScope::kRead, std::string(64, 'a'), 1};
+  ApiToken named_like_first{NewUuid(), first.id, TokenScope::kRead, std::string(64, 'b'), 2};
+  ASSERT_TRUE(store_->CreateToken(first).ok());
+  ASSERT_TRUE(store_->CreateToken(named_like_first).ok());
+  EXPECT_EQ(store_->DeleteToken(first.id)->id, first.id);
+  ASSERT_EQ(store_->ListTokens()->size(), 1u);
+  EXPECT_EQ(store_->ListTokens()->front().id, named_like_first.id);
+}
+
+TEST_P(StoreConformance, RecordsASettingOnceAndForgetsItOnRequest) {
+  auto first = store_->GetOrPutSetting("tasks-dir", "A");
+  ASSERT_TRUE(first.ok()) << first.error().message;
+  EXPECT_EQ(first.value(), "A");
+  EXPECT_EQ(store_->GetOrPutSetting("tasks-dir", "B").value(), "A");
+  EXPECT_EQ(store_->GetOrPutSetting("other", "C").value(), "C");
+  ASSERT_TRUE(store_->DeleteSetting("tasks-dir").ok());
+  ASSERT_TRUE(store_->DeleteSetting("tasks-dir").ok());
+  EXPECT_EQ(store_->GetOrPutSetting("tasks-dir", "B").value(), "B");
+  EXPECT_EQ(store_->GetOrPutSetting("other", "D").value(), "C");
+}
+
+TEST_P(StoreConformance, GivesRacingSettersOneValue) {
+  constexpr int kRacers = 8;
+  std::vector<std::string> seen(kRacers);
+  std::vector<std::thread> racers;
+  for (int i = 0; i < kRacers; ++i) {
+    racers.emplace_back([&, i] {
+      auto value = store_->GetOrPutSetting("key", std::to_string(i));
+      seen[i] = value.ok() ? value.value() : "error: " + value.error().message;
+    });
+  }
+  for (auto& racer : racers) racer.join();
+  for (const auto& value : seen) EXPECT_EQ(value, seen[0]);
+  EXPECT_EQ(seen[0].size(), 1u) << seen[0];
+}
+
 INSTANTIATE_TEST_SUITE_P(
     AllStores, StoreConformance,
     ::testing::Values(
@@ -317,6 +383,37 @@ TEST(SqliteStore, RefusesAnUnusablePath) {
   ASSERT_FALSE(store.ok());
   EXPECT_EQ(store.error().code, ErrorCode::kUnavailable);
   EXPECT_NE(store.error().message.find("/proc/no/such/dir/wfm.db"), std::string::npos);
+}
+
+TEST(SqliteStore, LetsOneEngineClaimADatabaseWhileOthersStillRead) {
+  fs::path dir = fs::temp_directory_path() / ("wfm-claim-" + NewUuid());
+  fs::create_directories(dir);
+  std::string path = (dir / "wfm.db").string();
+  auto first = SqliteStore::Open(path).value();
+  ASSERT_TRUE(first->ClaimForEngine().ok());
+  ASSERT_TRUE(first->ClaimForEngine().ok());  // again: harmless
+
+  auto second = SqliteStore::Open(path).value();
+  auto refused = second->ClaimForEngine();
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, ErrorCode::kAlreadyExists);
+  EXPECT_NE(refused.error().message.find(path), std::string::npos) << refused.error().message;
+  EXPECT_NE(refused.error().message.find("pid " + std::to_string(getpid())), std::string::npos)
+      << refused.error().message;
+  ApiToken token{NewUuid(), "t", TokenScope::kRead, std::string(64, 'a'), 1};
+  EXPECT_TRUE(second->CreateToken(token).ok());  // token subcommands work beside a service
+  EXPECT_EQ(first->ListTokens()->size(), 1u);
+
+  first.reset();  // the lock goes with the store
+  EXPECT_TRUE(second->ClaimForEngine().ok());
+  second.reset();
+  fs::remove_all(dir);
+}
+
+TEST(MemoryStore, LetsEveryEngineClaimIt) {
+  MemoryStore memory;
+  EXPECT_TRUE(memory.ClaimForEngine().ok());
+  EXPECT_TRUE(memory.ClaimForEngine().ok());
 }
 
 }  // namespace

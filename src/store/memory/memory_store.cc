@@ -143,6 +143,47 @@ Result<std::vector<CancelCommand>> MemoryStore::ListCancelCommands() {
   return pending;
 }
 
+Status MemoryStore::CreateToken(const ApiToken& token) {
+  std::lock_guard lock(mu_);
+  for (const ApiToken& existing : tokens_) {
+    if (existing.id == token.id || existing.name == token.name) {
+      return Error{ErrorCode::kAlreadyExists, "a token named '" + token.name + "' already exists"};
+    }
+  }
+  tokens_.push_back(token);
+  return OkStatus();
+}
+
+Result<std::vector<ApiToken>> MemoryStore::ListTokens() {
+  std::lock_guard lock(mu_);
+  return tokens_;
+}
+
+Result<ApiToken> MemoryStore::DeleteToken(const std::string& id_or_name) {
+  std::lock_guard lock(mu_);
+  auto it = std::find_if(tokens_.begin(), tokens_.end(), [&](const ApiToken& token) {
+    return token.id == id_or_name || token.name == id_or_name;
+  });
+  if (it == tokens_.end()) {
+    return Error{ErrorCode::kNotFound, "no token with id or name '" + id_or_name + "'"};
+  }
+  ApiToken deleted = *it;
+  tokens_.erase(it);
+  return deleted;
+}
+
+Result<std::string> MemoryStore::GetOrPutSetting(const std::string& key,
+                                                 const std::string& value) {
+  std::lock_guard lock(mu_);
+  return settings_.emplace(key, value).first->second;
+}
+
+Status MemoryStore::DeleteSetting(const std::string& key) {
+  std::lock_guard lock(mu_);
+  settings_.erase(key);
+  return OkStatus();
+}
+
 Status MemoryStore::Ping() { return OkStatus(); }
 
 }  // namespace wfm

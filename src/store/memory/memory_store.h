@@ -25,6 +25,11 @@ class MemoryStore : public Store {
   Result<CancelCommand> AddCancelCommand(const std::string& job_id, const std::string& reason,
                                          TimestampMs now) override;
   Result<std::vector<CancelCommand>> ListCancelCommands() override;
+  Status CreateToken(const ApiToken& token) override;
+  Result<std::vector<ApiToken>> ListTokens() override;
+  Result<ApiToken> DeleteToken(const std::string& id_or_name) override;
+  Result<std::string> GetOrPutSetting(const std::string& key, const std::string& value) override;
+  Status DeleteSetting(const std::string& key) override;
   Status Ping() override;
 
  private:
@@ -40,6 +45,8 @@ class MemoryStore : public Store {
   std::map<std::string, std::set<JobKey, NewestFirst>> jobs_by_workflow_;
   std::map<int64_t, CancelCommand> commands_;
   int64_t next_command_id_ = 1;
+  std::vector<ApiToken> tokens_;  // oldest first
+  std::map<std::string, std::string> settings_;
 };
 
 }  // namespace wfm

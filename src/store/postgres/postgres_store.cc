@@ -277,6 +277,82 @@ Result<std::vector<CancelCommand>> PostgresStore::ListCancelCommands() {
       });
 }
 
+Status PostgresStore::CreateToken(const ApiToken& token) {
+  return pool_.Transact<std::monostate>([&](pqxx::work& txn) -> Status {
+    auto inserted = txn.exec_params(
+        "INSERT INTO api_tokens (id, name, scope, sha256_hex, created_at) "
+        "VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
+        token.id, token.name, static_cast<int>(token.scope), token.sha256_hex, token.created_at);
+    if (inserted.affected_rows() == 0) {
+      return Error{ErrorCode::kAlreadyExists, "a token named '" + token.name + "' already exists"};
+    }
+    return OkStatus();
+  });
+}
+
+namespace {
+
+Result<ApiToken> TokenFromRow(const pqxx::row& row) {
+  int scope = row[2].as<int>();
+  if (scope < static_cast<int>(TokenScope::kRead) || scope > static_cast<int>(TokenScope::kAdmin)) {
+    return Error{ErrorCode::kInternal, "stored token has an unknown scope"};
+  }
+  return ApiToken{row[0].as<std::string>(), row[1].as<std::string>(),
+                  static_cast<TokenScope>(scope), row[3].as<std::string>(), row[4].as<int64_t>()};
+}
+
+constexpr const char* kTokenColumns = "id, name, scope, sha256_hex, created_at";
+
+}  // namespace
+
+Result<std::vector<ApiToken>> PostgresStore::ListTokens() {
+  return pool_.Transact<std::vector<ApiToken>>(
+      [&](pqxx::work& txn) -> Result<std::vector<ApiToken>> {
+        std::vector<ApiToken> out;
+        for (const auto& row : txn.exec(std::string("SELECT ") + kTokenColumns +
+                                        " FROM api_tokens ORDER BY created_at, id")) {
+          auto token = TokenFromRow(row);
+          if (!token.ok()) return token.error();
+          out.push_back(std::move(token.value()));
+        }
+        return out;
+      });
+}
+
+Result<ApiToken> PostgresStore::DeleteToken(const std::string& id_or_name) {
+  return pool_.Transact<ApiToken>([&](pqxx::work& txn) -> Result<ApiToken> {
+    // An id match wins over a name match, so exactly one token goes.
+    auto rows = txn.exec_params(std::string("DELETE FROM api_tokens WHERE id = (SELECT id FROM "
+                                            "api_tokens WHERE id = $1 UNION ALL SELECT id FROM "
+                                            "api_tokens WHERE name = $1 LIMIT 1) RETURNING ") +
+                                    kTokenColumns,
+                                id_or_name);
+    if (rows.empty()) {
+      return Error{ErrorCode::kNotFound, "no token with id or name '" + id_or_name + "'"};
+    }
+    return TokenFromRow(rows[0]);
+  });
+}
+
+Result<std::string> PostgresStore::GetOrPutSetting(const std::string& key,
+                                                   const std::string& value) {
+  return pool_.Transact<std::string>([&](pqxx::work& txn) -> Result<std::string> {
+    // The no-op update makes the row come back whether it was inserted now or before.
+    auto row = txn.exec_params1(
+        "INSERT INTO settings (key, value) VALUES ($1, $2) "
+        "ON CONFLICT (key) DO UPDATE SET value = settings.value RETURNING value",
+        key, value);
+    return row[0].as<std::string>();
+  });
+}
+
+Status PostgresStore::DeleteSetting(const std::string& key) {
+  return pool_.Transact<std::monostate>([&](pqxx::work& txn) -> Status {
+    txn.exec_params0("DELETE FROM settings WHERE key = $1", key);
+    return OkStatus();
+  });
+}
+
 Status PostgresStore::Ping() {
   return pool_.Transact<std::monostate>([](pqxx::work& txn) -> Status {
     txn.exec1("SELECT 1");

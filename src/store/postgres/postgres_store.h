@@ -32,6 +32,11 @@ class PostgresStore : public Store {
   Result<CancelCommand> AddCancelCommand(const std::string& job_id, const std::string& reason,
                                          TimestampMs now) override;
   Result<std::vector<CancelCommand>> ListCancelCommands() override;
+  Status CreateToken(const ApiToken& token) override;
+  Result<std::vector<ApiToken>> ListTokens() override;
+  Result<ApiToken> DeleteToken(const std::string& id_or_name) override;
+  Result<std::string> GetOrPutSetting(const std::string& key, const std::string& value) override;
+  Status DeleteSetting(const std::string& key) override;
   Status Ping() override;
 
  private:

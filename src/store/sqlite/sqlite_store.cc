@@ -383,6 +383,119 @@ Result<std::vector<CancelCommand>> SqliteStore::ListCancelCommands() {
   }
 }
 
+Status SqliteStore::CreateToken(const ApiToken& token) {
+  std::lock_guard lock(writer_mu_);
+  try {
+    SQLite::Statement insert(*writer_,
+                             "INSERT OR IGNORE INTO api_tokens (id, name, scope, sha256_hex, "
+                             "created_at) VALUES (?, ?, ?, ?, ?)");
+    insert.bind(1, token.id);
+    insert.bind(2, token.name);
+    insert.bind(3, static_cast<int>(token.scope));
+    insert.bind(4, token.sha256_hex);
+    insert.bind(5, static_cast<int64_t>(token.created_at));
+    if (insert.exec() == 0) {
+      return Error{ErrorCode::kAlreadyExists, "a token named '" + token.name + "' already exists"};
+    }
+    return OkStatus();
+  } catch (const SQLite::Exception& e) {
+    return StoreError(e);
+  }
+}
+
+namespace {
+
+Result<ApiToken> TokenFromRow(SQLite::Statement& query) {
+  int scope = query.getColumn(2).getInt();
+  if (scope < static_cast<int>(TokenScope::kRead) || scope > static_cast<int>(TokenScope::kAdmin)) {
+    return Error{ErrorCode::kInternal, "stored token has an unknown scope"};
+  }
+  return ApiToken{query.getColumn(0).getString(), query.getColumn(1).getString(),
+                  static_cast<TokenScope>(scope), query.getColumn(3).getString(),
+                  query.getColumn(4).getInt64()};
+}
+
+constexpr const char* kTokenColumns = "id, name, scope, sha256_hex, created_at";
+
+}  // namespace
+
+Result<std::vector<ApiToken>> SqliteStore::ListTokens() {
+  try {
+    ReaderLease reader(*this);
+    SQLite::Statement query(reader.db(), std::string("SELECT ") + kTokenColumns +
+                                             " FROM api_tokens ORDER BY created_at, id");
+    std::vector<ApiToken> out;
+    while (query.executeStep()) {
+      auto token = TokenFromRow(query);
+      if (!token.ok()) return token.error();
+      out.push_back(std::move(token.value()));
+    }
+    return out;
+  } catch (const SQLite::Exception& e) {
+    return StoreError(e);
+  }
+}
+
+Result<ApiToken> SqliteStore::DeleteToken(const std::string& id_or_name) {
+  std::lock_guard lock(writer_mu_);
+  try {
+    // An id match wins over a name match, so exactly one token goes.
+    SQLite::Statement remove(*writer_,
+                             std::string("DELETE FROM api_tokens WHERE id = (SELECT id FROM "
+                                         "api_tokens WHERE id = ?1 UNION ALL SELECT id FROM "
+                                         "api_tokens WHERE name = ?1 LIMIT 1) RETURNING ") +
+                                 kTokenColumns);
+    remove.bind(1, id_or_name);
+    if (!remove.executeStep()) {
+      return Error{ErrorCode::kNotFound, "no token with id or name '" + id_or_name + "'"};
+    }
+    return TokenFromRow(remove);
+  } catch (const SQLite::Exception& e) {
+    return StoreError(e);
+  }
+}
+
+Result<std::string> SqliteStore::GetOrPutSetting(const std::string& key,
+                                                 const std::string& value) {
+  std::lock_guard lock(writer_mu_);
+  try {
+    return InWriteTransaction(*writer_, [&]() -> Result<std::string> {
+      SQLite::Statement insert(*writer_,
+                               "INSERT OR IGNORE INTO settings (key, value) VALUES (?, ?)");
+      insert.bind(1, key);
+      insert.bind(2, value);
+      insert.exec();
+      SQLite::Statement query(*writer_, "SELECT value FROM settings WHERE key = ?");
+      query.bind(1, key);
+      query.executeStep();
+      return query.getColumn(0).getString();
+    });
+  } catch (const SQLite::Exception& e) {
+    return StoreError(e);
+  }
+}
+
+Status SqliteStore::DeleteSetting(const std::string& key) {
+  std::lock_guard lock(writer_mu_);
+  try {
+    SQLite::Statement remove(*writer_, "DELETE FROM settings WHERE key = ?");
+    remove.bind(1, key);
+    remove.exec();
+    return OkStatus();
+  } catch (const SQLite::Exception& e) {
+    return StoreError(e);
+  }
+}
+
+Status SqliteStore::ClaimForEngine() {
+  std::lock_guard lock(writer_mu_);
+  if (engine_lock_) return OkStatus();
+  auto acquired = DatabaseLock::Acquire(path_);
+  if (!acquired.ok()) return acquired.error();
+  engine_lock_ = std::move(acquired.value());
+  return OkStatus();
+}
+
 Status SqliteStore::Ping() {
   try {
     ReaderLease reader(*this);

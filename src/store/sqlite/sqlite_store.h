@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "store/sqlite/database_lock.h"
 #include "store/store.h"
 
 namespace SQLite {
@@ -38,13 +39,21 @@ class SqliteStore : public Store {
   Result<CancelCommand> AddCancelCommand(const std::string& job_id, const std::string& reason,
                                          TimestampMs now) override;
   Result<std::vector<CancelCommand>> ListCancelCommands() override;
+  Status CreateToken(const ApiToken& token) override;
+  Result<std::vector<ApiToken>> ListTokens() override;
+  Result<ApiToken> DeleteToken(const std::string& id_or_name) override;
+  Result<std::string> GetOrPutSetting(const std::string& key, const std::string& value) override;
+  Status DeleteSetting(const std::string& key) override;
   Status Ping() override;
+  // Takes a DatabaseLock on the file (see database_lock.h).
+  Status ClaimForEngine() override;
 
  private:
   class ReaderLease;
   explicit SqliteStore(std::string path);
 
   std::string path_;
+  std::unique_ptr<DatabaseLock> engine_lock_;  // set by ClaimForEngine
   std::mutex writer_mu_;
   std::unique_ptr<SQLite::Database> writer_;
   std::mutex readers_mu_;
