@@ -8,6 +8,7 @@
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <cstring>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -15,6 +16,8 @@
 #include <thread>
 #include <unordered_map>
 #include <vector>
+
+#include "api/client_rate_limiter.h"
 
 namespace wfm {
 
@@ -33,29 +36,48 @@ HttpResponse JsonError(int status, const std::string& message) {
   return HttpResponse{status, "application/json", nlohmann::json{{"message", message}}.dump(), {}};
 }
 
-class Session;
+class SessionBase;
 
 // What the server, its sessions and the responders it hands out share. Responders may outlive the
-// server: they reach a session only through `awaiting`, under `mu`, while `io` is set.
+// server: they reach a session only through `awaiting`, under `mu`, while `open`.
 struct Shared {
   Shared(AsyncHttpHandler handler, HttpServerOptions options)
-      : handler(std::move(handler)), options(std::move(options)) {}
+      : handler(std::move(handler)),
+        options(std::move(options)),
+        rate_limiter(this->options.rate_limit, this->options.rate_burst > 0
+                                                   ? this->options.rate_burst
+                                                   : 2 * this->options.rate_limit) {}
 
   const AsyncHttpHandler handler;
   const HttpServerOptions options;
-  std::atomic<int> in_flight{0};    // requests read and not yet answered
+  ClientRateLimiter rate_limiter;
+  std::atomic<int> in_flight{0};    // requests read (or refused) and not yet answered
   std::atomic<int> connections{0};  // sessions alive
 
   std::mutex mu;
   bool open = true;  // false once the server stopped: responders do nothing
-  // Sessions whose request is with the handler, kept alive until their answer is written.
-  std::unordered_map<Session*, std::shared_ptr<Session>> awaiting;
+  // Sessions whose request is with the handler, kept alive until their answer is on its way.
+  std::unordered_map<SessionBase*, std::shared_ptr<SessionBase>> awaiting;
+};
+
+// A connection, as the responders see it.
+class SessionBase : public std::enable_shared_from_this<SessionBase> {
+ public:
+  explicit SessionBase(std::shared_ptr<Shared> shared) : shared_(std::move(shared)) {
+    ++shared_->connections;
+  }
+  virtual ~SessionBase() { --shared_->connections; }
+  // Writes `response` to the request under way, later, on the session's strand.
+  virtual void Answer(HttpResponse response) = 0;
+
+ protected:
+  std::shared_ptr<Shared> shared_;
 };
 
 // Delivers one answer to one session, at most once; an answer never given is a 500.
 class ResponderState {
  public:
-  ResponderState(std::shared_ptr<Shared> shared, Session* session)
+  ResponderState(std::shared_ptr<Shared> shared, SessionBase* session)
       : shared_(std::move(shared)), session_(session) {}
   ~ResponderState() {
     if (!answered_) Deliver(JsonError(500, "the request was not answered"));
@@ -64,65 +86,211 @@ class ResponderState {
 
  private:
   std::shared_ptr<Shared> shared_;
-  Session* session_;
+  SessionBase* session_;
   std::atomic<bool> answered_{false};
 };
 
-// One client connection: reads a request, hands it to the handler, writes its answer, repeats.
-// Runs on its own strand.
-class Session : public std::enable_shared_from_this<Session> {
- public:
-  Session(tcp::socket socket, std::string remote_address, std::shared_ptr<Shared> shared)
-      : stream_(std::move(socket)),
-        remote_address_(std::move(remote_address)),
-        shared_(std::move(shared)) {
-    ++shared_->connections;
+// True for "METHOD target HTTP/1.0" or "HTTP/1.1" (RFC 9112 request-line); HTTP/0.9 and garbage
+// fail. Checked before Beast parses the header so that they are answered at once.
+bool IsRequestLine(std::string_view line) {
+  size_t method_end = line.find(' ');
+  if (method_end == 0 || method_end == std::string_view::npos) return false;
+  for (char c : line.substr(0, method_end)) {
+    if (!std::isupper(static_cast<unsigned char>(c)) && c != '-' && c != '_') return false;
   }
-  ~Session() { --shared_->connections; }
+  size_t target_end = line.find(' ', method_end + 1);
+  if (target_end == std::string_view::npos || target_end == method_end + 1) return false;
+  for (char c : line.substr(method_end + 1, target_end - method_end - 1)) {
+    if (static_cast<unsigned char>(c) <= ' ' || c == 0x7f) return false;
+  }
+  std::string_view version = line.substr(target_end + 1);
+  return version == "HTTP/1.1" || version == "HTTP/1.0";
+}
 
-  void Start() { ReadRequest(); }
+// One client connection (Stream: beast::tcp_stream, or an ssl_stream over one): reads a request,
+// hands it to the handler, writes its answer, repeats. Everything runs on the stream's strand.
+template <class Stream>
+class Session final : public SessionBase {
+ public:
+  static constexpr bool kTls = !std::is_same_v<Stream, beast::tcp_stream>;
 
-  // Writes `response` to the request under way, later on the session's strand.
-  void Answer(HttpResponse response) {
-    asio::post(stream_.get_executor(),
-               [self = shared_from_this(), response = std::move(response)]() mutable {
-                 self->WriteAnswer(std::move(response));
-               });
+  template <class... StreamArgs>
+  Session(std::shared_ptr<Shared> shared, std::string remote_address, StreamArgs&&... stream_args)
+      : SessionBase(std::move(shared)),
+        stream_(std::forward<StreamArgs>(stream_args)...),
+        deadline_(stream_.get_executor()),
+        remote_address_(std::move(remote_address)) {}
+
+  // Serves the connection; with `refusal`, answers it at once with that and closes.
+  void Start(std::optional<HttpResponse> refusal) {
+    if constexpr (kTls) {
+      Arm(shared_->options.request_timeout);
+      stream_.async_handshake(
+          asio::ssl::stream_base::server,
+          [self = Self(), refusal = std::move(refusal)](beast::error_code ec) mutable {
+            self->Disarm();
+            if (ec) return self->Close();
+            self->Serve(std::move(refusal));
+          });
+    } else {
+      Serve(std::move(refusal));
+    }
+  }
+
+  void Answer(HttpResponse response) override {
+    asio::post(stream_.get_executor(), [self = Self(), response = std::move(response)]() mutable {
+      self->WriteAnswer(std::move(response));
+    });
   }
 
  private:
-  void ReadRequest() {
+  std::shared_ptr<Session> Self() { return std::static_pointer_cast<Session>(shared_from_this()); }
+  auto& Socket() { return beast::get_lowest_layer(stream_).socket(); }
+
+  void Serve(std::optional<HttpResponse> refusal) {
+    if (refusal) return Refuse(std::move(*refusal));
+    ReadRequestLine();
+  }
+
+  // The deadline of what the session waits for: when it passes, the pending operation is
+  // cancelled and `timed_out_` set.
+  void Arm(std::chrono::milliseconds after) {
+    deadline_.expires_after(after);
+    deadline_.async_wait(
+        [self = Self(), generation = ++deadline_generation_](beast::error_code ec) {
+          if (ec || generation != self->deadline_generation_) return;
+          self->timed_out_ = true;
+          beast::error_code ignored;
+          self->Socket().cancel(ignored);
+        });
+  }
+  void Disarm() {
+    ++deadline_generation_;
+    deadline_.cancel();
+  }
+
+  // Reads until the request line is complete, checking it (and its length) on the way. Waits
+  // up to the idle timeout for a first byte; from then on the whole request has request_timeout.
+  void ReadRequestLine() {
     parser_.emplace();
+    parser_->header_limit(static_cast<std::uint32_t>(shared_->options.max_url_bytes +
+                                                     shared_->options.max_header_bytes));
     parser_->body_limit(shared_->options.max_body_bytes);
-    stream_.expires_after(shared_->options.idle_timeout);
-    http::async_read(
-        stream_, buffer_, *parser_,
-        [self = shared_from_this()](beast::error_code ec, size_t) { self->OnRead(ec); });
+    timed_out_ = false;
+    request_started_ = false;
+    ContinueRequestLine();
   }
 
-  void OnRead(beast::error_code ec) {
+  void ContinueRequestLine() {
+    std::string_view data(static_cast<const char*>(buffer_.data().data()), buffer_.size());
+    size_t blank = data.find_first_not_of("\r\n");  // empty lines before a request are allowed
+    if (blank == std::string_view::npos) blank = data.size();
+    buffer_.consume(blank);
+    data.remove_prefix(blank);
+    if (size_t eol = data.find('\n'); eol != std::string_view::npos) {
+      std::string_view line = data.substr(0, eol);
+      if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+      if (!IsRequestLine(line)) {
+        return Refuse(JsonError(400,
+                                "malformed HTTP request line (expected METHOD TARGET "
+                                "HTTP/1.1)"));
+      }
+      if (line.size() > shared_->options.max_url_bytes + kRequestLineOverhead) return UrlTooLong();
+      return ReadHeader();
+    }
+    if (data.size() > shared_->options.max_url_bytes + kRequestLineOverhead) return UrlTooLong();
+    if (!data.empty() && !request_started_) {
+      request_started_ = true;
+      Arm(shared_->options.request_timeout);
+    } else if (data.empty()) {
+      Arm(shared_->options.idle_timeout);
+    }
+    stream_.async_read_some(buffer_.prepare(kReadChunk),
+                            [self = Self()](beast::error_code ec, size_t bytes) {
+                              self->buffer_.commit(bytes);
+                              if (ec) return self->OnReadError(ec);
+                              self->ContinueRequestLine();
+                            });
+  }
+
+  void ReadHeader() {
+    if (!request_started_) {
+      request_started_ = true;
+      Arm(shared_->options.request_timeout);
+    }
+    http::async_read_header(stream_, buffer_, *parser_,
+                            [self = Self()](beast::error_code ec, size_t header_bytes) {
+                              if (ec) return self->OnReadError(ec);
+                              self->OnHeader(header_bytes);
+                            });
+  }
+
+  void OnHeader(size_t header_bytes) {
+    const auto& header = parser_->get();
+    const auto& options = shared_->options;
+    if (header.target().size() > options.max_url_bytes) return UrlTooLong();
+    if (header_bytes > header.target().size() + options.max_header_bytes) {
+      return Refuse(JsonError(431, "request header larger than " +
+                                       std::to_string(options.max_header_bytes) + " bytes"));
+    }
+    if (static_cast<size_t>(std::distance(header.begin(), header.end())) >
+        options.max_header_fields) {
+      return Refuse(JsonError(431, "more than " + std::to_string(options.max_header_fields) +
+                                       " request header fields"));
+    }
+    if (int retry_after =
+            shared_->rate_limiter.Admit(remote_address_, std::chrono::steady_clock::now())) {
+      HttpResponse refusal = JsonError(429, "too many requests from " + remote_address_);
+      refusal.headers["Retry-After"] = std::to_string(retry_after);
+      return Refuse(std::move(refusal));
+    }
+    if (parser_->is_done()) return OnRequest();
+    http::async_read(stream_, buffer_, *parser_, [self = Self()](beast::error_code ec, size_t) {
+      if (ec) return self->OnReadError(ec);
+      self->OnRequest();
+    });
+  }
+
+  void OnReadError(beast::error_code ec) {
+    if (timed_out_) {
+      if (!request_started_) return Close();  // idle
+      return Refuse(JsonError(408, "the request did not arrive within " +
+                                       std::to_string(shared_->options.request_timeout.count()) +
+                                       " ms"));
+    }
     if (ec == http::error::body_limit) {
-      ++shared_->in_flight;
-      WriteAndClose(JsonError(413, "request body larger than " +
+      return Refuse(JsonError(413, "request body larger than " +
                                        std::to_string(shared_->options.max_body_bytes) + " bytes"));
-      return;
     }
-    if (ec) return;  // closed, timed out or malformed: drop the connection
-    ++shared_->in_flight;
-    const auto& request = parser_->get();
-    HttpRequest req;
-    req.method = std::string(request.method_string());
-    req.target = std::string(request.target());
-    req.body = request.body();
-    req.remote_address = remote_address_;
-    for (const auto& field : request) {
-      req.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
+    if (ec == http::error::header_limit) {  // the request line was checked already
+      return Refuse(JsonError(431, "request header larger than " +
+                                       std::to_string(shared_->options.max_header_bytes) +
+                                       " bytes"));
     }
-    Dispatch(req);
+    if (ec != http::error::end_of_stream && ec != http::error::partial_message &&
+        ec.category() == http::make_error_code(http::error::bad_method).category()) {
+      return Refuse(JsonError(400, "malformed HTTP request: " + ec.message()));
+    }
+    Close();  // the client went away (or the connection broke): nobody to answer
   }
 
-  // Hands `request` to the handler; the session waits in `awaiting` for the answer.
-  void Dispatch(const HttpRequest& request) {
+  void UrlTooLong() {
+    Refuse(JsonError(414, "request target longer than " +
+                              std::to_string(shared_->options.max_url_bytes) + " bytes"));
+  }
+
+  void OnRequest() {
+    Disarm();
+    ++shared_->in_flight;
+    const auto& message = parser_->get();
+    HttpRequest request;
+    request.method = std::string(message.method_string());
+    request.target = std::string(message.target());
+    request.body = message.body();
+    request.remote_address = remote_address_;
+    for (const auto& field : message) {
+      request.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
+    }
     {
       std::lock_guard lock(shared_->mu);
       shared_->awaiting.emplace(this, shared_from_this());
@@ -142,15 +310,16 @@ class Session : public std::enable_shared_from_this<Session> {
   void WriteAnswer(HttpResponse response) {
     if (response.drop_connection) {
       --shared_->in_flight;
-      beast::error_code ignored;
-      stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
-      stream_.socket().close(ignored);
-      return;
+      return Close();
     }
     Write(std::move(response), parser_->get().keep_alive());
   }
 
-  void WriteAndClose(HttpResponse response) { Write(std::move(response), false); }
+  // Answers what can't be served (counted in flight until written), then closes.
+  void Refuse(HttpResponse response) {
+    ++shared_->in_flight;
+    Write(std::move(response), false);
+  }
 
   // Writes `response`, then reads the next request or closes. Ends one request in flight.
   void Write(HttpResponse response, bool keep_alive) {
@@ -163,40 +332,70 @@ class Session : public std::enable_shared_from_this<Session> {
     message->body() = std::move(response.body);
     message->keep_alive(keep_alive);
     message->prepare_payload();
-    stream_.expires_after(shared_->options.request_timeout);
-    http::async_write(stream_, *message,
-                      [self = shared_from_this(), message](beast::error_code ec, size_t) {
-                        --self->shared_->in_flight;
-                        if (ec || !message->keep_alive()) {
-                          beast::error_code ignored;
-                          self->stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
-                          return;
-                        }
-                        self->ReadRequest();
-                      });
+    timed_out_ = false;
+    Arm(shared_->options.request_timeout);
+    http::async_write(stream_, *message, [self = Self(), message](beast::error_code ec, size_t) {
+      --self->shared_->in_flight;
+      self->Disarm();
+      if (ec) return self->Close();
+      if (!message->keep_alive()) return self->Linger();
+      self->ReadRequestLine();
+    });
   }
 
-  beast::tcp_stream stream_;
+  // Half-closes, then reads and drops what the client still sends (for a short while) before
+  // closing: closing with unread data would reset the connection and lose the answer.
+  void Linger() {
+    beast::error_code ignored;
+    Socket().shutdown(tcp::socket::shutdown_send, ignored);
+    lingered_ = 0;
+    Arm(kLingerTime);
+    Drain();
+  }
+  void Drain() {
+    buffer_.clear();
+    stream_.async_read_some(buffer_.prepare(kReadChunk),
+                            [self = Self()](beast::error_code ec, size_t bytes) {
+                              self->lingered_ += bytes;
+                              if (ec || self->lingered_ > kLingerBytes) return self->Close();
+                              self->Drain();
+                            });
+  }
+
+  void Close() {
+    Disarm();
+    beast::error_code ignored;
+    Socket().shutdown(tcp::socket::shutdown_both, ignored);
+    Socket().close(ignored);
+  }
+
+  static constexpr size_t kReadChunk = 4096;
+  static constexpr size_t kRequestLineOverhead = 32;  // method, spaces, version
+  static constexpr auto kLingerTime = std::chrono::seconds(2);
+  static constexpr size_t kLingerBytes = 1 << 20;
+
+  Stream stream_;
+  asio::steady_timer deadline_;
+  unsigned deadline_generation_ = 0;
+  bool timed_out_ = false;
+  bool request_started_ = false;
+  size_t lingered_ = 0;
   const std::string remote_address_;
-  std::shared_ptr<Shared> shared_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
 };
 
 void ResponderState::Deliver(HttpResponse response) {
   if (answered_.exchange(true)) return;  // answered already
-  std::shared_ptr<Session> session;
-  {
-    std::lock_guard lock(shared_->mu);
-    if (!shared_->open) return;
-    auto it = shared_->awaiting.find(session_);
-    if (it == shared_->awaiting.end()) return;
-    session = std::move(it->second);
-    shared_->awaiting.erase(it);
-    // Handed to the strand while the server still runs: the post keeps the session alive, and
-    // io_context's destruction releases it if the server stops first.
-    session->Answer(std::move(response));
-  }
+  // Handed to the strand while the server still runs, under the lock that Stop takes: the post
+  // keeps the session alive, and io_context's destruction releases it if the server stops first.
+  std::lock_guard lock(shared_->mu);
+  if (!shared_->open) return;
+  auto it = shared_->awaiting.find(session_);
+  if (it == shared_->awaiting.end()) return;
+  std::shared_ptr<SessionBase> session = std::move(it->second);
+  shared_->awaiting.erase(it);
+  session->Answer(std::move(response));
 }
 
 // Logs accept errors at most once per interval, with the number left unlogged.
@@ -218,6 +417,35 @@ class AcceptErrorLog {
   std::chrono::steady_clock::time_point last_{};
   int suppressed_ = 0;
 };
+
+// Loads the certificate chain and private key (PEM files) into `context`. Errors: kInvalidArgument
+// naming the file that can't be used.
+Status LoadTls(const HttpServerOptions& options, asio::ssl::context& context) {
+  if (options.tls_cert_file.empty() != options.tls_key_file.empty()) {
+    return Error{ErrorCode::kInvalidArgument,
+                 "TLS needs both a certificate and a private key (--tls-cert and --tls-key)"};
+  }
+  context.set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                      asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
+                      asio::ssl::context::no_tlsv1_1);
+  beast::error_code ec;
+  context.use_certificate_chain_file(options.tls_cert_file, ec);
+  if (ec) {
+    return Error{ErrorCode::kInvalidArgument,
+                 "can't use the TLS certificate '" + options.tls_cert_file + "': " + ec.message()};
+  }
+  context.use_private_key_file(options.tls_key_file, asio::ssl::context::pem, ec);
+  if (ec) {
+    return Error{ErrorCode::kInvalidArgument,
+                 "can't use the TLS private key '" + options.tls_key_file + "': " + ec.message()};
+  }
+  if (SSL_CTX_check_private_key(context.native_handle()) != 1) {
+    return Error{ErrorCode::kInvalidArgument, "the TLS private key '" + options.tls_key_file +
+                                                  "' does not match the certificate '" +
+                                                  options.tls_cert_file + "'"};
+  }
+  return OkStatus();
+}
 
 }  // namespace
 
@@ -297,10 +525,25 @@ struct HttpServer::Impl {
       ::close(fd);
       return;
     }
-    std::make_shared<Session>(std::move(socket), remote.address().to_string(), shared)->Start();
+    std::optional<HttpResponse> refusal;
+    if (shared->connections >= shared->options.max_connections) {
+      refusal = JsonError(503, "too many connections (" +
+                                   std::to_string(shared->options.max_connections) +
+                                   "); try again later");
+    }
+    std::string address = remote.address().to_string();
+    if (tls) {
+      std::make_shared<Session<beast::ssl_stream<beast::tcp_stream>>>(shared, std::move(address),
+                                                                      std::move(socket), *tls)
+          ->Start(std::move(refusal));
+    } else {
+      std::make_shared<Session<beast::tcp_stream>>(shared, std::move(address), std::move(socket))
+          ->Start(std::move(refusal));
+    }
   }
 
   std::shared_ptr<Shared> shared;
+  std::optional<asio::ssl::context> tls;  // set: every connection speaks TLS
   asio::io_context io;
   asio::executor_work_guard<asio::io_context::executor_type> work;
   asio::strand<asio::io_context::executor_type> acceptor_strand;
@@ -320,6 +563,10 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Listen(AsyncHttpHandler handler,
                                                        const std::string& host, int port,
                                                        const HttpServerOptions& options) {
   auto impl = std::make_unique<Impl>(std::make_shared<Shared>(std::move(handler), options));
+  if (!options.tls_cert_file.empty() || !options.tls_key_file.empty()) {
+    impl->tls.emplace(asio::ssl::context::tls_server);
+    if (auto loaded = LoadTls(options, *impl->tls); !loaded.ok()) return loaded.error();
+  }
   std::string where = host + ":" + std::to_string(port);
   beast::error_code ec;
   auto address = asio::ip::make_address(host == "localhost" ? "127.0.0.1" : host, ec);
@@ -378,7 +625,7 @@ void HttpServer::Stop() {
   while (impl_->shared->in_flight > 0 && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
-  std::unordered_map<Session*, std::shared_ptr<Session>> abandoned;
+  std::unordered_map<SessionBase*, std::shared_ptr<SessionBase>> abandoned;
   {
     std::lock_guard lock(impl_->shared->mu);
     impl_->shared->open = false;

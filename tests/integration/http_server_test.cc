@@ -3,8 +3,11 @@
 #include "api/http_server.h"
 
 #include <arpa/inet.h>
+#include <dirent.h>
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -38,6 +41,7 @@ class Client {
   Client& operator=(const Client&) = delete;
 
   bool connected() const { return connected_; }
+  int fd() const { return fd_; }
 
   // Sends all of `bytes`; false when the peer is gone.
   bool Send(const std::string& bytes) {
@@ -227,6 +231,193 @@ TEST(HttpServerTest, AResponderCalledAfterTheServerIsGoneDoesNothing) {
   server.reset();  // gives up waiting after stop_timeout
   responder(Ok("{}"));
   EXPECT_TRUE(client.ClosedByServer());
+}
+
+// A server answering every request 200 {"ok":true}, with `options`.
+std::unique_ptr<HttpServer> OkServer(const HttpServerOptions& options = {}) {
+  return HttpServer::Listen([](const HttpRequest&) { return Ok(R"({"ok":true})"); }, "127.0.0.1", 0,
+                            options)
+      .value();
+}
+
+// Sends `bytes` on a fresh connection and expects `status` with a JSON message, then a close.
+void ExpectRefusal(int port, const std::string& bytes, int status) {
+  SCOPED_TRACE(bytes.substr(0, 60));
+  Client client(port);
+  ASSERT_TRUE(client.connected());
+  client.Send(bytes);  // the server may answer and close before it has read everything
+  std::string response = client.ReadResponse();
+  EXPECT_EQ(StatusOf(response), status) << response.substr(0, 200);
+  EXPECT_NE(MessageOf(response), "") << response.substr(0, 200);
+  EXPECT_NE(response.find("Connection: close"), std::string::npos);
+  EXPECT_TRUE(client.ClosedByServer());
+}
+
+TEST(HttpServerLimitsTest, ALongUrlGets414) {
+  auto server = OkServer();
+  std::string long_target = "/jobs?" + std::string(9000, 'a');
+  ExpectRefusal(server->port(), Get(long_target), 414);
+  ExpectRefusal(server->port(), Get("/" + std::string(100'000, 'a')), 414);
+  // Within the limit: served.
+  Client client(server->port());
+  client.Send(Get("/jobs?" + std::string(8000, 'a')));
+  EXPECT_EQ(StatusOf(client.ReadResponse()), 200);
+}
+
+TEST(HttpServerLimitsTest, ALargeHeaderOrTooManyFieldsGets431) {
+  auto server = OkServer();
+  ExpectRefusal(server->port(),
+                "GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(100'000, 'b') + "\r\n\r\n",
+                431);
+  std::string many = "GET / HTTP/1.1\r\nHost: x\r\n";
+  for (int i = 0; i < 10'000; ++i) many += "X-" + std::to_string(i) + ": v\r\n";
+  ExpectRefusal(server->port(), many + "\r\n", 431);
+  std::string some = "GET / HTTP/1.1\r\nHost: x\r\n";
+  for (int i = 0; i < 200; ++i) some += "X-" + std::to_string(i) + ": v\r\n";
+  ExpectRefusal(server->port(), some + "\r\n", 431);
+}
+
+TEST(HttpServerLimitsTest, MalformedRequestsGet400) {
+  auto server = OkServer();
+  int port = server->port();
+  ExpectRefusal(port,
+                "POST /jobs HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n"
+                "Transfer-Encoding: chunked\r\n\r\n4\r\nabcd\r\n0\r\n\r\n",
+                400);
+  ExpectRefusal(port, "POST /jobs HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\n\r\n", 400);
+  ExpectRefusal(port, "POST /jobs HTTP/1.1\r\nHost: x\r\nContent-Length: ten\r\n\r\n", 400);
+  ExpectRefusal(port, "GET /\r\n", 400);  // HTTP/0.9
+  ExpectRefusal(port, "\x16\x03\x01\x02\xfc\x03\x03\r\n\r\n", 400);
+  ExpectRefusal(port, "HELLO\r\n\r\n", 400);
+  ExpectRefusal(port, "GET / HTTP/2.0\r\nHost: x\r\n\r\n", 400);
+}
+
+TEST(HttpServerLimitsTest, ALargeBodyGets413) {
+  HttpServerOptions options;
+  options.max_body_bytes = 1000;
+  auto server = OkServer(options);
+  ExpectRefusal(
+      server->port(),
+      "POST /jobs HTTP/1.1\r\nHost: x\r\nContent-Length: 1001\r\n\r\n" + std::string(1001, 'x'),
+      413);
+  Client client(server->port());
+  client.Send("POST /jobs HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n" +
+              std::string(1000, 'x'));
+  EXPECT_EQ(StatusOf(client.ReadResponse()), 200);
+}
+
+TEST(HttpServerLimitsTest, ASlowRequestGets408AndAnIdleConnectionIsClosed) {
+  HttpServerOptions options;
+  options.request_timeout = 300ms;
+  options.idle_timeout = 300ms;
+  auto server = OkServer(options);
+  Client slow(server->port());
+  ASSERT_TRUE(slow.Send("GET / HTTP/1.1\r\nHost: x\r\n"));
+  std::this_thread::sleep_for(100ms);
+  ASSERT_TRUE(slow.Send("X-Trickle: 1\r\n"));  // slowloris: never finishes its header
+  std::string response = slow.ReadResponse();
+  EXPECT_EQ(StatusOf(response), 408);
+  EXPECT_NE(MessageOf(response), "");
+  EXPECT_TRUE(slow.ClosedByServer());
+
+  Client idle(server->port());
+  EXPECT_TRUE(idle.ClosedByServer());
+  EXPECT_EQ(StatusOf(idle.ReadResponse()), 0);
+}
+
+TEST(HttpServerLimitsTest, RequestsOverTheClientRateGet429) {
+  HttpServerOptions options;
+  options.rate_limit = 0.5;  // one token every 2 s: the test never waits for one
+  options.rate_burst = 3;
+  auto server = OkServer(options);
+  Client client(server->port());
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(client.Send(Get("/")));
+    EXPECT_EQ(StatusOf(client.ReadResponse()), 200);
+  }
+  ASSERT_TRUE(client.Send(Get("/")));
+  std::string refused = client.ReadResponse();
+  EXPECT_EQ(StatusOf(refused), 429);
+  EXPECT_NE(MessageOf(refused), "");
+  EXPECT_NE(refused.find("Retry-After: 2"), std::string::npos) << refused;
+}
+
+TEST(HttpServerLimitsTest, ConnectionsOverTheCapGet503) {
+  HttpServerOptions options;
+  options.max_connections = 2;
+  auto server = OkServer(options);
+  auto first = std::make_unique<Client>(server->port());
+  Client second(server->port());
+  for (Client* client : {first.get(), &second}) {  // both accepted and kept open
+    ASSERT_TRUE(client->Send(Get("/")));
+    ASSERT_EQ(StatusOf(client->ReadResponse()), 200);
+  }
+  {
+    Client third(server->port());
+    std::string response = third.ReadResponse();
+    EXPECT_EQ(StatusOf(response), 503);
+    EXPECT_NE(MessageOf(response), "");
+  }
+  first.reset();
+  // Once the server has seen the close, a new connection is served.
+  int status = 0;
+  for (int attempt = 0; attempt < 100 && status != 200; ++attempt) {
+    Client again(server->port());
+    again.Send(Get("/"));
+    status = StatusOf(again.ReadResponse());
+    if (status != 200) std::this_thread::sleep_for(20ms);
+  }
+  EXPECT_EQ(status, 200);
+}
+
+TEST(HttpServerLimitsTest, ServesAgainAfterRunningOutOfDescriptors) {
+  auto server = OkServer();
+  rlimit original{};
+  ASSERT_EQ(getrlimit(RLIMIT_NOFILE, &original), 0);
+  int open_now = 0;
+  if (DIR* dir = opendir("/proc/self/fd")) {
+    while (readdir(dir)) ++open_now;
+    closedir(dir);
+  }
+  rlimit low = original;
+  low.rlim_cur = static_cast<rlim_t>(open_now + 40);
+  ASSERT_EQ(setrlimit(RLIMIT_NOFILE, &low), 0);
+  // Connections pile up until neither this test nor the server can open another descriptor;
+  // the server's accept then fails with EMFILE while connections wait in its backlog.
+  std::vector<std::unique_ptr<Client>> clients;
+  for (int i = 0; i < 200; ++i) {
+    auto client = std::make_unique<Client>(server->port());
+    if (client->fd() < 0 || !client->connected()) break;
+    clients.push_back(std::move(client));
+  }
+  std::this_thread::sleep_for(300ms);  // the server meets EMFILE (and backs off)
+  clients.clear();
+  ASSERT_EQ(setrlimit(RLIMIT_NOFILE, &original), 0);
+  Client health(server->port());
+  ASSERT_TRUE(health.Send(Get("/_health")));
+  EXPECT_EQ(StatusOf(health.ReadResponse()), 200);
+}
+
+TEST(HttpServerLimitsTest, SocketsAreCloseOnExec) {
+  auto server = OkServer();
+  Client client(server->port());
+  ASSERT_TRUE(client.Send(Get("/")));
+  ASSERT_EQ(StatusOf(client.ReadResponse()), 200);
+  // Every socket of this process (the test's are made close-on-exec) must be close-on-exec.
+  int sockets = 0;
+  DIR* dir = opendir("/proc/self/fd");
+  ASSERT_NE(dir, nullptr);
+  while (dirent* entry = readdir(dir)) {
+    std::string path = std::string("/proc/self/fd/") + entry->d_name;
+    char target[256] = {};
+    if (readlink(path.c_str(), target, sizeof(target) - 1) <= 0) continue;
+    if (std::string(target).rfind("socket:", 0) != 0) continue;
+    ++sockets;
+    int fd = std::stoi(entry->d_name);
+    EXPECT_TRUE(fcntl(fd, F_GETFD) & FD_CLOEXEC) << "socket descriptor " << fd;
+  }
+  closedir(dir);
+  EXPECT_GE(sockets, 3);  // the listener, the accepted connection, the client
 }
 
 }  // namespace
