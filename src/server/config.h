@@ -24,6 +24,18 @@ struct Config {
   std::string log_level = "info";
   std::string log_format = "text";
   int http_threads = 4;
+  // HTTP limits and TLS (see HttpServerOptions in api/http_server.h).
+  int max_connections = 1000;
+  size_t max_url_bytes = 8 << 10;
+  size_t max_header_bytes = 16 << 10;
+  size_t max_header_fields = 100;
+  size_t max_body_bytes = 1 << 20;
+  double request_timeout_s = 30;
+  double idle_timeout_s = 60;
+  double rate_limit = 0;  // requests per second per client address; 0: none
+  double rate_burst = 0;  // 0: twice the rate
+  std::string tls_cert;
+  std::string tls_key;
   int leader_check_ms = 1000;
   // Authentication: "required", "optional", or "" (required unless --listen is on loopback).
   std::string auth_mode;

@@ -11,6 +11,7 @@
 #include "api/api.h"
 #include "api/auth.h"
 #include "api/http_server.h"
+#include "api/open_file_limit.h"
 #include "core/logging.h"
 #include "engine/engine.h"
 #include "server/admin_commands.h"
@@ -69,6 +70,10 @@ ApiOptions MakeApiOptions(const Config& config, Executor& executor) {
   };
   options.executor_health = [&executor] { return executor.Health(); };
   return options;
+}
+
+std::chrono::milliseconds Milliseconds(double seconds) {
+  return std::chrono::milliseconds(static_cast<int64_t>(seconds * 1000));
 }
 
 }  // namespace
@@ -139,6 +144,53 @@ int main(int argc, char** argv) {
       ->envname("WFM_MAX_DATA_BYTES")
       ->capture_default_str()
       ->check(CLI::Range(2, 64 << 20));
+  app.add_option("--max-connections", config.max_connections,
+                 "client connections open at once; more get a 503")
+      ->envname("WFM_MAX_CONNECTIONS")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1000000));
+  app.add_option("--max-url-bytes", config.max_url_bytes, "request target length; longer: 414")
+      ->envname("WFM_MAX_URL_BYTES")
+      ->capture_default_str()
+      ->check(CLI::Range(256, 1 << 20));
+  app.add_option("--max-header-bytes", config.max_header_bytes,
+                 "request header block size; larger: 431")
+      ->envname("WFM_MAX_HEADER_BYTES")
+      ->capture_default_str()
+      ->check(CLI::Range(1024, 1 << 20));
+  app.add_option("--max-header-fields", config.max_header_fields,
+                 "request header fields; more: 431")
+      ->envname("WFM_MAX_HEADER_FIELDS")
+      ->capture_default_str()
+      ->check(CLI::Range(8, 10000));
+  app.add_option("--max-body-bytes", config.max_body_bytes, "request body size; larger: 413")
+      ->envname("WFM_MAX_BODY_BYTES")
+      ->capture_default_str()
+      ->check(CLI::Range(1024, 256 << 20));
+  app.add_option("--request-timeout", config.request_timeout_s,
+                 "seconds for a whole request to arrive once it has begun; slower: 408")
+      ->envname("WFM_REQUEST_TIMEOUT")
+      ->capture_default_str()
+      ->check(CLI::Range(0.1, 3600.0));
+  app.add_option("--idle-timeout", config.idle_timeout_s,
+                 "seconds a connection may stay open with no request under way")
+      ->envname("WFM_IDLE_TIMEOUT")
+      ->capture_default_str()
+      ->check(CLI::Range(0.1, 3600.0));
+  app.add_option("--rate-limit", config.rate_limit,
+                 "requests per second per client address (0: no limit); more: 429")
+      ->envname("WFM_RATE_LIMIT")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1e6));
+  app.add_option("--rate-burst", config.rate_burst,
+                 "requests a client may send at once under --rate-limit (0: twice the rate)")
+      ->envname("WFM_RATE_BURST")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1e6));
+  app.add_option("--tls-cert", config.tls_cert, "TLS certificate chain (PEM); with --tls-key")
+      ->envname("WFM_TLS_CERT");
+  app.add_option("--tls-key", config.tls_key, "TLS private key (PEM); with --tls-cert")
+      ->envname("WFM_TLS_KEY");
   app.add_option("--log-level", config.log_level, "trace, debug, info, warn, error, off")
       ->envname("WFM_LOG_LEVEL")
       ->capture_default_str();
@@ -191,6 +243,15 @@ int main(int argc, char** argv) {
                                       config.allowed_origins, config.allowed_hosts);
   if (!auth_options.ok()) return Fail(auth_options.error().message);
 
+  if (config.tls_cert.empty() != config.tls_key.empty()) {
+    return Fail("--tls-cert and --tls-key go together: give both or neither");
+  }
+  if (auto files = RaiseOpenFileLimit(); !files.ok()) {
+    spdlog::warn("{}", files.error().message);
+  } else {
+    spdlog::debug("up to {} open files", files.value());
+  }
+
   // Signals are taken by sigwait below, so block them before any thread starts.
   sigset_t stop_signals;
   sigemptyset(&stop_signals);
@@ -230,6 +291,17 @@ int main(int argc, char** argv) {
   guard.WarnIfNoTokens();
   HttpServerOptions http_options;
   http_options.threads = config.http_threads;
+  http_options.max_connections = config.max_connections;
+  http_options.max_url_bytes = config.max_url_bytes;
+  http_options.max_header_bytes = config.max_header_bytes;
+  http_options.max_header_fields = config.max_header_fields;
+  http_options.max_body_bytes = config.max_body_bytes;
+  http_options.request_timeout = Milliseconds(config.request_timeout_s);
+  http_options.idle_timeout = Milliseconds(config.idle_timeout_s);
+  http_options.rate_limit = config.rate_limit;
+  http_options.rate_burst = config.rate_burst;
+  http_options.tls_cert_file = config.tls_cert;
+  http_options.tls_key_file = config.tls_key;
   auto server = HttpServer::Listen(
       guard.Protect(AsyncHttpHandler([&api](const HttpRequest& request, HttpResponder respond) {
         api.HandleAsync(request, std::move(respond));
