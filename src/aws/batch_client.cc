@@ -29,11 +29,29 @@ std::string ErrorType(const HttpReply& reply, const json& body) {
 
 bool IsRetryable(int status, const std::string& type) {
   return status == 429 || status >= 500 || type == "TooManyRequestsException" ||
-         type == "ThrottlingException" || type == "ThrottlingException" ||
-         type == "RequestLimitExceeded";
+         type == "ThrottlingException" || type == "RequestLimitExceeded";
 }
 
+BatchJobDefinition JobDefinitionFromJson(const json& in) {
+  BatchJobDefinition definition;
+  definition.name = in.value("jobDefinitionName", "");
+  definition.revision = in.value("revision", 0);
+  definition.status = in.value("status", "");
+  definition.arn = in.value("jobDefinitionArn", "");
+  return definition;
+}
+
+constexpr int64_t kCallTimeoutMs = 30000;
+
 }  // namespace
+
+size_t OverridesJsonLength(const std::vector<std::pair<std::string, std::string>>& environment) {
+  json variables = json::array();
+  for (const auto& [name, value] : environment) {
+    variables.push_back({{"name", name}, {"value", value}});
+  }
+  return json{{"environment", variables}}.dump().size();
+}
 
 BatchJob BatchJobFromJson(const json& in) {
   BatchJob job;
@@ -76,7 +94,7 @@ std::map<std::string, int> BatchClient::CallCounts() const {
   return calls_;
 }
 
-void BatchClient::Backoff(int attempt) {
+void BatchClient::Backoff(int attempt, Deadline deadline) {
   int64_t cap = std::min<int64_t>(options_.max_backoff_ms,
                                   static_cast<int64_t>(options_.base_backoff_ms) << attempt);
   int64_t wait;
@@ -84,21 +102,47 @@ void BatchClient::Backoff(int attempt) {
     std::lock_guard lock(mu_);
     wait = std::uniform_int_distribution<int64_t>(0, cap)(random_);  // full jitter
   }
-  std::this_thread::sleep_for(std::chrono::milliseconds(wait));
+  auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(wait);
+  if (deadline && *deadline < until) until = *deadline;
+  std::this_thread::sleep_until(until);
+}
+
+Status BatchClient::Health() const {
+  std::lock_guard lock(mu_);
+  if (configuration_problem_.empty()) return OkStatus();
+  return Error{ErrorCode::kUnavailable, configuration_problem_};
+}
+
+Error BatchClient::ConfigurationProblem(std::string message) {
+  std::lock_guard lock(mu_);
+  if (configuration_problem_ != message) spdlog::error("{}", message);
+  configuration_problem_ = message;
+  return Error{ErrorCode::kUnavailable, std::move(message)};
 }
 
 Result<json> BatchClient::Call(const std::string& operation, const std::string& path,
-                               const json& body) {
+                               const json& body, Deadline deadline) {
+  using std::chrono::steady_clock;
+  auto remaining_ms = [&deadline]() -> int64_t {
+    if (!deadline) return kCallTimeoutMs;
+    return std::min<int64_t>(kCallTimeoutMs, std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                 *deadline - steady_clock::now())
+                                                 .count());
+  };
   std::string last_error;
-  for (int attempt = 0; attempt < options_.max_attempts; ++attempt) {
-    if (attempt > 0) Backoff(attempt);
+  bool answered = false;  // some attempt got an HTTP answer
+  int attempt = 0;
+  for (; attempt < options_.max_attempts; ++attempt) {
+    if (attempt > 0) Backoff(attempt, deadline);
+    if (remaining_ms() <= 0) break;
     auto credentials = credentials_.Get();
-    if (!credentials.ok()) return credentials.error();
+    if (!credentials.ok()) return ConfigurationProblem("AWS Batch: " + credentials.error().message);
     SignableRequest request{
         "POST", path, "", {{"Host", host_}, {"Content-Type", "application/json"}}, body.dump()};
     SignRequest(request, credentials.value(),
                 SigningOptions{options_.region, "batch", clock_.Now()});
-    HttpCall call{"POST", options_.endpoint + path, request.headers, request.body, 30000};
+    HttpCall call{"POST", options_.endpoint + path, request.headers, request.body,
+                  static_cast<int>(remaining_ms())};
     {
       std::lock_guard lock(mu_);
       ++calls_[operation];
@@ -108,25 +152,46 @@ Result<json> BatchClient::Call(const std::string& operation, const std::string& 
       last_error = reply.error().message;
       continue;
     }
+    answered = true;
     json answer = json::parse(reply->body.empty() ? "{}" : reply->body, nullptr, false);
+    std::string type = ErrorType(reply.value(), answer);
     if (reply->status >= 200 && reply->status < 300) {
-      if (answer.is_discarded())
-        return Error{ErrorCode::kUnavailable, operation + ": answer is not JSON"};
+      if (answer.is_discarded()) {
+        return ConfigurationProblem("AWS Batch: the endpoint " + options_.endpoint + " answered " +
+                                    operation + " with something else than JSON");
+      }
+      std::lock_guard lock(mu_);
+      configuration_problem_.clear();
       return answer;
     }
-    std::string type = ErrorType(reply.value(), answer);
     std::string message =
         answer.is_object() ? answer.value("message", answer.value("Message", "")) : "";
-    last_error = type + " (HTTP " + std::to_string(reply->status) + ")" +
+    last_error = (type.empty() ? "" : type + " ") + "(HTTP " + std::to_string(reply->status) + ")" +
                  (message.empty() ? "" : ": " + message);
+    if (reply->status == 401 || reply->status == 403) {
+      return ConfigurationProblem("AWS Batch: credentials refused (" + operation +
+                                  "): " + last_error);
+    }
+    if (reply->status == 404) {
+      return ConfigurationProblem("AWS Batch: the endpoint " + options_.endpoint +
+                                  " does not know " + operation + ": " + last_error);
+    }
     if (!IsRetryable(reply->status, type)) {
+      {
+        std::lock_guard lock(mu_);
+        configuration_problem_.clear();  // Batch read and authenticated the request
+      }
       return Error{ErrorCode::kInvalidArgument, "AWS Batch " + operation + ": " + last_error};
     }
     spdlog::debug("AWS Batch {}: {}, retrying", operation, last_error);
   }
-  return Error{ErrorCode::kUnavailable, "AWS Batch " + operation + " failed after " +
-                                            std::to_string(options_.max_attempts) +
-                                            " attempts: " + last_error};
+  std::string failure = "AWS Batch " + operation + " failed after " + std::to_string(attempt) +
+                        " attempt(s): " + (last_error.empty() ? "out of time" : last_error);
+  if (!answered && attempt > 0) {
+    return ConfigurationProblem("AWS Batch: the endpoint " + options_.endpoint +
+                                " does not answer: " + last_error);
+  }
+  return Error{ErrorCode::kUnavailable, failure};
 }
 
 Result<std::string> BatchClient::SubmitJob(const BatchSubmission& submission) {
@@ -188,6 +253,37 @@ Result<std::vector<BatchJob>> BatchClient::ListJobsByName(const std::string& que
     }
     token = answer->value("nextToken", "");
   } while (!token.empty());
+  return out;
+}
+
+Result<std::vector<BatchJobDefinition>> BatchClient::DescribeJobDefinitionsByName(
+    const std::string& name, const std::string& status, bool first_only, Deadline deadline) {
+  std::vector<BatchJobDefinition> out;
+  std::string token;
+  do {
+    json body = {{"jobDefinitionName", name}, {"maxResults", 100}};
+    if (!status.empty()) body["status"] = status;
+    if (!token.empty()) body["nextToken"] = token;
+    auto answer = Call("DescribeJobDefinitions", "/v1/describejobdefinitions", body, deadline);
+    if (!answer.ok()) return answer.error();
+    for (const auto& definition : answer->value("jobDefinitions", json::array())) {
+      out.push_back(JobDefinitionFromJson(definition));
+    }
+    token = answer->value("nextToken", "");
+  } while (!token.empty() && !(first_only && !out.empty()));
+  return out;
+}
+
+Result<std::vector<BatchJobDefinition>> BatchClient::DescribeJobDefinitions(
+    const std::vector<std::string>& definitions, Deadline deadline) {
+  // With `jobDefinitions` (at most 100) Batch takes no other parameter and answers one page.
+  auto answer = Call("DescribeJobDefinitions", "/v1/describejobdefinitions",
+                     {{"jobDefinitions", definitions}}, deadline);
+  if (!answer.ok()) return answer.error();
+  std::vector<BatchJobDefinition> out;
+  for (const auto& definition : answer->value("jobDefinitions", json::array())) {
+    out.push_back(JobDefinitionFromJson(definition));
+  }
   return out;
 }
 

@@ -1,8 +1,11 @@
 // The AWS Batch API calls workflow-manager makes (rest-json, SigV4-signed): SubmitJob,
-// DescribeJobs, TerminateJob, CancelJob, ListJobs. Throttling (HTTP 429, TooManyRequestsException,
-// ThrottlingException), 5xx and network errors are retried with exponential backoff and full
-// jitter, a bounded number of times; a ClientException (4xx) is returned at once with AWS's
-// message. SubmitJob is kept under a client-side rate.
+// DescribeJobs, TerminateJob, CancelJob, ListJobs, DescribeJobDefinitions. Throttling (HTTP 429,
+// TooManyRequestsException, ThrottlingException), 5xx and network errors are retried with
+// exponential backoff and full jitter, a bounded number of times (or until a deadline); a
+// ClientException (4xx) is returned at once with AWS's message. A configuration problem (no
+// credentials, credentials refused, an endpoint that does not answer or is not Batch) is returned
+// at once as kUnavailable and kept for Health() until a call succeeds. SubmitJob is kept under a
+// client-side rate.
 #pragma once
 
 #include <atomic>
@@ -40,6 +43,32 @@ struct BatchSubmission {
   std::map<std::string, std::string> tags;
 };
 
+struct BatchJobDefinition {
+  std::string name;
+  int revision = 0;
+  std::string status;  // ACTIVE or INACTIVE
+  std::string arn;
+};
+
+// Limits of AWS Batch on ECS that decide how much job data a task can be given.
+//   - SubmitJob's whole request: "Job size must be less than 30 KiB" (a ClientException).
+//   - ECS RunTask, which Batch calls when the job starts: "A total of 8192 characters are allowed
+//     for overrides", the JSON of the container overrides (our environment plus the AWS_BATCH_*
+//     variables Batch adds); over it the job goes FAILED with "Container Overrides length must be
+//     at most 8192".
+constexpr size_t kBatchMaxSubmitBytes = 30 * 1024;
+constexpr size_t kEcsMaxOverridesChars = 8192;
+// What Batch adds to the overrides (its AWS_BATCH_* variables, names of up to 128 characters for
+// the queue and compute environment, the JSON around them), kept free of our own variables.
+constexpr size_t kEcsOverridesReservedForBatch = 1024;
+
+// The JSON length of `environment` as container overrides
+// ({"environment":[{"name":..,"value":..}]}).
+size_t OverridesJsonLength(const std::vector<std::pair<std::string, std::string>>& environment);
+
+// A point in time after which a call stops retrying (and no single attempt waits beyond it).
+using Deadline = std::optional<std::chrono::steady_clock::time_point>;
+
 struct BatchJob {
   std::string id;
   std::string name;
@@ -59,8 +88,10 @@ class BatchClient {
   BatchClient(HttpClient& http, CredentialsProvider& credentials, Clock& clock,
               BatchClientOptions options);
 
-  // Returns the Batch job id. Errors: kInvalidArgument (ClientException: AWS's message);
-  // kUnavailable (retries exhausted, or no credentials).
+  // Every call: errors kInvalidArgument (ClientException: AWS's message); kUnavailable (retries
+  // exhausted, deadline passed, or a configuration problem). Thread-safe.
+
+  // Returns the Batch job id.
   Result<std::string> SubmitJob(const BatchSubmission& submission);
   // Describes any number of jobs, asking at most 100 at a time. Unknown ids are left out.
   Result<std::vector<BatchJob>> DescribeJobs(const std::vector<std::string>& ids);
@@ -69,15 +100,30 @@ class BatchClient {
   // Every job of `queue` named exactly `job_name`, whatever its status (all pages).
   Result<std::vector<BatchJob>> ListJobsByName(const std::string& queue,
                                                const std::string& job_name);
+  // The job definitions named `name` with `status` ("ACTIVE", or empty for any), all pages, or
+  // the first one only when `first_only` (enough to know one exists).
+  Result<std::vector<BatchJobDefinition>> DescribeJobDefinitionsByName(const std::string& name,
+                                                                       const std::string& status,
+                                                                       bool first_only,
+                                                                       Deadline deadline = {});
+  // The job definitions given as "name:revision" (or ARNs), at most 100; unknown ones are left
+  // out.
+  Result<std::vector<BatchJobDefinition>> DescribeJobDefinitions(
+      const std::vector<std::string>& definitions, Deadline deadline = {});
+
+  // Ok, or the configuration problem the last calls ran into (message starting "AWS Batch: "),
+  // until a call gets an answer from Batch again. Never calls out. Thread-safe.
+  Status Health() const;
 
   // API calls made (attempts, retries included) per operation. Thread-safe.
   std::map<std::string, int> CallCounts() const;
 
  private:
-  // Signs and sends one operation, retrying what may succeed later.
+  // Signs and sends one operation, retrying what may succeed later (until `deadline` if set).
   Result<nlohmann::json> Call(const std::string& operation, const std::string& path,
-                              const nlohmann::json& body);
-  void Backoff(int attempt);
+                              const nlohmann::json& body, Deadline deadline = {});
+  Error ConfigurationProblem(std::string message);  // records it for Health()
+  void Backoff(int attempt, Deadline deadline);
 
   HttpClient& http_;
   CredentialsProvider& credentials_;
@@ -86,6 +132,7 @@ class BatchClient {
   std::string host_;
   mutable std::mutex mu_;
   std::map<std::string, int> calls_;
+  std::string configuration_problem_;  // empty when the last call reached Batch
   std::mt19937 random_{std::random_device{}()};
   RateLimiter submit_limiter_;
 };

@@ -5,6 +5,7 @@
 #include <regex>
 #include <thread>
 
+#include "aws/batch_client.h"
 #include "aws/sigv4.h"
 #include "core/ids.h"
 
@@ -91,6 +92,18 @@ int FakeBatch::Calls(const std::string& operation) const {
   return it == calls_.end() ? 0 : it->second;
 }
 
+int FakeBatch::DescribeCount(const std::string& job_id) const {
+  std::lock_guard lock(mu_);
+  auto it = describe_counts_.find(job_id);
+  return it == describe_counts_.end() ? 0 : it->second;
+}
+
+void FakeBatch::RegisterJobDefinition(const std::string& name, int revision,
+                                      const std::string& status) {
+  std::lock_guard lock(mu_);
+  definitions_[{name, revision}] = status;
+}
+
 size_t FakeBatch::MaxDescribeIds() const {
   std::lock_guard lock(mu_);
   return max_describe_ids_;
@@ -138,6 +151,10 @@ void FakeBatch::Configure(const json& config) {
     runnable_ms_ = d.at(1).get<int64_t>();
     starting_ms_ = d.at(2).get<int64_t>();
   }
+  for (const auto& definition : config.value("jobDefinitions", json::array())) {
+    definitions_[{definition.value("name", ""), definition.value("revision", 1)}] =
+        definition.value("status", "ACTIVE");
+  }
 }
 
 json FakeBatch::Job(const std::string& job_id) {
@@ -163,7 +180,8 @@ HttpResponse FakeBatch::Handle(const HttpRequest& request) {
       {"/v1/describejobs", "DescribeJobs"},
       {"/v1/terminatejob", "TerminateJob"},
       {"/v1/canceljob", "CancelJob"},
-      {"/v1/listjobs", "ListJobs"}};
+      {"/v1/listjobs", "ListJobs"},
+      {"/v1/describejobdefinitions", "DescribeJobDefinitions"}};
   auto operation = kOperations.find(path);
   if (request.method != "POST" || operation == kOperations.end()) {
     return AwsError(404, "UnknownOperationException", "no such operation: " + path);
@@ -188,6 +206,11 @@ HttpResponse FakeBatch::Handle(const HttpRequest& request) {
   if (body.is_discarded() || !body.is_object()) {
     return AwsError(400, "ClientException", "the request body is not a JSON object");
   }
+  if (operation->second == "SubmitJob" && request.body.size() >= kBatchMaxSubmitBytes) {
+    return AwsError(400, "ClientException",
+                    "Error executing request, Exception : Job size must be less than 30 KiB, got " +
+                        std::to_string((request.body.size() + 1023) / 1024) + " KiB");
+  }
   HttpResponse response;
   int delay_ms = 0;
   {
@@ -205,6 +228,7 @@ HttpResponse FakeBatch::Route(const std::string& operation, const json& body) {
   if (operation == "DescribeJobs") return DescribeJobs(body);
   if (operation == "TerminateJob") return StopJob(body, true);
   if (operation == "CancelJob") return StopJob(body, false);
+  if (operation == "DescribeJobDefinitions") return DescribeJobDefinitions(body);
   return ListJobs(body);
 }
 
@@ -266,6 +290,7 @@ HttpResponse FakeBatch::SubmitJob(const json& body) {
     return AwsError(400, "ClientException", "jobQueue and jobDefinition are required");
   }
   FakeJob job;
+  job.id = NewUuid();
   for (const auto& dep : body.value("dependsOn", json::array())) {
     std::string id = dep.value("jobId", "");
     if (!jobs_.count(id))
@@ -284,16 +309,27 @@ HttpResponse FakeBatch::SubmitJob(const json& body) {
       }
     }
   }
-  job.id = NewUuid();
   job.name = name;
   job.queue = queue;
   job.definition = definition;
   job.tags = body.value("tags", json::object());
   job.created_at = clock_.Now();
   std::string definition_name = definition.substr(0, definition.find(':'));
-  if (!outcomes_.empty() && !outcomes_.count(definition) && !outcomes_.count(definition_name)) {
-    return AwsError(400, "ClientException", "Job definition " + definition + " does not exist");
+  std::string unusable;
+  if (!DefinitionUsable(definition, &unusable)) return AwsError(400, "ClientException", unusable);
+  // What ECS will get: our overrides plus the variables Batch adds, in RunTask's shape.
+  json overrides = body.value("containerOverrides", json::object());
+  json environment = overrides.value("environment", json::array());
+  for (const auto& [name, value] : {std::pair<std::string, std::string>{"AWS_BATCH_JOB_ID", job.id},
+                                    {"AWS_BATCH_JQ_NAME", queue},
+                                    {"AWS_BATCH_CE_NAME", "fake-compute-environment"},
+                                    {"AWS_BATCH_JOB_ATTEMPT", "1"}}) {
+    environment.push_back({{"name", name}, {"value", value}});
   }
+  overrides["name"] = "default";
+  overrides["environment"] = environment;
+  job.overrides_too_long =
+      json{{"containerOverrides", json::array({overrides})}}.dump().size() > kEcsMaxOverridesChars;
   if (outcomes_.count(definition)) {
     job.outcome = outcomes_[definition];
   } else if (outcomes_.count(definition_name)) {
@@ -336,6 +372,10 @@ std::string FakeBatch::StatusOf(const FakeJob& job, TimestampMs* started, Timest
   }
   if (!job.outcome.stuck_runnable_reason.empty()) return "RUNNABLE";
   TimestampMs starting = ready + runnable_ms_;
+  if (job.overrides_too_long && now >= starting) {
+    *stopped = starting;
+    return "FAILED";
+  }
   TimestampMs running = starting + starting_ms_;
   TimestampMs done = running + job.outcome.running_ms;
   if (now < starting) return "RUNNABLE";
@@ -377,6 +417,8 @@ json FakeBatch::Detail(const FakeJob& job) {
       detail["statusReason"] = job.forced_reason;
       detail["isTerminated"] = true;
       if (started != 0) container["exitCode"] = 143;
+    } else if (status == "FAILED" && started == 0 && job.overrides_too_long) {
+      detail["statusReason"] = "Container Overrides length must be at most 8192";
     } else if (status == "FAILED" && started == 0) {
       detail["statusReason"] = "Dependent Job failed";
     } else {
@@ -398,8 +440,11 @@ HttpResponse FakeBatch::DescribeJobs(const json& body) {
   max_describe_ids_ = std::max(max_describe_ids_, ids.size());
   json jobs = json::array();
   for (const auto& id : ids) {
+    if (!id.is_string()) return AwsError(400, "ClientException", "jobs must be strings");
     auto it = jobs_.find(id.get<std::string>());
-    if (it != jobs_.end()) jobs.push_back(Detail(it->second));
+    if (it == jobs_.end()) continue;
+    ++describe_counts_[it->first];
+    jobs.push_back(Detail(it->second));
   }
   return Ok({{"jobs", jobs}});
 }
@@ -469,6 +514,109 @@ HttpResponse FakeBatch::ListJobs(const json& body) {
   }
   json out = {{"jobSummaryList", summaries}};
   if (index < order_.size()) out["nextToken"] = std::to_string(index);
+  return Ok(out);
+}
+
+bool FakeBatch::DefinitionUsable(const std::string& definition, std::string* why) const {
+  std::string name = definition.substr(0, definition.find(':'));
+  if (!outcomes_.empty() && !outcomes_.count(definition) && !outcomes_.count(name)) {
+    *why = "Job definition " + definition + " does not exist";
+    return false;
+  }
+  if (definitions_.empty()) return true;
+  size_t colon = definition.find(':');
+  for (const auto& [key, status] : definitions_) {
+    if (key.first != name || status != "ACTIVE") continue;
+    if (colon == std::string::npos || definition.substr(colon + 1) == std::to_string(key.second)) {
+      return true;
+    }
+  }
+  *why = "Job definition " + definition + " does not exist or is INACTIVE";
+  return false;
+}
+
+json FakeBatch::DefinitionJson(const std::string& name, int revision,
+                               const std::string& status) const {
+  return {{"jobDefinitionName", name},
+          {"jobDefinitionArn", "arn:aws:batch:" + region_ + ":123456789012:job-definition/" + name +
+                                   ":" + std::to_string(revision)},
+          {"revision", revision},
+          {"status", status},
+          {"type", "container"},
+          {"parameters", json::object()},
+          {"containerProperties",
+           {{"image", "public.ecr.aws/docker/library/busybox:latest"},
+            {"command", json::array({"echo", "hello"})},
+            {"environment", json::array()},
+            {"resourceRequirements", json::array({{{"type", "VCPU"}, {"value", "1"}},
+                                                  {{"type", "MEMORY"}, {"value", "2048"}}})}}},
+          {"tags", json::object()},
+          {"propagateTags", false},
+          {"platformCapabilities", json::array({"EC2"})},
+          {"containerOrchestrationType", "ECS"}};
+}
+
+HttpResponse FakeBatch::DescribeJobDefinitions(const json& body) {
+  if (body.contains("jobDefinitions")) {
+    const json& wanted = body["jobDefinitions"];
+    if (body.size() > 1) {
+      return AwsError(400, "ClientException", "jobDefinitions can't be used with other parameters");
+    }
+    if (!wanted.is_array() || wanted.size() > 100) {
+      return AwsError(400, "ClientException",
+                      "jobDefinitions must be a list of at most 100 job definitions");
+    }
+    json found = json::array();
+    static const std::regex kReference(
+        R"((?:arn:aws:batch:[^:]+:\d+:job-definition/)?([A-Za-z0-9_-]{1,128}):(\d+))");
+    for (const auto& entry : wanted) {
+      std::smatch match;
+      std::string text = entry.is_string() ? entry.get<std::string>() : "";
+      if (!std::regex_match(text, match, kReference)) continue;
+      auto it = definitions_.find({match[1], std::stoi(match[2])});
+      if (it != definitions_.end()) {
+        found.push_back(DefinitionJson(it->first.first, it->first.second, it->second));
+      }
+    }
+    return Ok({{"jobDefinitions", found}});
+  }
+  for (const char* key : {"jobDefinitionName", "status", "nextToken"}) {
+    if (body.contains(key) && !body[key].is_string()) {
+      return AwsError(400, "ClientException", std::string(key) + " must be a string");
+    }
+  }
+  int max_results = 100;
+  if (body.contains("maxResults")) {
+    if (!body["maxResults"].is_number_integer() || body["maxResults"].get<int64_t>() < 1 ||
+        body["maxResults"].get<int64_t>() > 100) {
+      return AwsError(400, "ClientException", "maxResults must be between 1 and 100");
+    }
+    max_results = body["maxResults"].get<int>();
+  }
+  std::string name = body.value("jobDefinitionName", "");
+  std::string status = body.value("status", "");
+  size_t start = 0;
+  if (body.contains("nextToken")) {
+    const std::string token = body["nextToken"].get<std::string>();
+    if (token.empty() || token.find_first_not_of("0123456789") != std::string::npos ||
+        token.size() > 9) {
+      return AwsError(400, "ClientException", "Invalid nextToken");
+    }
+    start = std::stoul(token);
+  }
+  std::vector<json> matches;
+  for (const auto& [key, definition_status] : definitions_) {
+    if (!name.empty() && key.first != name) continue;
+    if (!status.empty() && definition_status != status) continue;
+    matches.push_back(DefinitionJson(key.first, key.second, definition_status));
+  }
+  json page = json::array();
+  size_t index = start;
+  for (; index < matches.size() && static_cast<int>(page.size()) < max_results; ++index) {
+    page.push_back(matches[index]);
+  }
+  json out = {{"jobDefinitions", page}};
+  if (index < matches.size()) out["nextToken"] = std::to_string(index);
   return Ok(out);
 }
 

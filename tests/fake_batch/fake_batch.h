@@ -1,12 +1,17 @@
 // A fake AWS Batch for the tests, served over HTTP on loopback: the REST API's SubmitJob,
-// DescribeJobs, TerminateJob, CancelJob and ListJobs, with
+// DescribeJobs, TerminateJob, CancelJob, ListJobs and DescribeJobDefinitions, with
 //   - the job lifecycle SUBMITTED -> PENDING -> RUNNABLE -> STARTING -> RUNNING -> SUCCEEDED |
 //     FAILED, timed by a clock, with dependsOn;
 //   - outcomes scripted per job definition (exit code, running time, stuck in RUNNABLE with a
 //     reason);
 //   - the real rules: CancelJob only before STARTING, TerminateJob at any time; job names
 //     [A-Za-z0-9_-], 1-128, starting with a letter or digit; at most 100 ids per DescribeJobs and
-//     20 dependencies; ListJobs filters and nextToken pages;
+//     20 dependencies; ListJobs filters and nextToken pages; a SubmitJob request of at most 30 KiB
+//     ("Job size must be less than 30 KiB"); container overrides of at most 8192 characters once
+//     Batch has added its own variables (ECS RunTask's limit: over it the job goes FAILED when it
+//     would start, "Container Overrides length must be at most 8192");
+//   - job definitions registered by the tests, for DescribeJobDefinitions (by name and status, or
+//     a list of "name:revision" or ARNs; maxResults 1-100, nextToken pages) and SubmitJob;
 //   - SigV4 verification (403 on a bad signature);
 //   - faults: 429 TooManyRequestsException, 500 ServerException, dropped connections, latency.
 #pragma once
@@ -52,12 +57,18 @@ class FakeBatch {
   void SetSubmitDelay(int ms);
   // Milliseconds each job spends in SUBMITTED, RUNNABLE and STARTING (default 0 each).
   void SetStateDurations(int64_t submitted_ms, int64_t runnable_ms, int64_t starting_ms);
+  // Registers revision `revision` of job definition `name` with `status` (ACTIVE or INACTIVE).
+  // Once any is registered, SubmitJob takes only registered ACTIVE definitions ("name" meaning
+  // its latest ACTIVE revision); outcomes still apply.
+  void RegisterJobDefinition(const std::string& name, int revision,
+                             const std::string& status = "ACTIVE");
 
   // Inspection, thread-safe.
   int SubmitCount(const std::string& job_name) const;  // successful SubmitJob calls per name
   int DuplicateSubmissions() const;                    // names submitted more than once
   int Calls(const std::string& operation) const;       // answered calls (any status) per operation
   size_t MaxDescribeIds() const;                       // most ids seen in one DescribeJobs
+  int DescribeCount(const std::string& job_id) const;  // DescribeJobs calls that asked for it
   std::vector<std::string> Terminated() const;         // job ids TerminateJob was called on
   std::vector<std::string> Cancelled() const;          // job ids CancelJob was called on
   nlohmann::json Job(const std::string& job_id);  // the job's current detail (DescribeJobs shape)
@@ -66,7 +77,8 @@ class FakeBatch {
   nlohmann::json Stats() const;
   // Applies settings given as JSON: {"outcomes": {definition: {"exitCode", "runningMs",
   // "stuckRunnableReason"}}, "faults": {"throttleRate", "errorRate", "dropRate", "latencyMs"},
-  // "submitDelayMs", "stateDurationsMs": [submitted, runnable, starting]}; absent keys stay.
+  // "submitDelayMs", "stateDurationsMs": [submitted, runnable, starting], "jobDefinitions":
+  // [{"name", "revision", "status"}]}; absent keys stay.
   void Configure(const nlohmann::json& config);
 
  private:
@@ -80,10 +92,16 @@ class FakeBatch {
     std::string forced_status;  // set by Terminate/Cancel: FAILED
     std::string forced_reason;
     TimestampMs forced_at = 0;
+    bool overrides_too_long = false;  // fails when it would start, as ECS refuses the task
   };
 
   HttpResponse Route(const std::string& operation, const nlohmann::json& body);
   HttpResponse SubmitJob(const nlohmann::json& body);
+  HttpResponse DescribeJobDefinitions(const nlohmann::json& body);
+  // Whether SubmitJob takes `definition` ("name" or "name:revision"); `why` says why not.
+  bool DefinitionUsable(const std::string& definition, std::string* why) const;
+  nlohmann::json DefinitionJson(const std::string& name, int revision,
+                                const std::string& status) const;
   HttpResponse DescribeJobs(const nlohmann::json& body);
   HttpResponse StopJob(const nlohmann::json& body, bool terminate);
   HttpResponse ListJobs(const nlohmann::json& body);
@@ -104,6 +122,8 @@ class FakeBatch {
   std::map<std::string, int> submit_counts_;
   std::map<std::string, int> calls_;
   size_t max_describe_ids_ = 0;
+  std::map<std::string, int> describe_counts_;                      // by job id
+  std::map<std::pair<std::string, int>, std::string> definitions_;  // (name, revision) -> status
   std::vector<std::string> terminated_, cancelled_;
   std::mt19937 random_{12345};
   int next_id_ = 1;

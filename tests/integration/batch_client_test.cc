@@ -86,14 +86,97 @@ TEST_F(BatchClientTest, ReportsFailuresAndStuckJobs) {
             std::string::npos);
 }
 
-TEST_F(BatchClientTest, ABadSignatureIsRefused) {
+TEST_F(BatchClientTest, ABadSignatureIsAConfigurationProblemUntilACallSucceeds) {
   auto client = Client("wrong-secret");
+  EXPECT_TRUE(client.Health().ok());
   auto id = client.SubmitJob(Submission("job"));
   ASSERT_FALSE(id.ok());
-  EXPECT_EQ(id.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(id.error().code, ErrorCode::kUnavailable);  // may work once the operator fixes it
   EXPECT_NE(id.error().message.find("InvalidSignatureException"), std::string::npos);
   EXPECT_EQ(id.error().message.find("wrong-secret"), std::string::npos);
   EXPECT_EQ(fake_.SubmitCount("job"), 0);
+  EXPECT_EQ(client.CallCounts()["SubmitJob"], 1);  // not retried
+  ASSERT_FALSE(client.Health().ok());
+  EXPECT_EQ(client.Health().error().message, id.error().message);
+}
+
+TEST_F(BatchClientTest, AnEndpointThatIsNotBatchIsAConfigurationProblem) {
+  auto server = HttpServer::Listen(
+                    [](const HttpRequest&) {
+                      return HttpResponse{404, "text/html", "<html>not here</html>", {}, false};
+                    },
+                    "127.0.0.1", 0, 2)
+                    .value();
+  options_.endpoint = "http://127.0.0.1:" + std::to_string(server->port());
+  auto client = Client();
+  auto jobs = client.DescribeJobs({"x"});
+  ASSERT_FALSE(jobs.ok());
+  EXPECT_EQ(jobs.error().code, ErrorCode::kUnavailable);
+  ASSERT_FALSE(client.Health().ok());
+  EXPECT_NE(client.Health().error().message.find(options_.endpoint), std::string::npos);
+}
+
+TEST_F(BatchClientTest, ASubmitJobOfThirtyKibibytesIsRefusedAsBatchDoes) {
+  auto client = Client();
+  BatchSubmission big = Submission("big");
+  big.environment = {{"_BATCH_START", "[\"" + std::string(31 * 1024, 'x') + "\"]"}};
+  auto id = client.SubmitJob(big);
+  ASSERT_FALSE(id.ok());
+  EXPECT_EQ(id.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_NE(id.error().message.find("Job size must be less than 30 KiB, got 32 KiB"),
+            std::string::npos)
+      << id.error().message;
+  EXPECT_EQ(fake_.SubmitCount("big"), 0);
+}
+
+TEST_F(BatchClientTest, OverridesOverWhatEcsTakesFailTheJobWhenItWouldStart) {
+  auto client = Client();
+  BatchSubmission large = Submission("large");
+  large.environment = {{"_BATCH_START", "[\"" + std::string(8000, 'x') + "\"]"}};
+  auto id = client.SubmitJob(large);
+  ASSERT_TRUE(id.ok()) << id.error().message;  // Batch takes it: under 30 KiB
+  BatchJob failed = WaitFor(client, *id, "FAILED");
+  EXPECT_EQ(failed.status_reason, "Container Overrides length must be at most 8192");
+  EXPECT_EQ(failed.started_at, 0);
+  EXPECT_NE(failed.stopped_at, 0);
+  BatchSubmission fits = Submission("fits");
+  fits.environment = {{"_BATCH_START", "[\"" + std::string(7000, 'x') + "\"]"}};
+  WaitFor(client, client.SubmitJob(fits).value(), "SUCCEEDED");
+}
+
+TEST_F(BatchClientTest, DescribesJobDefinitionsByNameAcrossPagesAndByRevision) {
+  for (int revision = 1; revision <= 250; ++revision) {
+    fake_.RegisterJobDefinition("many", revision, revision == 250 ? "ACTIVE" : "INACTIVE");
+  }
+  fake_.RegisterJobDefinition("other", 1);
+  auto client = Client();
+  auto all = client.DescribeJobDefinitionsByName("many", "", false);
+  ASSERT_TRUE(all.ok()) << all.error().message;
+  EXPECT_EQ(all->size(), 250u);
+  EXPECT_EQ(client.CallCounts()["DescribeJobDefinitions"], 3);
+  auto active = client.DescribeJobDefinitionsByName("many", "ACTIVE", true);
+  ASSERT_EQ(active->size(), 1u);
+  EXPECT_EQ(active->front().revision, 250);
+  EXPECT_EQ(active->front().status, "ACTIVE");
+  EXPECT_EQ(active->front().arn, "arn:aws:batch:eu-west-1:123456789012:job-definition/many:250");
+  auto listed = client.DescribeJobDefinitions(
+      {"many:3", "arn:aws:batch:eu-west-1:123456789012:job-definition/other:1", "nope:1"});
+  ASSERT_TRUE(listed.ok()) << listed.error().message;
+  ASSERT_EQ(listed->size(), 2u);
+  EXPECT_EQ(listed->at(0).status, "INACTIVE");
+  EXPECT_EQ(listed->at(1).name, "other");
+  EXPECT_TRUE(client.DescribeJobDefinitionsByName("nope", "ACTIVE", true)->empty());
+}
+
+TEST_F(BatchClientTest, ADeadlineBoundsACall) {
+  fake_.SetFaults(FakeBatchFaults{1.0, 0, 0, 0});
+  options_.max_attempts = 1000;
+  auto client = Client();
+  auto answer = client.DescribeJobDefinitionsByName(
+      "x", "ACTIVE", true, std::chrono::steady_clock::now() + std::chrono::milliseconds(200));
+  ASSERT_FALSE(answer.ok());
+  EXPECT_EQ(answer.error().code, ErrorCode::kUnavailable);
+  EXPECT_LT(client.CallCounts()["DescribeJobDefinitions"], 1000);
 }
 
 TEST_F(BatchClientTest, AClientErrorIsNotRetried) {

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
 #include <thread>
 
 #include "api/http_server.h"
@@ -49,6 +50,29 @@ class BatchExecutorTest : public ::testing::Test {
     executor_.reset();
   }
 
+  // An executor alone, as a process that has just started (nothing submitted by it).
+  void StartExecutor() { executor_ = std::make_unique<BatchExecutor>(*client_, clock_, options_); }
+
+  // Submits a job straight to the fake, as an earlier process did before it crashed.
+  std::string SubmitAsAnEarlierProcess(const std::string& name, const std::string& definition) {
+    return client_
+        ->SubmitJob(BatchSubmission{name, "queue", definition, {{"_BATCH_START", "[]"}}, {}})
+        .value();
+  }
+
+  // Describes `id` until `done` holds (a bounded wait, not a timing assertion).
+  TaskObservation WaitForObservation(const std::string& id,
+                                     const std::function<bool(const TaskObservation&)>& done) {
+    TaskObservation seen;
+    for (int i = 0; i < 6000; ++i) {
+      seen = executor_->Describe({id})[0];
+      if (done(seen)) return seen;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    ADD_FAILURE() << "task " << id << " never reached the expected state: " << seen.status_reason;
+    return seen;
+  }
+
   void StartEngine() {
     executor_ = std::make_unique<BatchExecutor>(*client_, clock_, options_);
     engine_ = std::make_unique<Engine>(store_, *executor_, clock_, EngineOptions{50, 50});
@@ -81,14 +105,30 @@ class BatchExecutorTest : public ::testing::Test {
   std::unique_ptr<Engine> engine_;
 };
 
-TEST_F(BatchExecutorTest, MapsBatchStatusesAsTheOriginalDid) {
-  EXPECT_EQ(BatchExecutor::MapStatus("SUBMITTED"), TaskStatus::kCreated);
-  EXPECT_EQ(BatchExecutor::MapStatus("PENDING"), TaskStatus::kWaitingForDeps);
-  EXPECT_EQ(BatchExecutor::MapStatus("RUNNABLE"), TaskStatus::kQueued);
-  EXPECT_EQ(BatchExecutor::MapStatus("STARTING"), TaskStatus::kQueued);
+TEST_F(BatchExecutorTest, MapsBatchStatusesToTheObservationContract) {
+  for (const char* waiting : {"SUBMITTED", "PENDING", "RUNNABLE", "STARTING"}) {
+    EXPECT_EQ(BatchExecutor::MapStatus(waiting), TaskStatus::kQueued) << waiting;
+  }
   EXPECT_EQ(BatchExecutor::MapStatus("RUNNING"), TaskStatus::kRunning);
   EXPECT_EQ(BatchExecutor::MapStatus("SUCCEEDED"), TaskStatus::kSucceeded);
   EXPECT_EQ(BatchExecutor::MapStatus("FAILED"), TaskStatus::kFailed);
+}
+
+TEST_F(BatchExecutorTest, ObservationsAreOnlyQueuedRunningSucceededOrFailed) {
+  fake_.SetOutcome("echo", FakeBatchOutcome{0, 200, ""});
+  fake_.SetStateDurations(100, 100, 100);  // SUBMITTED, RUNNABLE and STARTING are each seen
+  StartExecutor();
+  TaskSpec spec{"obs-0-1", "", "echo", {}, true};
+  ASSERT_TRUE(executor_->Submit(spec).ok());
+  std::set<TaskStatus> seen;
+  for (int i = 0; i < 3000; ++i) {
+    TaskObservation now = executor_->Describe({"obs-0-1"})[0];
+    seen.insert(now.status);
+    if (IsTerminal(now.status)) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  EXPECT_EQ(seen, (std::set<TaskStatus>{TaskStatus::kQueued, TaskStatus::kRunning,
+                                        TaskStatus::kSucceeded}));
 }
 
 TEST_F(BatchExecutorTest, RunsAWorkflowOnBatch) {
@@ -224,6 +264,242 @@ TEST_F(BatchExecutorTest, AdoptsASubmissionWhoseAnswerWasLostInsteadOfSubmitting
   EXPECT_EQ(fake_.SubmitCount(name), 1);
   EXPECT_EQ(fake_.DuplicateSubmissions(), 0);
   EXPECT_GE(fake_.Calls("ListJobs"), 1);
+}
+
+// Terminate after a restart: the executor never saw the job, the engine gives it the Batch job id.
+TEST_F(BatchExecutorTest, AFreshExecutorTerminatesABatchJobItNeverSaw) {
+  fake_.SetOutcome("long", FakeBatchOutcome{0, 600000, ""});
+  std::string batch_id = SubmitAsAnEarlierProcess("earlier-0-1", "long");
+  for (int i = 0; i < 500 && fake_.Job(batch_id)["status"] != "RUNNING"; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  ASSERT_EQ(fake_.Job(batch_id)["status"], "RUNNING");
+  fake_.SetFaults(FakeBatchFaults{1.0, 0, 0, 0});  // AWS throttles everything for a while
+  client_options_.max_attempts = 2;
+  client_ = std::make_unique<BatchClient>(http_, credentials_, clock_, client_options_);
+  StartExecutor();
+  EXPECT_EQ(executor_->Terminate({batch_id}, "cancel pending at the crash"),
+            std::vector<std::string>{batch_id});
+  for (int i = 0; i < 500 && client_->CallCounts()["TerminateJob"] < 4; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  EXPECT_GE(client_->CallCounts()["TerminateJob"], 4);  // it kept trying on its own
+  fake_.SetFaults(FakeBatchFaults{});
+  TaskObservation stopped =
+      WaitForObservation(batch_id, [](const TaskObservation& o) { return IsTerminal(o.status); });
+  EXPECT_EQ(stopped.status, TaskStatus::kFailed);
+  EXPECT_EQ(stopped.status_reason, "cancel pending at the crash");
+  EXPECT_EQ(stopped.stopped_at, fake_.Job(batch_id)["stoppedAt"].get<int64_t>());
+  EXPECT_NE(stopped.started_at, 0);
+  EXPECT_EQ(fake_.Terminated(), std::vector<std::string>{batch_id});
+  EXPECT_EQ(fake_.Job(batch_id)["status"], "FAILED");
+}
+
+// Terminate of an attempt whose submission was in flight at the crash: found by name, stopped;
+// an attempt that never reached Batch is reported terminal and never submitted.
+TEST_F(BatchExecutorTest, AFreshExecutorTerminatesAttemptsByName) {
+  fake_.SetOutcome("stuck", FakeBatchOutcome{0, 0, "waiting for capacity"});
+  std::string batch_id = SubmitAsAnEarlierProcess("inflight-0-1", "stuck");
+  for (int i = 0; i < 500 && fake_.Job(batch_id)["status"] != "RUNNABLE"; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  StartExecutor();
+  std::vector<std::string> ids{"inflight-0-1", "never-0-1"};
+  EXPECT_EQ(executor_->Terminate(ids, "stop"), ids);
+  TaskObservation found = WaitForObservation(
+      "inflight-0-1", [](const TaskObservation& o) { return IsTerminal(o.status); });
+  EXPECT_EQ(found.new_id, batch_id);
+  EXPECT_EQ(found.status, TaskStatus::kFailed);
+  EXPECT_NE(found.stopped_at, 0);
+  EXPECT_EQ(fake_.Cancelled(), std::vector<std::string>{batch_id})  // before it started
+      << fake_.Stats().dump();
+  TaskObservation never = WaitForObservation(
+      "never-0-1", [](const TaskObservation& o) { return IsTerminal(o.status); });
+  EXPECT_EQ(never.status, TaskStatus::kFailed);
+  EXPECT_NE(never.stopped_at, 0);
+  EXPECT_NE(never.status_reason.find("terminated before it was submitted"), std::string::npos);
+  EXPECT_EQ(fake_.SubmitCount("never-0-1"), 0);
+  EXPECT_EQ(fake_.SubmitCount("inflight-0-1"), 1);
+}
+
+TEST_F(BatchExecutorTest, ForgetsFinishedTasksAndPollsOnlyActiveOnes) {
+  fake_.SetOutcome("echo", FakeBatchOutcome{0, 0, ""});
+  fake_.SetOutcome("long", FakeBatchOutcome{0, 600000, ""});
+  StartEngine();
+  std::vector<std::string> finished;
+  std::vector<std::string> ids;
+  for (int i = 0; i < 30; ++i) ids.push_back(engine_->StartJob(Chain(), "[]")->id);
+  for (const auto& id : ids) {
+    Job done = WaitForJob(id, Finished);
+    ASSERT_EQ(done.status, JobStatus::kSucceeded);
+    for (const Task& task : done.tasks) finished.push_back(task.id);
+  }
+  for (int i = 0; i < 500 && executor_->AttemptCount() != 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_EQ(executor_->AttemptCount(), 0u);  // 90 attempts, all reported terminal: none kept
+
+  std::map<std::string, int> described;
+  for (const auto& id : finished) described[id] = fake_.DescribeCount(id);
+  Job active = engine_->StartJob(Chain("long"), "[]").value();
+  active =
+      WaitForJob(active.id, [](const Job& j) { return j.tasks[0].status == TaskStatus::kRunning; });
+  int64_t sweeps = executor_->PollSweeps();
+  for (int i = 0; i < 500 && executor_->PollSweeps() < sweeps + 5; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_GE(executor_->PollSweeps(), sweeps + 5);
+  EXPECT_GE(fake_.DescribeCount(active.tasks[0].id), 5);
+  for (const auto& id : finished) EXPECT_EQ(fake_.DescribeCount(id), described[id]) << id;
+  EXPECT_EQ(executor_->AttemptCount(), 1u);
+}
+
+TEST_F(BatchExecutorTest, ForgetsTerminalAttemptsNobodyAsksAbout) {
+  fake_.SetOutcome("echo", FakeBatchOutcome{0, 0, ""});
+  options_.forget_terminal_after_ms = 0;
+  StartExecutor();
+  ASSERT_TRUE(executor_->Submit(TaskSpec{"unasked-0-1", "", "echo", {}, true}).ok());
+  for (int i = 0; i < 500 && executor_->AttemptCount() != 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_EQ(executor_->AttemptCount(), 0u);
+}
+
+// A credentials provider that has nothing until `found` is set, as the standard chain on a
+// machine without any credentials.
+class LateCredentials : public CredentialsProvider {
+ public:
+  Result<AwsCredentials> Get() override {
+    if (found) return AwsCredentials{"AKIDTEST", "test-secret", "", 0};
+    return nowhere_.Get();
+  }
+  std::atomic<bool> found{false};
+
+ private:
+  CurlHttpClient http_;
+  SystemClock clock_;
+  DefaultCredentialsChain nowhere_{[](const std::string& name) -> std::optional<std::string> {
+                                     if (name == "AWS_EC2_METADATA_DISABLED") return "true";
+                                     if (name == "HOME") return "/nonexistent";
+                                     return std::nullopt;
+                                   },
+                                   http_, clock_};
+};
+
+TEST_F(BatchExecutorTest, MissingCredentialsShowInHealthAndInTheWaitingTasksReason) {
+  fake_.SetOutcome("echo", FakeBatchOutcome{0, 0, ""});
+  LateCredentials credentials;
+  client_ = std::make_unique<BatchClient>(http_, credentials, clock_, client_options_);
+  StartExecutor();
+  EXPECT_TRUE(executor_->Health().ok());
+  ASSERT_TRUE(executor_->Submit(TaskSpec{"nocreds-0-1", "", "echo", {}, true}).ok());
+  TaskObservation waiting = WaitForObservation(
+      "nocreds-0-1", [](const TaskObservation& o) { return !o.status_reason.empty(); });
+  EXPECT_EQ(waiting.status, TaskStatus::kQueued);
+  EXPECT_NE(waiting.status_reason.find("AWS Batch: no AWS credentials found"), std::string::npos)
+      << waiting.status_reason;
+  Status health = executor_->Health();
+  ASSERT_FALSE(health.ok());
+  EXPECT_EQ(health.error().message, waiting.status_reason);
+
+  credentials.found = true;  // the operator fixes it: the task goes on, health is ok again
+  TaskObservation done = WaitForObservation(
+      "nocreds-0-1", [](const TaskObservation& o) { return IsTerminal(o.status); });
+  EXPECT_EQ(done.status, TaskStatus::kSucceeded);
+  EXPECT_TRUE(executor_->Health().ok());
+  EXPECT_EQ(fake_.SubmitCount("nocreds-0-1"), 1);
+}
+
+TEST_F(BatchExecutorTest, RefusedCredentialsShowInHealth) {
+  StaticCredentialsProvider wrong(AwsCredentials{"AKIDTEST", "wrong-secret", "", 0});
+  client_ = std::make_unique<BatchClient>(http_, wrong, clock_, client_options_);
+  StartExecutor();
+  ASSERT_TRUE(executor_->Submit(TaskSpec{"wrong-0-1", "", "echo", {}, true}).ok());
+  TaskObservation waiting = WaitForObservation(
+      "wrong-0-1", [](const TaskObservation& o) { return !o.status_reason.empty(); });
+  EXPECT_EQ(waiting.status, TaskStatus::kQueued);  // waits for the operator, does not fail
+  EXPECT_NE(waiting.status_reason.find("InvalidSignatureException"), std::string::npos);
+  ASSERT_FALSE(executor_->Health().ok());
+  EXPECT_NE(executor_->Health().error().message.find("credentials refused"), std::string::npos);
+  EXPECT_EQ(executor_->Health().error().message.find("wrong-secret"), std::string::npos);
+}
+
+TEST_F(BatchExecutorTest, AnUnreachableEndpointShowsInHealth) {
+  client_options_.endpoint = "http://127.0.0.1:1";  // nothing listens there
+  client_options_.max_attempts = 2;
+  client_ = std::make_unique<BatchClient>(http_, credentials_, clock_, client_options_);
+  StartExecutor();
+  ASSERT_TRUE(executor_->Submit(TaskSpec{"away-0-1", "", "echo", {}, true}).ok());
+  TaskObservation waiting = WaitForObservation(
+      "away-0-1", [](const TaskObservation& o) { return !o.status_reason.empty(); });
+  EXPECT_EQ(waiting.status, TaskStatus::kQueued);
+  ASSERT_FALSE(executor_->Health().ok());
+  EXPECT_NE(executor_->Health().error().message.find("does not answer"), std::string::npos);
+}
+
+TEST_F(BatchExecutorTest, ChecksResourcesWithDescribeJobDefinitions) {
+  fake_.RegisterJobDefinition("echo", 1, "ACTIVE");
+  fake_.RegisterJobDefinition("echo", 2, "INACTIVE");
+  fake_.RegisterJobDefinition("retired", 1, "INACTIVE");
+  StartExecutor();
+  EXPECT_TRUE(executor_->CheckResource("echo").ok());
+  EXPECT_TRUE(executor_->CheckResource("echo:1").ok());
+  for (const char* bad : {"echo:2", "echo:3", "retired", "ehco"}) {
+    Status checked = executor_->CheckResource(bad);
+    ASSERT_FALSE(checked.ok()) << bad;
+    EXPECT_EQ(checked.error().code, ErrorCode::kInvalidArgument);
+    EXPECT_NE(checked.error().message.find("'" + std::string(bad) + "'"), std::string::npos)
+        << checked.error().message;
+  }
+  EXPECT_NE(executor_->CheckResource("echo:2").error().message.find("INACTIVE"), std::string::npos);
+  int calls = fake_.Calls("DescribeJobDefinitions");
+  EXPECT_TRUE(executor_->CheckResource("echo").ok());  // remembered
+  EXPECT_EQ(fake_.Calls("DescribeJobDefinitions"), calls);
+}
+
+TEST_F(BatchExecutorTest, AResourceIsAcceptedWhenBatchCannotBeAsked) {
+  fake_.RegisterJobDefinition("echo", 1, "ACTIVE");
+  fake_.SetFaults(FakeBatchFaults{1.0, 0, 0, 0});
+  options_.check_resource_timeout_ms = 300;  // the client alone would try 30 times
+  StartExecutor();
+  EXPECT_TRUE(executor_->CheckResource("anything").ok());
+  EXPECT_LT(client_->CallCounts()["DescribeJobDefinitions"], 30);  // the deadline stopped it
+  executor_.reset();
+  client_options_.endpoint = "http://127.0.0.1:1";
+  client_ = std::make_unique<BatchClient>(http_, credentials_, clock_, client_options_);
+  StartExecutor();
+  EXPECT_TRUE(executor_->CheckResource("anything").ok());
+}
+
+// The largest data MaxDataBytes allows, of the worst kind for escaping, reaches a task that runs.
+TEST_F(BatchExecutorTest, TheLargestDataAllowedRunsOnBatch) {
+  fake_.SetOutcome("echo", FakeBatchOutcome{0, 0, ""});
+  StartEngine();
+  size_t max = executor_->MaxDataBytes();
+  EXPECT_GE(max, 3000u);
+  std::string data = "[\"";
+  while (data.size() + 2 + 2 <= max) data += "\\\"";  // each '\"' doubles when escaped again
+  data += "\"]";
+  ASSERT_EQ(data.size(), max);
+  Workflow workflow = Chain();
+  workflow.name = std::string(100, 'w');
+  workflow.states[0].name = std::string(100, 's');
+  workflow.start_at = workflow.states[0].name;
+  Job done = WaitForJob(engine_->StartJob(workflow, data)->id, Finished);
+  EXPECT_EQ(done.status, JobStatus::kSucceeded) << done.tasks[0].status_reason;
+  auto detail = fake_.Job(done.tasks[0].id);
+  EXPECT_EQ(detail["container"]["environment"][0]["value"], data);
+}
+
+TEST_F(BatchExecutorTest, DataThatCannotFitFailsTheTaskBeforeSubmission) {
+  fake_.SetOutcome("echo", FakeBatchOutcome{0, 0, ""});
+  StartEngine();
+  std::string data = "[\"" + std::string(8000, 'x') + "\"]";
+  Job done = WaitForJob(engine_->StartJob(Chain(), data)->id, Finished);
+  EXPECT_EQ(done.status, JobStatus::kFailed);
+  EXPECT_NE(done.tasks[0].status_reason.find("container overrides"), std::string::npos)
+      << done.tasks[0].status_reason;
+  EXPECT_EQ(fake_.Calls("SubmitJob"), 0);
 }
 
 }  // namespace

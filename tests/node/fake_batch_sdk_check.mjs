@@ -4,7 +4,7 @@
 //   node fake_batch_sdk_check.mjs ENDPOINT   (the fake's access key AKIDSDKCHECK, secret sdk-check-secret)
 import {
   BatchClient, SubmitJobCommand, DescribeJobsCommand, ListJobsCommand, TerminateJobCommand,
-  CancelJobCommand, ClientException,
+  CancelJobCommand, DescribeJobDefinitionsCommand, paginateDescribeJobDefinitions, ClientException,
 } from "@aws-sdk/client-batch";
 
 const endpoint = process.argv[2];
@@ -118,6 +118,46 @@ await check("more than 20 dependencies is a ClientException", async () => {
   for (let i = 0; i < 21; i++) ids.push((await submit(`sdk-dep-${i}`)).jobId);
   await expectError(submit("sdk-too-many-deps", "echo", { dependsOn: ids.map((jobId) => ({ jobId })) }),
                     "ClientException", 400);
+});
+
+await check("DescribeJobDefinitions by name and status pages with nextToken (SDK paginator)", async () => {
+  const found = [];
+  for await (const page of paginateDescribeJobDefinitions({ client: batch, pageSize: 2 },
+                                                          { jobDefinitionName: "sdk-def", status: "ACTIVE" })) {
+    expect(page.jobDefinitions.length <= 2, `page of ${page.jobDefinitions.length}`);
+    found.push(...page.jobDefinitions);
+  }
+  expect(found.map((d) => d.revision).join(",") === "1,3,4,5", `revisions ${found.map((d) => d.revision)}`);
+  const first = found[0];
+  expect(first.jobDefinitionName === "sdk-def" && first.status === "ACTIVE" && first.type === "container",
+         JSON.stringify(first));
+  expect(first.jobDefinitionArn === "arn:aws:batch:eu-west-1:123456789012:job-definition/sdk-def:1",
+         first.jobDefinitionArn);
+  expect(typeof first.containerProperties.image === "string", "containerProperties.image");
+});
+
+await check("DescribeJobDefinitions by name:revision and ARN; unknown ones left out", async () => {
+  const { jobDefinitions } = await batch.send(new DescribeJobDefinitionsCommand({
+    jobDefinitions: ["sdk-def:2", "arn:aws:batch:eu-west-1:123456789012:job-definition/sdk-def:3", "nope:1"],
+  }));
+  expect(jobDefinitions.length === 2, `found ${jobDefinitions.length}`);
+  expect(jobDefinitions[0].revision === 2 && jobDefinitions[0].status === "INACTIVE", JSON.stringify(jobDefinitions[0]));
+  const none = await batch.send(new DescribeJobDefinitionsCommand({ jobDefinitionName: "nope", status: "ACTIVE" }));
+  expect(none.jobDefinitions.length === 0 && none.nextToken === undefined, JSON.stringify(none));
+});
+
+await check("DescribeJobDefinitions refuses maxResults over 100 and jobDefinitions with other parameters", async () => {
+  await expectError(batch.send(new DescribeJobDefinitionsCommand({ maxResults: 101 })), "ClientException", 400);
+  await expectError(batch.send(new DescribeJobDefinitionsCommand({ maxResults: 0 })), "ClientException", 400);
+  await expectError(batch.send(new DescribeJobDefinitionsCommand({ jobDefinitions: ["sdk-def:1"], status: "ACTIVE" })),
+                    "ClientException", 400);
+});
+
+await check("a SubmitJob of 30 KiB or more is a ClientException, as Batch's job size limit", async () => {
+  const error = await expectError(submit("sdk-big", "echo", {
+    containerOverrides: { environment: [{ name: "_BATCH_START", value: "x".repeat(31 * 1024) }] },
+  }), "ClientException", 400);
+  expect(/Job size must be less than 30 KiB/.test(error.message), error.message);
 });
 
 await check("a wrong secret is refused: InvalidSignatureException (HTTP 403)", async () => {

@@ -11,7 +11,12 @@ fake=$1
 work=$(mktemp -d)
 cat >"$work/config.json" <<'JSON'
 {"outcomes": {"echo": {"runningMs": 20}, "fail": {"exitCode": 3}, "long": {"runningMs": 600000},
-              "stuck": {"stuckRunnableReason": "waiting for capacity"}}}
+              "stuck": {"stuckRunnableReason": "waiting for capacity"}},
+ "jobDefinitions": [{"name": "echo", "revision": 1}, {"name": "fail", "revision": 1},
+                    {"name": "long", "revision": 1}, {"name": "stuck", "revision": 1},
+                    {"name": "sdk-def", "revision": 1}, {"name": "sdk-def", "revision": 2, "status": "INACTIVE"},
+                    {"name": "sdk-def", "revision": 3}, {"name": "sdk-def", "revision": 4},
+                    {"name": "sdk-def", "revision": 5}]}
 JSON
 "$fake" --port-file "$work/port" --access-key AKIDSDKCHECK --secret sdk-check-secret \
   --region eu-west-1 --config "$work/config.json" &
