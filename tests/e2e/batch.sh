@@ -3,7 +3,9 @@
 # The hello workflow; a failing task; DELETE observed as TerminateJob/CancelJob; 200 jobs through
 # throttling, server errors and dropped connections with no duplicate submission; a SIGKILL
 # between SubmitJob and storing its id, after which the job is adopted, not submitted again;
-# DescribeJobs never carries more than 100 ids; no secret appears in the service's log.
+# DescribeJobs never carries more than 100 ids; no secret appears in the service's log; a resource
+# that is no ACTIVE job definition is refused at POST /workflows; without credentials /_health says
+# so and the waiting task's statusReason too.
 WFM_BIN=$1
 FAKE_BIN=$2
 SOURCE_DIR=$3
@@ -13,7 +15,10 @@ cd "$SOURCE_DIR"
 cat >"$WORK/fake.json" <<'JSON'
 {"outcomes": {"echo": {"runningMs": 20}, "echo-dependencies": {"runningMs": 20},
               "fail": {"exitCode": 3}, "sleep": {"runningMs": 600000},
-              "stuck": {"stuckRunnableReason": "MISCONFIGURATION:JOB_RESOURCE_REQUIREMENT - vCPUs"}}}
+              "stuck": {"stuckRunnableReason": "MISCONFIGURATION:JOB_RESOURCE_REQUIREMENT - vCPUs"}},
+ "jobDefinitions": [{"name": "echo", "revision": 1}, {"name": "echo-dependencies", "revision": 1},
+                    {"name": "fail", "revision": 1}, {"name": "sleep", "revision": 1},
+                    {"name": "stuck", "revision": 1}, {"name": "retired", "revision": 1, "status": "INACTIVE"}]}
 JSON
 "$FAKE_BIN" --port-file "$WORK/fake.port" --access-key AKIDE2ETEST --secret e2e-secret-key-value \
   --region eu-west-1 --config "$WORK/fake.json" >"$WORK/fake.log" 2>&1 &
@@ -38,6 +43,15 @@ jq -e '[.tasks[] | select(.id | test("^[0-9a-f-]{36}$")) | select(.container | s
   "$WORK/job.json" >/dev/null || fail "tasks lack Batch job ids or task ARNs: $(cat "$WORK/job.json")"
 pass "each task shows its Batch job id and ECS task ARN"
 call GET "/jobs/$id/tasks/start-state/log" >/dev/null; expect_status 404 "no local log for a Batch task"
+
+# Resources are checked with DescribeJobDefinitions before a workflow is accepted.
+for resource in ehco:1 echo:7 retired; do
+  jq --arg r "$resource" '.name = "typo" | .states[0].resource = $r' data/hello-workflow.post.json >"$WORK/typo.json"
+  call POST /workflows -d @"$WORK/typo.json" >"$WORK/typo.out"
+  expect_status 400 "a workflow whose resource is $resource is refused"
+  jq -e --arg r "'$resource'" '.message | contains($r)' "$WORK/typo.out" >/dev/null ||
+    fail "the refusal does not name $resource: $(cat "$WORK/typo.out")"
+done
 
 # A failing task fails the job and aborts its dependents.
 jq '.name = "failing" | .states[0].resource = "fail"' data/hello-workflow.post.json >"$WORK/failing.json"
@@ -112,5 +126,19 @@ for secret in e2e-secret-key-value e2e-session-token-value; do
   ! grep -q "$secret" "$WORK/main.log" || fail "a secret appears in the service's log"
 done
 pass "no secret in the service's log ($(wc -l <"$WORK/main.log") lines at debug level)"
+
+# No credentials anywhere: /_health says so, and so does the statusReason of the waiting task.
+unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN
+mkdir -p "$WORK/no-home"
+export HOME="$WORK/no-home"
+start_service "${FLAGS[@]}"
+nid=$(call POST /jobs -d '{"workflow": {"name": "hello-workflow"}}' | jq -r .id)
+wait_job "$nid" '.tasks[0].statusReason | test("no AWS credentials found")'
+[ "$(curl -s "$BASE/jobs/$nid" | jq -r .tasks[0].status)" = QUEUED ] || fail "the task is not QUEUED"
+pass "without credentials the task is QUEUED: $(curl -s "$BASE/jobs/$nid" | jq -r .tasks[0].statusReason)"
+call GET /_health >"$WORK/health.json"; expect_status 503 "/_health answers 503 without credentials"
+jq -e '.executor.message | test("AWS Batch: no AWS credentials found")' "$WORK/health.json" >/dev/null ||
+  fail "/_health does not say why: $(cat "$WORK/health.json")"
+stop_service TERM
 
 echo "$CHECKS passed, 0 failed"
