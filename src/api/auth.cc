@@ -255,17 +255,28 @@ AuthGuard::TokenSnapshot AuthGuard::Snapshot() {
   return snapshot_;
 }
 
-Result<AuthGuard::TokenSnapshot> AuthGuard::Reload(uint64_t seen_generation) {
+Result<AuthGuard::TokenSnapshot> AuthGuard::Reload(uint64_t seen_attempts) {
   std::lock_guard reload_lock(reload_mu_);
   TokenSnapshot current = Snapshot();
-  if (current.generation != seen_generation) return current;
+  bool waited_for_another = current.attempts != seen_attempts;
+  bool failed_lately =
+      current.last_error && clock_.Now() - current.failed_at < kRetryAfterFailureMs;
+  if (waited_for_another || failed_lately) {
+    if (current.last_error) return *current.last_error;
+    return current;
+  }
   auto tokens = store_.ListTokens();
-  if (!tokens.ok()) return tokens.error();
-  TokenSnapshot fresh{std::make_shared<const std::vector<ApiToken>>(std::move(tokens.value())),
-                      clock_.Now(), seen_generation + 1};
   std::lock_guard lock(mu_);
-  snapshot_ = fresh;
-  return fresh;
+  ++snapshot_.attempts;
+  if (!tokens.ok()) {
+    snapshot_.last_error = tokens.error();
+    snapshot_.failed_at = clock_.Now();
+    return tokens.error();
+  }
+  snapshot_.tokens = std::make_shared<const std::vector<ApiToken>>(std::move(tokens.value()));
+  snapshot_.loaded_at = clock_.Now();
+  snapshot_.last_error.reset();
+  return snapshot_;
 }
 
 Result<std::optional<ApiToken>> AuthGuard::FindToken(const std::string& sha256_hex) {
@@ -281,9 +292,13 @@ Result<std::optional<ApiToken>> AuthGuard::FindToken(const std::string& sha256_h
   if (snapshot.tokens && clock_.Now() - snapshot.loaded_at < options_.token_cache_ms) {
     if (auto found = match(*snapshot.tokens)) return found;
   }
-  auto reloaded = Reload(snapshot.generation);
-  if (!reloaded.ok()) return reloaded.error();
-  return match(*reloaded->tokens);
+  auto reloaded = Reload(snapshot.attempts);
+  if (reloaded.ok()) return match(*reloaded->tokens);
+  // The store can't be read: the tokens read before still count until it can.
+  if (snapshot.tokens) {
+    if (auto found = match(*snapshot.tokens)) return found;
+  }
+  return reloaded.error();
 }
 
 HttpHandler AuthGuard::Protect(HttpHandler inner) {

@@ -15,7 +15,8 @@
 //
 // Tokens are read from the store and kept for `token_cache_ms`, so a token revoked on any replica
 // stops working within that time; an unknown token makes it read them again at once (one read at
-// a time), so a token just created works at once. Tokens are compared by their SHA-256 in
+// a time), so a token just created works at once. While the store can't be read, the tokens
+// read before still count and unknown ones get 503. Tokens are compared by their SHA-256 in
 // constant time and never logged.
 //
 // Thread-safety: Check and the wrapped handlers may be called from any number of threads at once.
@@ -74,17 +75,23 @@ class AuthGuard {
   const AuthOptions& options() const { return options_; }
 
  private:
+  // The tokens as last read, and the outcome of the last read.
   struct TokenSnapshot {
-    std::shared_ptr<const std::vector<ApiToken>> tokens;
+    std::shared_ptr<const std::vector<ApiToken>> tokens;  // null until a read succeeds
     TimestampMs loaded_at = 0;
-    uint64_t generation = 0;
+    uint64_t attempts = 0;  // store reads finished, successful or not
+    std::optional<Error> last_error;
+    TimestampMs failed_at = 0;
   };
   // The token whose hash is `sha256_hex`, reading the store again when the cache is stale or
-  // does not know it. Errors: the store's (the caller answers 503).
+  // does not know it. When the store can't be read, the tokens read before still count.
+  // Errors: the store's (the caller answers 503).
   Result<std::optional<ApiToken>> FindToken(const std::string& sha256_hex);
   TokenSnapshot Snapshot();
-  // Reads the tokens from the store unless another thread did since `seen_generation`.
-  Result<TokenSnapshot> Reload(uint64_t seen_generation);
+  // Reads the tokens from the store, one read at a time: a caller that waited for another
+  // thread's read (any read since `seen_attempts`) takes its outcome, and after a failed read the
+  // store is left alone for kRetryAfterFailureMs.
+  Result<TokenSnapshot> Reload(uint64_t seen_attempts);
   std::optional<HttpResponse> CheckHost(const HttpRequest& request) const;
   std::optional<HttpResponse> CheckOrigin(const HttpRequest& request) const;
   std::optional<HttpResponse> CheckToken(const HttpRequest& request);
@@ -95,6 +102,7 @@ class AuthGuard {
   std::mutex reload_mu_;  // one store read at a time
   std::mutex mu_;         // guards snapshot_
   TokenSnapshot snapshot_;
+  static constexpr int64_t kRetryAfterFailureMs = 1000;
 };
 
 }  // namespace wfm

@@ -4,7 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "api/api_tokens.h"
 #include "store/memory/memory_store.h"
@@ -129,20 +131,69 @@ TEST_F(AuthGuardTest, SeesANewTokenAtOnceAndARevokedOneAfterTheCacheTime) {
   EXPECT_EQ(StatusOf(guard, Request("GET", "/jobs/x", {Bearer(token)})), 401);
 }
 
-class FailingTokenStore : public MemoryStore {
+// A memory store whose token reads fail on demand, counting the reads.
+class FlakyTokenStore : public MemoryStore {
  public:
   Result<std::vector<ApiToken>> ListTokens() override {
-    return Error{ErrorCode::kUnavailable, "postgresql unavailable: connection refused"};
+    ++reads;
+    if (down) return Error{ErrorCode::kUnavailable, "postgresql unavailable: connection refused"};
+    return MemoryStore::ListTokens();
   }
+  bool down = false;
+  int reads = 0;
 };
 
 TEST_F(AuthGuardTest, Answers503WhenTokensCannotBeRead) {
-  FailingTokenStore failing;
-  AuthGuard guard(failing, clock_, Options("required"));
+  FlakyTokenStore store;
+  store.down = true;
+  AuthGuard guard(store, clock_, Options("required"));
   auto refusal = guard.Check(Request("GET", "/jobs/x", {Bearer("wfm_any")}));
   ASSERT_TRUE(refusal);
   EXPECT_EQ(refusal->status, 503);
   EXPECT_NE(refusal->body.find("connection refused"), std::string::npos);
+}
+
+TEST_F(AuthGuardTest, KeepsKnownTokensAndSparesTheStoreWhileItIsDown) {
+  FlakyTokenStore store;
+  auto token = MakeApiToken("known", TokenScope::kRead, clock_.Now()).value();
+  ASSERT_TRUE(store.CreateToken(token.record).ok());
+  AuthGuard guard(store, clock_, Options("required"));
+  EXPECT_EQ(StatusOf(guard, Request("GET", "/jobs/x", {Bearer(token.secret)})), 0);
+  ASSERT_EQ(store.reads, 1);
+
+  store.down = true;
+  clock_.Advance(guard.options().token_cache_ms);  // the cache is stale: a read is due
+  EXPECT_EQ(StatusOf(guard, Request("GET", "/jobs/x", {Bearer(token.secret)})), 0);
+  EXPECT_EQ(store.reads, 2);
+  for (int i = 0; i < 20; ++i) {
+    EXPECT_EQ(StatusOf(guard, Request("GET", "/jobs/x", {Bearer("wfm_unknown")})), 503);
+    EXPECT_EQ(StatusOf(guard, Request("GET", "/jobs/x", {Bearer(token.secret)})), 0);
+  }
+  EXPECT_EQ(store.reads, 2) << "the store was read again right after a failed read";
+
+  store.down = false;
+  clock_.Advance(1000);
+  EXPECT_EQ(StatusOf(guard, Request("GET", "/jobs/x", {Bearer("wfm_unknown")})), 401);
+  EXPECT_EQ(store.reads, 3);
+}
+
+TEST_F(AuthGuardTest, ChecksFromManyThreadsAtOnce) {
+  std::string known = AddToken("known", TokenScope::kWrite);
+  AuthGuard guard(store_, clock_, Options("required"));
+  std::vector<std::thread> threads;
+  std::atomic<int> wrong{0};
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 200; ++i) {
+        if (t == 0 && i % 50 == 0) clock_.Advance(guard.options().token_cache_ms);
+        bool good = (i + t) % 2 == 0;
+        auto refusal = guard.Check(Request("POST", "/jobs", {Bearer(good ? known : "wfm_x")}));
+        if (good != !refusal.has_value()) ++wrong;
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(wrong.load(), 0);
 }
 
 TEST_F(AuthGuardTest, RefusesWritesFromOtherOriginsButNotFromItsOwnOrWithoutOrigin) {
