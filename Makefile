@@ -2,8 +2,11 @@
 BUILD_DIR ?= build
 BUILD_TYPE ?= RelWithDebInfo
 RUN_ARGS ?=
+FUZZ_DIR ?= build-fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_TEST_SECONDS ?= 5
 
-.PHONY: setup test-deps build test test-sanitizers run bench clean
+.PHONY: setup test-deps build test test-sanitizers fuzz run bench clean
 
 setup:
 	@scripts/setup.sh
@@ -21,6 +24,7 @@ build: setup
 
 test: build test-deps
 	@cd $(BUILD_DIR) && ctest --output-on-failure -j2 --timeout 600
+	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=$(FUZZ_TEST_SECONDS)
 
 # The whole suite under AddressSanitizer + UndefinedBehaviorSanitizer, then ThreadSanitizer.
 test-sanitizers: setup test-deps
@@ -32,6 +36,15 @@ test-sanitizers: setup test-deps
 	@cmake --build build-tsan -j2
 	@cd build-tsan && ctest --output-on-failure -j2 --timeout 600
 
+# The libFuzzer targets of fuzz/ (clang, ASan, UBSan; own build directory), each run for
+# FUZZ_SECONDS from its seed corpus; prints executions, coverage and corpus sizes. `make test`
+# runs them for FUZZ_TEST_SECONDS each.
+fuzz: setup
+	@cmake -S . -B $(FUZZ_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_COMPILER=clang++ \
+	  -DWFM_FUZZ=ON -DCMAKE_CXX_COMPILER_LAUNCHER=ccache >/dev/null
+	@cmake --build $(FUZZ_DIR) -j2 --target fuzz_targets
+	@fuzz/run.sh $(FUZZ_DIR) $(FUZZ_SECONDS)
+
 run: build
 	@$(BUILD_DIR)/workflow-manager $(RUN_ARGS)
 
@@ -39,4 +52,4 @@ bench: build
 	@bench/run.sh $(BUILD_DIR)
 
 clean:
-	rm -rf $(BUILD_DIR) build-asan build-tsan
+	rm -rf $(BUILD_DIR) build-asan build-tsan $(FUZZ_DIR)

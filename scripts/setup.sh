@@ -9,6 +9,7 @@ packages=(
   libsqlite3-dev libsqlitecpp-dev libpqxx-dev postgresql-15 uuid-dev libssl-dev libcurl4-openssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   curl jq sqlite3 procps ccache
+  clang libclang-rt-14-dev llvm-14  # the fuzz targets: clang, libFuzzer, llvm-symbolizer
 )
 
 # Node.js and npm run a test of the fake AWS Batch with the official JavaScript SDK.
