@@ -10,6 +10,7 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 #include <cstring>
+#include <fstream>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -418,6 +419,16 @@ class AcceptErrorLog {
   int suppressed_ = 0;
 };
 
+// OpenSSL's reason for `ec` where it has one ("no start line", "key values mismatch", ...).
+std::string TlsErrorMessage(const beast::error_code& ec) {
+  if (ec.category() == asio::error::get_ssl_category()) {
+    if (const char* reason = ERR_reason_error_string(static_cast<unsigned long>(ec.value()))) {
+      return reason;
+    }
+  }
+  return ec.message();
+}
+
 // Loads the certificate chain and private key (PEM files) into `context`. Errors: kInvalidArgument
 // naming the file that can't be used.
 Status LoadTls(const HttpServerOptions& options, asio::ssl::context& context) {
@@ -428,16 +439,24 @@ Status LoadTls(const HttpServerOptions& options, asio::ssl::context& context) {
   context.set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
                       asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
                       asio::ssl::context::no_tlsv1_1);
+  for (const auto& file : {options.tls_cert_file, options.tls_key_file}) {
+    if (!std::ifstream(file)) {
+      return Error{ErrorCode::kInvalidArgument,
+                   "can't read the TLS file '" + file + "': " + strerror(errno)};
+    }
+  }
   beast::error_code ec;
   context.use_certificate_chain_file(options.tls_cert_file, ec);
   if (ec) {
-    return Error{ErrorCode::kInvalidArgument,
-                 "can't use the TLS certificate '" + options.tls_cert_file + "': " + ec.message()};
+    return Error{
+        ErrorCode::kInvalidArgument,
+        "can't use the TLS certificate '" + options.tls_cert_file + "': " + TlsErrorMessage(ec)};
   }
   context.use_private_key_file(options.tls_key_file, asio::ssl::context::pem, ec);
   if (ec) {
-    return Error{ErrorCode::kInvalidArgument,
-                 "can't use the TLS private key '" + options.tls_key_file + "': " + ec.message()};
+    return Error{
+        ErrorCode::kInvalidArgument,
+        "can't use the TLS private key '" + options.tls_key_file + "': " + TlsErrorMessage(ec)};
   }
   if (SSL_CTX_check_private_key(context.native_handle()) != 1) {
     return Error{ErrorCode::kInvalidArgument, "the TLS private key '" + options.tls_key_file +

@@ -14,9 +14,14 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <thread>
+
+#include "core/ids.h"
 
 namespace wfm {
 namespace {
@@ -234,10 +239,12 @@ TEST(HttpServerTest, AResponderCalledAfterTheServerIsGoneDoesNothing) {
 }
 
 // A server answering every request 200 {"ok":true}, with `options`.
-std::unique_ptr<HttpServer> OkServer(const HttpServerOptions& options = {}) {
+Result<std::unique_ptr<HttpServer>> OkServerResult(const HttpServerOptions& options) {
   return HttpServer::Listen([](const HttpRequest&) { return Ok(R"({"ok":true})"); }, "127.0.0.1", 0,
-                            options)
-      .value();
+                            options);
+}
+std::unique_ptr<HttpServer> OkServer(const HttpServerOptions& options = {}) {
+  return OkServerResult(options).value();
 }
 
 // Sends `bytes` on a fresh connection and expects `status` with a JSON message, then a close.
@@ -418,6 +425,81 @@ TEST(HttpServerLimitsTest, SocketsAreCloseOnExec) {
   }
   closedir(dir);
   EXPECT_GE(sockets, 3);  // the listener, the accepted connection, the client
+}
+
+// A self-signed certificate for localhost and 127.0.0.1, made with the openssl command.
+class HttpServerTlsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() / ("wfm-tls-" + NewUuid());
+    std::filesystem::create_directories(dir_);
+    cert_ = (dir_ / "cert.pem").string();
+    key_ = (dir_ / "key.pem").string();
+    std::string command =
+        "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 "
+        "-subj /CN=localhost -addext subjectAltName=DNS:localhost,IP:127.0.0.1 -keyout " +
+        key_ + " -out " + cert_ + " 2>/dev/null";
+    ASSERT_EQ(std::system(command.c_str()), 0) << "the openssl command is needed";
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  HttpServerOptions TlsOptions() const {
+    HttpServerOptions options;
+    options.tls_cert_file = cert_;
+    options.tls_key_file = key_;
+    return options;
+  }
+
+  // Runs curl against `url` trusting the test's certificate; returns "<status> <body>".
+  std::string Curl(const std::string& url) {
+    std::string command =
+        "curl -sS --max-time 10 --cacert " + cert_ + " -w ' %{http_code}' " + url + " 2>&1";
+    std::string output;
+    if (FILE* pipe = popen(command.c_str(), "r")) {
+      char chunk[4096];
+      while (size_t n = fread(chunk, 1, sizeof(chunk), pipe)) output.append(chunk, n);
+      pclose(pipe);
+    }
+    return output;
+  }
+
+  std::filesystem::path dir_;
+  std::string cert_;
+  std::string key_;
+};
+
+TEST_F(HttpServerTlsTest, ServesHttpsAndSurvivesPlainHttp) {
+  auto server = OkServer(TlsOptions());
+  std::string url = "https://localhost:" + std::to_string(server->port()) + "/_health";
+  EXPECT_EQ(Curl(url), R"({"ok":true} 200)");
+  {
+    Client plain(server->port());  // plain HTTP to the TLS port: refused, nothing else
+    plain.Send(Get("/_health"));
+    EXPECT_TRUE(plain.ClosedByServer());
+  }
+  EXPECT_EQ(Curl(url), R"({"ok":true} 200)");
+  // Without the certificate the client refuses the server.
+  std::string untrusted = Curl("--cacert /dev/null " + url);
+  EXPECT_EQ(untrusted.find("200"), std::string::npos) << untrusted;
+}
+
+TEST_F(HttpServerTlsTest, UnusableFilesAreClearStartErrors) {
+  HttpServerOptions missing = TlsOptions();
+  missing.tls_cert_file = (dir_ / "missing.pem").string();
+  auto failed = OkServerResult(missing);
+  ASSERT_FALSE(failed.ok());
+  EXPECT_NE(failed.error().message.find("missing.pem"), std::string::npos)
+      << failed.error().message;
+
+  HttpServerOptions only_cert = TlsOptions();
+  only_cert.tls_key_file.clear();
+  ASSERT_FALSE(OkServerResult(only_cert).ok());
+
+  HttpServerOptions swapped = TlsOptions();
+  std::swap(swapped.tls_cert_file, swapped.tls_key_file);
+  auto wrong = OkServerResult(swapped);
+  ASSERT_FALSE(wrong.ok());
+  EXPECT_NE(wrong.error().message.find("TLS"), std::string::npos) << wrong.error().message;
 }
 
 }  // namespace
