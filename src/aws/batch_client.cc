@@ -43,6 +43,10 @@ BatchJobDefinition JobDefinitionFromJson(const json& in) {
 
 constexpr int64_t kCallTimeoutMs = 30000;
 
+// DescribeJobDefinitions only checks workflows: a policy without batch:DescribeJobDefinitions
+// leaves tasks running, so its failures are logged by the caller and do not make Health() fail.
+bool CountsForHealth(const std::string& operation) { return operation != "DescribeJobDefinitions"; }
+
 }  // namespace
 
 size_t OverridesJsonLength(const std::vector<std::pair<std::string, std::string>>& environment) {
@@ -113,7 +117,8 @@ Status BatchClient::Health() const {
   return Error{ErrorCode::kUnavailable, configuration_problem_};
 }
 
-Error BatchClient::ConfigurationProblem(std::string message) {
+Error BatchClient::ConfigurationProblem(const std::string& operation, std::string message) {
+  if (!CountsForHealth(operation)) return Error{ErrorCode::kUnavailable, std::move(message)};
   std::lock_guard lock(mu_);
   if (configuration_problem_ != message) spdlog::error("{}", message);
   configuration_problem_ = message;
@@ -136,7 +141,8 @@ Result<json> BatchClient::Call(const std::string& operation, const std::string& 
     if (attempt > 0) Backoff(attempt, deadline);
     if (remaining_ms() <= 0) break;
     auto credentials = credentials_.Get();
-    if (!credentials.ok()) return ConfigurationProblem("AWS Batch: " + credentials.error().message);
+    if (!credentials.ok())
+      return ConfigurationProblem(operation, "AWS Batch: " + credentials.error().message);
     SignableRequest request{
         "POST", path, "", {{"Host", host_}, {"Content-Type", "application/json"}}, body.dump()};
     SignRequest(request, credentials.value(),
@@ -157,11 +163,14 @@ Result<json> BatchClient::Call(const std::string& operation, const std::string& 
     std::string type = ErrorType(reply.value(), answer);
     if (reply->status >= 200 && reply->status < 300) {
       if (answer.is_discarded()) {
-        return ConfigurationProblem("AWS Batch: the endpoint " + options_.endpoint + " answered " +
-                                    operation + " with something else than JSON");
+        return ConfigurationProblem(operation, "AWS Batch: the endpoint " + options_.endpoint +
+                                                   " answered " + operation +
+                                                   " with something else than JSON");
       }
-      std::lock_guard lock(mu_);
-      configuration_problem_.clear();
+      if (CountsForHealth(operation)) {
+        std::lock_guard lock(mu_);
+        configuration_problem_.clear();
+      }
       return answer;
     }
     std::string message =
@@ -169,15 +178,15 @@ Result<json> BatchClient::Call(const std::string& operation, const std::string& 
     last_error = (type.empty() ? "" : type + " ") + "(HTTP " + std::to_string(reply->status) + ")" +
                  (message.empty() ? "" : ": " + message);
     if (reply->status == 401 || reply->status == 403) {
-      return ConfigurationProblem("AWS Batch: credentials refused (" + operation +
-                                  "): " + last_error);
+      return ConfigurationProblem(
+          operation, "AWS Batch: credentials refused (" + operation + "): " + last_error);
     }
     if (reply->status == 404) {
-      return ConfigurationProblem("AWS Batch: the endpoint " + options_.endpoint +
-                                  " does not know " + operation + ": " + last_error);
+      return ConfigurationProblem(operation, "AWS Batch: the endpoint " + options_.endpoint +
+                                                 " does not know " + operation + ": " + last_error);
     }
     if (!IsRetryable(reply->status, type)) {
-      {
+      if (CountsForHealth(operation)) {
         std::lock_guard lock(mu_);
         configuration_problem_.clear();  // Batch read and authenticated the request
       }
@@ -188,8 +197,8 @@ Result<json> BatchClient::Call(const std::string& operation, const std::string& 
   std::string failure = "AWS Batch " + operation + " failed after " + std::to_string(attempt) +
                         " attempt(s): " + (last_error.empty() ? "out of time" : last_error);
   if (!answered && attempt > 0) {
-    return ConfigurationProblem("AWS Batch: the endpoint " + options_.endpoint +
-                                " does not answer: " + last_error);
+    return ConfigurationProblem(operation, "AWS Batch: the endpoint " + options_.endpoint +
+                                               " does not answer: " + last_error);
   }
   return Error{ErrorCode::kUnavailable, failure};
 }

@@ -112,7 +112,8 @@ class BatchClient {
       const std::vector<std::string>& definitions, Deadline deadline = {});
 
   // Ok, or the configuration problem the last calls ran into (message starting "AWS Batch: "),
-  // until a call gets an answer from Batch again. Never calls out. Thread-safe.
+  // until a call gets an answer from Batch again (DescribeJobDefinitions, which only checks
+  // workflows, does not count). Never calls out. Thread-safe.
   Status Health() const;
 
   // API calls made (attempts, retries included) per operation. Thread-safe.
@@ -122,7 +123,8 @@ class BatchClient {
   // Signs and sends one operation, retrying what may succeed later (until `deadline` if set).
   Result<nlohmann::json> Call(const std::string& operation, const std::string& path,
                               const nlohmann::json& body, Deadline deadline = {});
-  Error ConfigurationProblem(std::string message);  // records it for Health()
+  // Records `message` for Health() (unless `operation` does not count for it).
+  Error ConfigurationProblem(const std::string& operation, std::string message);
   void Backoff(int attempt, Deadline deadline);
 
   HttpClient& http_;

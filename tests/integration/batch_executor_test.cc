@@ -471,6 +471,16 @@ TEST_F(BatchExecutorTest, AResourceIsAcceptedWhenBatchCannotBeAsked) {
   EXPECT_TRUE(executor_->CheckResource("anything").ok());
 }
 
+// A policy without batch:DescribeJobDefinitions must not make the service look unhealthy.
+TEST_F(BatchExecutorTest, ACheckRefusedByBatchAcceptsTheResourceAndLeavesHealthAlone) {
+  StaticCredentialsProvider wrong(AwsCredentials{"AKIDTEST", "wrong-secret", "", 0});
+  client_ = std::make_unique<BatchClient>(http_, wrong, clock_, client_options_);
+  StartExecutor();
+  EXPECT_TRUE(executor_->CheckResource("echo:1").ok());
+  EXPECT_EQ(fake_.Calls("DescribeJobDefinitions"), 0);  // refused before it was served
+  EXPECT_TRUE(executor_->Health().ok());
+}
+
 // The largest data MaxDataBytes allows, of the worst kind for escaping, reaches a task that runs.
 TEST_F(BatchExecutorTest, TheLargestDataAllowedRunsOnBatch) {
   fake_.SetOutcome("echo", FakeBatchOutcome{0, 0, ""});
