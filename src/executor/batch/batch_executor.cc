@@ -307,8 +307,8 @@ bool BatchExecutor::SubmitOne(const std::string& name) {
     if (it == attempts_.end()) return true;
     Attempt& attempt = it->second;
     if (!problem.empty()) {
+      if (attempt.seen.status_reason == problem) return false;  // said already
       spdlog::warn("AWS Batch: {} waits: {}", name, problem);
-      if (attempt.seen.status_reason == problem) return false;
       attempt.seen.status_reason = problem;  // QUEUED, saying why it waits
     } else {
       attempt.submitting = false;
