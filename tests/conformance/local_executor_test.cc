@@ -304,6 +304,20 @@ std::string ReadFile(const fs::path& path) {
   return std::string((std::istreambuf_iterator<char>(in)), {});
 }
 
+// The pid of the attempt's command once it is `sleep` (the "sleep" definition's shell has
+// exec-ed it), or 0.
+pid_t AwaitSleepingCommand(const fs::path& tasks_dir, const std::string& id) {
+  auto deadline = std::chrono::steady_clock::now() + kPatience;
+  while (std::chrono::steady_clock::now() < deadline) {
+    pid_t command = CommandPidOf(tasks_dir, id);
+    if (command > 0 && ReadFile("/proc/" + std::to_string(command) + "/comm") == "sleep\n") {
+      return command;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return 0;
+}
+
 TEST_F(LocalExecutorTest, NoDescriptorOfTheServiceReachesTheTask) {
   // What a service holds and could leak: a listening socket and a database file, neither of them
   // close-on-exec.
@@ -320,16 +334,22 @@ TEST_F(LocalExecutorTest, NoDescriptorOfTheServiceReachesTheTask) {
   auto id =
       executor_->Submit(Spec("sleep:1", {{"MARKER", marker.string()}, {"SECONDS_TO_SLEEP", "60"}}))
           .value();
-  while (!fs::exists(marker)) std::this_thread::sleep_for(std::chrono::milliseconds(10));
   fs::path tasks = dir_ / "tasks";
-  pid_t command = CommandPidOf(tasks, id);
+  pid_t command = AwaitSleepingCommand(tasks, id);
   pid_t runner = RunnerPidOf(tasks, id);
   ASSERT_GT(command, 0);
   ASSERT_GT(runner, 0);
 
-  auto command_fds = OpenDescriptors(command);
   std::string log = fs::canonical(tasks / (id + ".log")).string();
-  EXPECT_EQ(command_fds, (std::map<int, std::string>{{0, "/dev/null"}, {1, log}, {2, log}}));
+  std::map<int, std::string> expected = {{0, "/dev/null"}, {1, log}, {2, log}};
+  // Polled: while `sleep` starts, the dynamic loader briefly has its libraries open.
+  auto command_fds = OpenDescriptors(command);
+  auto deadline = std::chrono::steady_clock::now() + kPatience;
+  while (command_fds != expected && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    command_fds = OpenDescriptors(command);
+  }
+  EXPECT_EQ(command_fds, expected);
   std::string state = fs::canonical(tasks / (id + ".state")).string();
   for (const auto& [fd, target] : OpenDescriptors(runner)) {
     EXPECT_TRUE(target == "/dev/null" || target == log || target == state)
@@ -405,8 +425,7 @@ TEST_F(LocalExecutorTest, TerminatesARunningTaskOfAnEarlierProcess) {
   fs::path marker = dir_ / "earlier";
   TaskSpec spec = Spec("sleep:1", {{"MARKER", marker.string()}, {"SECONDS_TO_SLEEP", "60"}});
   auto id = executor_->Submit(spec).value();
-  while (!fs::exists(marker)) std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  pid_t command = CommandPidOf(dir_ / "tasks", id);
+  pid_t command = AwaitSleepingCommand(dir_ / "tasks", id);
   ASSERT_GT(command, 0);
   executor_.reset();  // the service goes away; a cancel is pending when it comes back
 
