@@ -119,6 +119,15 @@ void FakeExecutor::Forget(const std::string& id) {
   Notify(id);
 }
 
+void FakeExecutor::ForgetFinished() {
+  std::lock_guard lock(mu_);
+  std::erase_if(tasks_, [](const auto& entry) { return IsTerminal(entry.second.status); });
+  submit_counts_.clear();
+  specs_.clear();
+  specs_.shrink_to_fit();
+  terminated_.clear();
+}
+
 void FakeExecutor::FailSubmitsOf(const std::string& resource, Error error) {
   std::lock_guard lock(mu_);
   failing_resources_[resource] = std::move(error);

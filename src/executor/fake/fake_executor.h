@@ -37,6 +37,10 @@ class FakeExecutor : public Executor {
   // Makes the next Submit of resource `resource` fail with `error`.
   void FailSubmitsOf(const std::string& resource, Error error);
 
+  // Drops every terminal task and the inspection history below (for long runs, which would
+  // otherwise measure the fake's own memory).
+  void ForgetFinished();
+
   // Inspection, thread-safe.
   int SubmitCount(const std::string& name) const;  // calls to Submit for that name
   int Launches() const;                            // tasks created (not adopted)
