@@ -7,8 +7,10 @@
 #include <thread>
 
 #include "core/ids.h"
+#include "model/json.h"
 #include "store/postgres/leader_lock.h"
 #include "store/postgres/postgres_store.h"
+#include "store/schema/migrations.h"
 
 namespace wfm {
 namespace {
@@ -53,8 +55,30 @@ TEST_F(PostgresTest, ReplicasStartingAtOnceMigrateOnce) {
   EXPECT_EQ(opened, 4);
   pqxx::connection conn(url_);
   pqxx::nontransaction txn(conn);
-  EXPECT_EQ(txn.exec1("SELECT count(*) FROM schema_migrations")[0].as<int>(), 1);
+  EXPECT_EQ(txn.exec1("SELECT count(*) FROM schema_migrations")[0].as<size_t>(),
+            kPostgresMigrations.size());
   EXPECT_TRUE(PostgresStore::Open(url_).ok());  // once more: harmless
+}
+
+TEST_F(PostgresTest, UpgradesADatabaseOfTheFirstSchemaKeepingItsData) {
+  {
+    pqxx::connection conn(url_);
+    pqxx::work txn(conn);
+    txn.exec0(
+        "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, "
+        "applied_at TIMESTAMPTZ NOT NULL DEFAULT now())");
+    txn.exec0(kPostgresMigrations.at(0).sql);
+    txn.exec0("INSERT INTO schema_migrations (version) VALUES (1)");
+    txn.exec0("INSERT INTO workflows (name, revision, doc) VALUES ('old', 0, '" +
+              WorkflowToJson(MakeWorkflow("old")).dump() + "')");
+    txn.commit();
+  }
+  auto store = PostgresStore::Open(url_);
+  ASSERT_TRUE(store.ok()) << store.error().message;
+  EXPECT_EQ((*store)->GetWorkflow("old", 0)->name, "old");
+  ApiToken token{NewUuid(), "t", TokenScope::kAdmin, std::string(64, 'a'), 1};
+  EXPECT_TRUE((*store)->CreateToken(token).ok());
+  EXPECT_EQ((*store)->GetOrPutSetting("k", "v").value(), "v");
 }
 
 TEST_F(PostgresTest, ConcurrentUpdatesGetDistinctRevisions) {

@@ -1,4 +1,5 @@
 // One suite, every Store: each test runs against memory and an SQLite file.
+#include <SQLiteCpp/SQLiteCpp.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -10,8 +11,10 @@
 #include <thread>
 
 #include "core/ids.h"
+#include "model/json.h"
 #include "store/memory/memory_store.h"
 #include "store/postgres/postgres_store.h"
+#include "store/schema/migrations.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace wfm {
@@ -374,6 +377,37 @@ TEST(SqliteStore, KeepsEverythingAcrossAReopen) {
   EXPECT_EQ((*store)->GetJob(job.id)->id, job.id);
   EXPECT_EQ((*store)->GetWorkflow("wf", 0)->name, "wf");
   EXPECT_EQ((*store)->ListCancelCommands()->size(), 1u);
+  store.value().reset();
+  fs::remove_all(dir);
+}
+
+TEST(SqliteStore, UpgradesADatabaseOfTheFirstSchemaKeepingItsData) {
+  fs::path dir = fs::temp_directory_path() / ("wfm-upgrade-" + NewUuid());
+  fs::create_directories(dir);
+  std::string path = (dir / "wfm.db").string();
+  {
+    SQLite::Database db(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    db.exec(
+        "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, "
+        "applied_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP)");
+    db.exec(kSqliteMigrations.at(0).sql);
+    db.exec("INSERT INTO schema_migrations (version) VALUES (1)");
+    Workflow w;
+    w.id = NewUuid();
+    w.name = "old";
+    w.start_at = "a";
+    w.states = {State{"a", "Task", "", "", "r", true}};
+    SQLite::Statement insert(db, "INSERT INTO workflows (name, revision, doc) VALUES (?, 0, ?)");
+    insert.bind(1, w.name);
+    insert.bind(2, WorkflowToJson(w).dump());
+    insert.exec();
+  }
+  auto store = SqliteStore::Open(path);
+  ASSERT_TRUE(store.ok()) << store.error().message;
+  EXPECT_EQ((*store)->GetWorkflow("old", 0)->name, "old");
+  ApiToken token{NewUuid(), "t", TokenScope::kAdmin, std::string(64, 'a'), 1};
+  EXPECT_TRUE((*store)->CreateToken(token).ok());
+  EXPECT_EQ((*store)->GetOrPutSetting("k", "v").value(), "v");
   store.value().reset();
   fs::remove_all(dir);
 }
