@@ -124,6 +124,22 @@ class Session final : public SessionBase {
 
   // Serves the connection; with `refusal`, answers it at once with that and closes.
   void Start(std::optional<HttpResponse> refusal) {
+    asio::post(stream_.get_executor(), [self = Self(), refusal = std::move(refusal)]() mutable {
+      self->Handshake(std::move(refusal));
+    });
+  }
+
+  void Answer(HttpResponse response) override {
+    asio::post(stream_.get_executor(), [self = Self(), response = std::move(response)]() mutable {
+      self->WriteAnswer(std::move(response));
+    });
+  }
+
+ private:
+  std::shared_ptr<Session> Self() { return std::static_pointer_cast<Session>(shared_from_this()); }
+  auto& Socket() { return beast::get_lowest_layer(stream_).socket(); }
+
+  void Handshake(std::optional<HttpResponse> refusal) {
     if constexpr (kTls) {
       Arm(shared_->options.request_timeout);
       stream_.async_handshake(
@@ -137,16 +153,6 @@ class Session final : public SessionBase {
       Serve(std::move(refusal));
     }
   }
-
-  void Answer(HttpResponse response) override {
-    asio::post(stream_.get_executor(), [self = Self(), response = std::move(response)]() mutable {
-      self->WriteAnswer(std::move(response));
-    });
-  }
-
- private:
-  std::shared_ptr<Session> Self() { return std::static_pointer_cast<Session>(shared_from_this()); }
-  auto& Socket() { return beast::get_lowest_layer(stream_).socket(); }
 
   void Serve(std::optional<HttpResponse> refusal) {
     if (refusal) return Refuse(std::move(*refusal));
@@ -246,6 +252,19 @@ class Session final : public SessionBase {
       return Refuse(std::move(refusal));
     }
     if (parser_->is_done()) return OnRequest();
+    if (beast::iequals(header[http::field::expect], "100-continue")) {
+      // The client waits for this before it sends its body (curl does for bodies over 1 KiB).
+      static const std::string kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+      return asio::async_write(stream_, asio::buffer(kContinue),
+                               [self = Self()](beast::error_code ec, size_t) {
+                                 if (ec) return self->Close();
+                                 self->ReadBody();
+                               });
+    }
+    ReadBody();
+  }
+
+  void ReadBody() {
     http::async_read(stream_, buffer_, *parser_, [self = Self()](beast::error_code ec, size_t) {
       if (ec) return self->OnReadError(ec);
       self->OnRequest();

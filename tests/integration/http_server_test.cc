@@ -313,6 +313,21 @@ TEST(HttpServerLimitsTest, ALargeBodyGets413) {
   EXPECT_EQ(StatusOf(client.ReadResponse()), 200);
 }
 
+TEST(HttpServerLimitsTest, AClientThatExpectsContinueGetsIt) {
+  auto server = HttpServer::Listen([](const HttpRequest& request) { return Ok(request.body); },
+                                   "127.0.0.1", 0, 2)
+                    .value();
+  Client client(server->port());
+  ASSERT_TRUE(client.Send(
+      "POST /jobs HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n"));
+  std::string interim = client.ReadResponse();
+  EXPECT_EQ(StatusOf(interim), 100);
+  ASSERT_TRUE(client.Send("{}"));
+  std::string response = client.ReadResponse();
+  EXPECT_EQ(StatusOf(response), 200);
+  EXPECT_EQ(BodyOf(response), "{}");
+}
+
 TEST(HttpServerLimitsTest, ASlowRequestGets408AndAnIdleConnectionIsClosed) {
   HttpServerOptions options;
   options.request_timeout = 300ms;
