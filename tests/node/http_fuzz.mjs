@@ -31,9 +31,15 @@ const bodySeconds = Number(process.env.HTTP_FUZZ_SECONDS ?? 60);
 const kConcurrency = 8;
 const kAnswerTimeoutMs = 10000;
 
-// --- deterministic randomness (mulberry32), so that a seed replays a run
+// --- deterministic randomness (mulberry32): each input is drawn from a stream of its own,
+// seeded from the run's seed and the input's number, so that a seed replays every input whatever
+// the order in which concurrent requests finish.
 
 let rngState = seed >>> 0;
+function reseed(stream, index) {
+  rngState = (Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(stream + 1, 0xc2b2ae35) ^
+              Math.imul(index + 1, 0x27d4eb2f)) >>> 0;
+}
 function random() {
   rngState = (rngState + 0x6d2b79f5) >>> 0;
   let t = rngState;
@@ -54,8 +60,9 @@ function fail(what, input) {
 }
 function describe(input) {
   const text = Buffer.isBuffer(input) ? input.toString('latin1') : String(input);
+  // latin1: one character per byte, so the JSON string below gives back the exact bytes.
   const shown = JSON.stringify(text.length > 400 ? `${text.slice(0, 400)}...` : text);
-  return `${shown} (${text.length} bytes)`;
+  return `${shown} (${text.length} bytes, latin1)`;
 }
 
 // --- the service
@@ -137,17 +144,19 @@ function isJsonRefusal(status, type, text) {
 }
 
 // Sends and checks the answer: no 5xx, refusals as JSON, an answer on every connection.
-async function checked(method, target, body) {
-  lastInput = `${method} ${target} ${body === undefined ? '' : describe(body)}`;
+// `label` names the input in failures (e.g. "body 17", replayed with the same HTTP_FUZZ_SEED).
+async function checked(method, target, body, label = 'setup') {
+  lastInput = `${label}: ${method} ${target} ${body === undefined ? '' : describe(body)}`;
   const answer = await send(method, target, body);
+  const where = `${label}: ${method} ${target}`;
   if (answer.error) {
-    if (!serviceDied()) fail(`${method} ${target}: no answer (${answer.error})`, body ?? '');
+    if (!serviceDied()) fail(`${where}: no answer (${answer.error})`, body ?? '');
     return answer;
   }
   if (answer.status >= 500) {
-    fail(`${method} ${target}: HTTP ${answer.status} ${answer.text.slice(0, 200)}`, body ?? '');
+    fail(`${where}: HTTP ${answer.status} ${answer.text.slice(0, 200)}`, body ?? '');
   } else if (answer.status >= 400 && !isJsonRefusal(answer.status, answer.type, answer.text)) {
-    fail(`${method} ${target}: HTTP ${answer.status} is not a JSON {"message"} ` +
+    fail(`${where}: HTTP ${answer.status} is not a JSON {"message"} ` +
          `(${answer.type}: ${answer.text.slice(0, 200)})`, body ?? '');
   }
   return answer;
@@ -338,11 +347,12 @@ const started = Date.now();
 let sentBodies = 0;
 async function bodyWorker() {
   while (sentBodies < bodyCount && Date.now() - started < bodySeconds * 1000 && !exited) {
-    ++sentBodies;
+    const index = sentBodies++;
+    reseed(1, index);
     const endpoint = pick(endpoints);
     const target = endpoint.target();
     const body = mutatedBody(endpoint.valid());
-    const answer = await checked(endpoint.method, target, body);
+    const answer = await checked(endpoint.method, target, body, `body ${index}`);
     if (!answer.error) endpoint.record(answer, target);
   }
 }
@@ -419,6 +429,7 @@ function checkRaw(name, bytes, result, expected) {
   }
 }
 
+reseed(3, 0);
 const host = `Host: 127.0.0.1:${port}\r\n`;
 const jobBody = JSON.stringify({ workflow: { name: 'base' }, data: [] });
 const withBody = (requestLine, body) =>
@@ -473,7 +484,7 @@ let rawAnswered = 0;
 let sentRaw = 0;
 const rawStarted = Date.now();
 for (let i = 0; i < rawCount && !exited && Date.now() - rawStarted < bodySeconds * 1000; ++i) {
-  ++sentRaw;
+  reseed(2, sentRaw++);
   const bytes = mutateBytes(Buffer.from(pick(validRaw), 'latin1'));
   const result = await raw(bytes);
   if (result.answer !== '') ++rawAnswered;
