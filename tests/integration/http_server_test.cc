@@ -21,6 +21,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "api/client_rate_limiter.h"
 #include "core/ids.h"
 
 namespace wfm {
@@ -515,6 +516,22 @@ TEST_F(HttpServerTlsTest, UnusableFilesAreClearStartErrors) {
   auto wrong = OkServerResult(swapped);
   ASSERT_FALSE(wrong.ok());
   EXPECT_NE(wrong.error().message.find("TLS"), std::string::npos) << wrong.error().message;
+}
+
+TEST(ClientRateLimiterTest, EachClientHasItsOwnBucketThatRefills) {
+  ClientRateLimiter limiter(2, 2);  // 2 per second, bursts of 2
+  auto start = std::chrono::steady_clock::time_point{} + 1h;
+  EXPECT_EQ(limiter.Admit("a", start), 0);
+  EXPECT_EQ(limiter.Admit("a", start), 0);
+  EXPECT_EQ(limiter.Admit("a", start), 1);  // empty: a token in 0.5 s, rounded up
+  EXPECT_EQ(limiter.Admit("b", start), 0);  // another client is not affected
+  EXPECT_EQ(limiter.Admit("a", start + 500ms), 0);
+  EXPECT_EQ(limiter.Admit("a", start + 500ms), 1);
+  EXPECT_EQ(limiter.Admit("a", start + 1h), 0);  // refilled (and forgotten meanwhile)
+  EXPECT_EQ(limiter.Admit("a", start + 1h), 0);
+  EXPECT_EQ(limiter.Admit("a", start + 1h), 1);
+  ClientRateLimiter unlimited(0, 0);
+  for (int i = 0; i < 100; ++i) EXPECT_EQ(unlimited.Admit("a", start), 0);
 }
 
 }  // namespace
