@@ -4,7 +4,7 @@ BUILD_TYPE ?= RelWithDebInfo
 RUN_ARGS ?=
 FUZZ_DIR ?= build-fuzz
 FUZZ_SECONDS ?= 60
-FUZZ_TEST_SECONDS ?= 5
+FUZZ_TEST_SECONDS ?= 3
 
 .PHONY: setup test-deps build test test-sanitizers fuzz run bench clean
 
