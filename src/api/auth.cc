@@ -84,7 +84,9 @@ TokenScope ScopeNeeded(const std::string& method) {
 HttpResponse Refusal(int status, const std::string& message) {
   HttpResponse response;
   response.status = status;
-  response.body = nlohmann::json{{"message", message}}.dump();
+  // Headers are echoed in messages: bytes that are not UTF-8 are replaced, never thrown on.
+  response.body = nlohmann::json{{"message", message}}.dump(
+      -1, ' ', false, nlohmann::json::error_handler_t::replace);
   return response;
 }
 

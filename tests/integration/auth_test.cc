@@ -225,6 +225,12 @@ TEST_F(AuthGuardTest, RefusesWritesFromOtherOriginsButNotFromItsOwnOrWithoutOrig
   EXPECT_EQ(StatusOf(guard, Request("GET", "/jobs/x", {{"Origin", "http://evil.example"}})), 0);
 }
 
+TEST_F(AuthGuardTest, AnswersJsonWhateverBytesTheHeadersHold) {
+  AuthGuard guard(store_, clock_, Options("optional"));
+  EXPECT_EQ(StatusOf(guard, Request("GET", "/jobs", {{"Host", "\xff\xfe:8080"}})), 403);
+  EXPECT_EQ(StatusOf(guard, Request("POST", "/jobs", {{"Origin", "http://\xc3("}})), 403);
+}
+
 TEST_F(AuthGuardTest, RefusesForeignHostNamesOnLoopbackOnly) {
   AuthGuard loopback(store_, clock_, Options("optional", "127.0.0.1", {}, {"wfm.internal"}));
   auto status = [&](AuthGuard& guard, const std::string& host) {
