@@ -76,7 +76,7 @@ int main(int argc, char** argv) {
   int64_t sweeps_before = executor.PollSweeps();
   auto start = std::chrono::steady_clock::now();
   for (int p = 0; p < polls; ++p) {
-    for (const auto& id : ids) api.Handle(HttpRequest{"GET", "/jobs/" + id, "", {}});
+    for (const auto& id : ids) api.Handle(HttpRequest{"GET", "/jobs/" + id, "", {}, ""});
     std::this_thread::sleep_until(start + std::chrono::milliseconds(poll_ms * (p + 1)));
   }
   double seconds = Seconds(std::chrono::steady_clock::now() - start).count();

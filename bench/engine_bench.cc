@@ -108,7 +108,7 @@ int main(int argc, char** argv) {
     auto definitions = JobDefinitions::Parse(
         R"({"jobDefinitions":[{"jobDefinitionName":"noop","containerProperties":{"command":["true"]}}]})",
         "bench");
-    LocalExecutorOptions options{(dir / "tasks").string(), runner, max_parallel, 10};
+    LocalExecutorOptions options{(dir / "tasks").string(), runner, max_parallel, 10, {}};
     auto local = LocalExecutor::Create(options, definitions.value(), clock);
     if (!local.ok()) {
       fprintf(stderr, "%s\n", local.error().message.c_str());

@@ -145,10 +145,11 @@ bool ApplyObservation(Task& task, const TaskObservation& seen, TimestampMs now) 
     if (seen.exit_code) task.exit_code = seen.exit_code;
   }
   if (!IsTerminal(task.status)) {
-    task.status = seen.status;
-    if (!seen.status_reason.empty() || IsTerminal(seen.status)) {
+    // A new status brings its own reason (maybe none); the same status keeps one it had.
+    if (!seen.status_reason.empty() || seen.status != task.status) {
       task.status_reason = seen.status_reason;
     }
+    task.status = seen.status;
   }
   return task.status != before.status || task.status_reason != before.status_reason ||
          task.container != before.container || task.started_at != before.started_at ||

@@ -52,7 +52,7 @@ class Executor {
   virtual Result<std::string> Submit(const TaskSpec& spec) = 0;
 
   // The latest observation of each id, in the same order. An id the executor does not know is
-  // reported kFailed with a reason saying so.
+  // reported kFailed with a reason saying so (or kQueued while the executor looks it up).
   virtual std::vector<TaskObservation> Describe(const std::vector<std::string>& ids) = 0;
 
   // Stops the given tasks (queued ones never start, running ones are signalled), including tasks

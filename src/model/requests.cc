@@ -1,5 +1,6 @@
 #include "model/requests.h"
 
+#include <cstdint>
 #include <initializer_list>
 #include <nlohmann/json.hpp>
 
@@ -89,7 +90,11 @@ Result<StartJobRequest> ParseStartJobRequest(const std::string& body, const Requ
   if (request.workflow_name.empty()) return Invalid("'workflow.name' must not be empty");
   auto revision = workflow->find("revision");
   if (revision != workflow->end() && !revision->is_null()) {
-    if (!revision->is_number_integer()) return Invalid("'workflow.revision' must be an integer");
+    if (!revision->is_number_integer() ||
+        (revision->is_number_unsigned() &&
+         revision->get<uint64_t>() > static_cast<uint64_t>(INT64_MAX))) {
+      return Invalid("'workflow.revision' must be an integer");
+    }
     request.revision = revision->get<int64_t>();
   }
   auto data = in.find("data");

@@ -146,6 +146,29 @@ TEST(StartJobRequest, ParsesAndRejects) {
             "'data' must be an array");
 }
 
+TEST(StartJobRequest, RefusesARevisionOutOfRange) {
+  EXPECT_EQ(ParseStartJobRequest(R"({"workflow":{"name":"a","revision":18446744073709551615}})",
+                                 RequestLimits{})
+                .error()
+                .message,
+            "'workflow.revision' must be an integer");
+}
+
+TEST(ValidateWorkflow, FindsACycleInALongChainOnce) {
+  std::string states = "[";
+  for (int i = 0; i < 5000; ++i) {
+    states += std::string(i ? "," : "") + R"({"name":"s)" + std::to_string(i) +
+              R"(","type":"Task","resource":"r","next":"s)" + std::to_string(i + 1) + "\"}";
+  }
+  states += R"(,{"name":"s5000","type":"Task","resource":"r","next":"s4999"}])";
+  RequestLimits limits;
+  limits.max_states = 10000;
+  auto result = ParseWorkflowDefinition(Chain(states, "s0"), limits);
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error().message, "cycle: s4999 -> s5000 -> s4999");
+  EXPECT_NE(ErrorOf(Chain(states, "s0")).find("at most 1000"), std::string::npos);
+}
+
 TEST(CancelReason, ParsesAndRejects) {
   EXPECT_EQ(ParseCancelReason(R"({"reason":"why"})", RequestLimits{}).value(), "why");
   EXPECT_EQ(ParseCancelReason("", RequestLimits{}).value(), "");

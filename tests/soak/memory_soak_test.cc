@@ -94,8 +94,8 @@ TEST(MemorySoak, AHundredThousandJobsLeaveNothingBehind) {
   EXPECT_EQ(engine.BookkeepingSize(), 0u);
   EXPECT_TRUE(store.value()->ListCancelCommands()->empty());
   EXPECT_TRUE(store.value()->ListActiveJobIds()->empty());
-  auto sample = store.value()->GetJob(json::parse(Call(api, "GET", "/jobs?workflowName=soak&limit=1", "")
-                                                      .body)[0]["id"]);
+  auto sample = store.value()->GetJob(
+      json::parse(Call(api, "GET", "/jobs?workflowName=soak&limit=1", "").body)[0]["id"]);
   ASSERT_TRUE(sample.ok());
   EXPECT_EQ(sample->status, JobStatus::kSucceeded);
   std::printf("resident memory: %.1f MiB after %d jobs, %.1f MiB after %d jobs (ratio %.3f)\n",
