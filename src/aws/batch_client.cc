@@ -2,8 +2,10 @@
 
 #include <spdlog/spdlog.h>
 
+#include <limits>
 #include <thread>
 
+#include "aws/aws_json.h"
 #include "aws/sigv4.h"
 
 namespace wfm {
@@ -23,7 +25,8 @@ std::string ErrorType(const HttpReply& reply, const json& body) {
   for (const auto& [name, value] : reply.headers) {
     if (name == "x-amzn-errortype") return value.substr(0, value.find(':'));
   }
-  std::string type = body.is_object() ? body.value("__type", body.value("code", "")) : "";
+  std::string type = StringOrEmpty(body, "__type");
+  if (type.empty()) type = StringOrEmpty(body, "code");
   return type.substr(type.find('#') == std::string::npos ? 0 : type.find('#') + 1);
 }
 
@@ -32,13 +35,35 @@ bool IsRetryable(int status, const std::string& type) {
          type == "ThrottlingException" || type == "RequestLimitExceeded";
 }
 
-BatchJobDefinition JobDefinitionFromJson(const json& in) {
+// Reads one JobDefinition of a DescribeJobDefinitions answer. Errors: kInternal (a wrong type).
+Result<BatchJobDefinition> JobDefinitionFromJson(const json& in) {
+  if (!in.is_object()) return Error{ErrorCode::kInternal, "a job definition is not an object"};
   BatchJobDefinition definition;
-  definition.name = in.value("jobDefinitionName", "");
-  definition.revision = in.value("revision", 0);
-  definition.status = in.value("status", "");
-  definition.arn = in.value("jobDefinitionArn", "");
+  auto name = ReadString(in, "jobDefinitionName");
+  auto revision = ReadInteger(in, "revision", 0, std::numeric_limits<int>::max());
+  auto status = ReadString(in, "status");
+  auto arn = ReadString(in, "jobDefinitionArn");
+  if (!name.ok()) return name.error();
+  if (!revision.ok()) return revision.error();
+  if (!status.ok()) return status.error();
+  if (!arn.ok()) return arn.error();
+  definition.name = std::move(*name);
+  definition.revision = static_cast<int>(revision->value_or(0));
+  definition.status = std::move(*status);
+  definition.arn = std::move(*arn);
   return definition;
+}
+
+// The job definitions of a DescribeJobDefinitions answer, appended to `out`.
+Status AppendJobDefinitions(const json& answer, std::vector<BatchJobDefinition>& out) {
+  auto definitions = ReadArray(answer, "jobDefinitions");
+  if (!definitions.ok()) return definitions.error();
+  for (const auto& item : **definitions) {
+    auto definition = JobDefinitionFromJson(item);
+    if (!definition.ok()) return definition.error();
+    out.push_back(std::move(*definition));
+  }
+  return OkStatus();
 }
 
 constexpr int64_t kCallTimeoutMs = 30000;
@@ -57,23 +82,38 @@ size_t OverridesJsonLength(const std::vector<std::pair<std::string, std::string>
   return json{{"environment", variables}}.dump().size();
 }
 
-BatchJob BatchJobFromJson(const json& in) {
+Result<BatchJob> BatchJobFromJson(const json& in) {
+  if (!in.is_object()) return Error{ErrorCode::kInternal, "a job is not an object"};
   BatchJob job;
-  job.id = in.value("jobId", "");
-  job.name = in.value("jobName", "");
-  job.status = in.value("status", "");
-  job.status_reason = in.value("statusReason", "");
-  job.created_at = in.value("createdAt", 0LL);
-  job.started_at = in.value("startedAt", 0LL);
-  job.stopped_at = in.value("stoppedAt", 0LL);
-  if (in.contains("container") && in["container"].is_object()) {
-    const json& container = in["container"];
-    if (container.contains("exitCode") && container["exitCode"].is_number_integer()) {
-      job.exit_code = container["exitCode"].get<int>();
-    }
-    job.container_reason = container.value("reason", "");
-    job.log_stream = container.value("logStreamName", "");
-    job.task_arn = container.value("taskArn", "");
+  for (auto [field, target] : {std::pair{"jobId", &job.id},
+                               {"jobName", &job.name},
+                               {"status", &job.status},
+                               {"statusReason", &job.status_reason}}) {
+    auto value = ReadString(in, field);
+    if (!value.ok()) return value.error();
+    *target = std::move(*value);
+  }
+  if (job.id.empty()) return Error{ErrorCode::kInternal, "a job has no jobId"};
+  for (auto [field, target] : {std::pair{"createdAt", &job.created_at},
+                               {"startedAt", &job.started_at},
+                               {"stoppedAt", &job.stopped_at}}) {
+    auto value = ReadInteger(in, field, 0, std::numeric_limits<TimestampMs>::max());
+    if (!value.ok()) return value.error();
+    *target = value->value_or(0);
+  }
+  auto container = ReadObject(in, "container");
+  if (!container.ok()) return container.error();
+  if (*container == nullptr) return job;
+  auto exit_code = ReadInteger(**container, "exitCode", std::numeric_limits<int>::min(),
+                               std::numeric_limits<int>::max());
+  if (!exit_code.ok()) return exit_code.error();
+  if (exit_code->has_value()) job.exit_code = static_cast<int>(**exit_code);
+  for (auto [field, target] : {std::pair{"reason", &job.container_reason},
+                               {"logStreamName", &job.log_stream},
+                               {"taskArn", &job.task_arn}}) {
+    auto value = ReadString(**container, field);
+    if (!value.ok()) return value.error();
+    *target = std::move(*value);
   }
   return job;
 }
@@ -167,14 +207,15 @@ Result<json> BatchClient::Call(const std::string& operation, const std::string& 
                                                    " answered " + operation +
                                                    " with something else than JSON");
       }
+      if (!answer.is_object()) return MalformedAnswer(operation, "it is not a JSON object");
       if (CountsForHealth(operation)) {
         std::lock_guard lock(mu_);
         configuration_problem_.clear();
       }
       return answer;
     }
-    std::string message =
-        answer.is_object() ? answer.value("message", answer.value("Message", "")) : "";
+    std::string message = StringOrEmpty(answer, "message");
+    if (message.empty()) message = StringOrEmpty(answer, "Message");
     last_error = (type.empty() ? "" : type + " ") + "(HTTP " + std::to_string(reply->status) + ")" +
                  (message.empty() ? "" : ": " + message);
     if (reply->status == 401 || reply->status == 403) {
@@ -203,6 +244,12 @@ Result<json> BatchClient::Call(const std::string& operation, const std::string& 
   return Error{ErrorCode::kUnavailable, failure};
 }
 
+Error BatchClient::MalformedAnswer(const std::string& operation, const std::string& why) {
+  return ConfigurationProblem(operation, "AWS Batch: the endpoint " + options_.endpoint +
+                                             " answered " + operation +
+                                             " with a malformed answer: " + why);
+}
+
 Result<std::string> BatchClient::SubmitJob(const BatchSubmission& submission) {
   json environment = json::array();
   for (const auto& [name, value] : submission.environment) {
@@ -217,7 +264,10 @@ Result<std::string> BatchClient::SubmitJob(const BatchSubmission& submission) {
   submit_limiter_.Acquire();
   auto answer = Call("SubmitJob", "/v1/submitjob", body);
   if (!answer.ok()) return answer.error();
-  return answer->value("jobId", "");
+  auto id = ReadString(*answer, "jobId");
+  if (!id.ok()) return MalformedAnswer("SubmitJob", id.error().message);
+  if (id->empty()) return MalformedAnswer("SubmitJob", "it has no jobId");
+  return *id;
 }
 
 Result<std::vector<BatchJob>> BatchClient::DescribeJobs(const std::vector<std::string>& ids) {
@@ -227,8 +277,13 @@ Result<std::vector<BatchJob>> BatchClient::DescribeJobs(const std::vector<std::s
     json chunk(std::vector<std::string>(ids.begin() + start, ids.begin() + end));
     auto answer = Call("DescribeJobs", "/v1/describejobs", {{"jobs", chunk}});
     if (!answer.ok()) return answer.error();
-    for (const auto& job : answer->value("jobs", json::array()))
-      out.push_back(BatchJobFromJson(job));
+    auto jobs = ReadArray(*answer, "jobs");
+    if (!jobs.ok()) return MalformedAnswer("DescribeJobs", jobs.error().message);
+    for (const auto& item : **jobs) {
+      auto job = BatchJobFromJson(item);
+      if (!job.ok()) return MalformedAnswer("DescribeJobs", job.error().message);
+      out.push_back(std::move(*job));
+    }
   }
   return out;
 }
@@ -256,11 +311,17 @@ Result<std::vector<BatchJob>> BatchClient::ListJobsByName(const std::string& que
     if (!token.empty()) body["nextToken"] = token;
     auto answer = Call("ListJobs", "/v1/listjobs", body);
     if (!answer.ok()) return answer.error();
-    for (const auto& summary : answer->value("jobSummaryList", json::array())) {
-      BatchJob job = BatchJobFromJson(summary);
-      if (job.name == job_name) out.push_back(job);  // the filter also matches case-insensitively
+    auto summaries = ReadArray(*answer, "jobSummaryList");
+    if (!summaries.ok()) return MalformedAnswer("ListJobs", summaries.error().message);
+    for (const auto& summary : **summaries) {
+      auto job = BatchJobFromJson(summary);
+      if (!job.ok()) return MalformedAnswer("ListJobs", job.error().message);
+      // The filter also matches case-insensitively.
+      if (job->name == job_name) out.push_back(std::move(*job));
     }
-    token = answer->value("nextToken", "");
+    auto next = ReadString(*answer, "nextToken");
+    if (!next.ok()) return MalformedAnswer("ListJobs", next.error().message);
+    token = std::move(*next);
   } while (!token.empty());
   return out;
 }
@@ -275,10 +336,11 @@ Result<std::vector<BatchJobDefinition>> BatchClient::DescribeJobDefinitionsByNam
     if (!token.empty()) body["nextToken"] = token;
     auto answer = Call("DescribeJobDefinitions", "/v1/describejobdefinitions", body, deadline);
     if (!answer.ok()) return answer.error();
-    for (const auto& definition : answer->value("jobDefinitions", json::array())) {
-      out.push_back(JobDefinitionFromJson(definition));
-    }
-    token = answer->value("nextToken", "");
+    auto appended = AppendJobDefinitions(*answer, out);
+    if (!appended.ok()) return MalformedAnswer("DescribeJobDefinitions", appended.error().message);
+    auto next = ReadString(*answer, "nextToken");
+    if (!next.ok()) return MalformedAnswer("DescribeJobDefinitions", next.error().message);
+    token = std::move(*next);
   } while (!token.empty() && !(first_only && !out.empty()));
   return out;
 }
@@ -290,9 +352,8 @@ Result<std::vector<BatchJobDefinition>> BatchClient::DescribeJobDefinitions(
                      {{"jobDefinitions", definitions}}, deadline);
   if (!answer.ok()) return answer.error();
   std::vector<BatchJobDefinition> out;
-  for (const auto& definition : answer->value("jobDefinitions", json::array())) {
-    out.push_back(JobDefinitionFromJson(definition));
-  }
+  auto appended = AppendJobDefinitions(*answer, out);
+  if (!appended.ok()) return MalformedAnswer("DescribeJobDefinitions", appended.error().message);
   return out;
 }
 

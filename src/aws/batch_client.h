@@ -89,7 +89,8 @@ class BatchClient {
               BatchClientOptions options);
 
   // Every call: errors kInvalidArgument (ClientException: AWS's message); kUnavailable (retries
-  // exhausted, deadline passed, or a configuration problem). Thread-safe.
+  // exhausted, deadline passed, a configuration problem, or a malformed 2xx answer: a field of the
+  // wrong type, a number out of range, a job without an id). Never throws. Thread-safe.
 
   // Returns the Batch job id.
   Result<std::string> SubmitJob(const BatchSubmission& submission);
@@ -125,6 +126,9 @@ class BatchClient {
                               const nlohmann::json& body, Deadline deadline = {});
   // Records `message` for Health() (unless `operation` does not count for it).
   Error ConfigurationProblem(const std::string& operation, std::string message);
+  // A 2xx answer that is not what Batch sends (a broken endpoint or proxy): kUnavailable, so
+  // callers retry, and kept for Health() like a configuration problem.
+  Error MalformedAnswer(const std::string& operation, const std::string& why);
   void Backoff(int attempt, Deadline deadline);
 
   HttpClient& http_;
@@ -139,7 +143,8 @@ class BatchClient {
   RateLimiter submit_limiter_;
 };
 
-// Reads a DescribeJobs JobDetail (or a ListJobs JobSummary).
-BatchJob BatchJobFromJson(const nlohmann::json& json);
+// Reads a DescribeJobs JobDetail (or a ListJobs JobSummary). Errors: kInternal (not an object,
+// no jobId, a field of the wrong type, a time or exit code out of range).
+Result<BatchJob> BatchJobFromJson(const nlohmann::json& json);
 
 }  // namespace wfm
