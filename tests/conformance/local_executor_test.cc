@@ -141,6 +141,27 @@ TEST_F(LocalExecutorTest, RejectsUnknownDefinitions) {
   EXPECT_EQ(executor_->Submit(Spec("ok:9")).error().message, "no job definition 'ok:9'");
 }
 
+TEST(JobDefinitionsFile, RefusesNumbersOutOfRangeAndUnusableNames) {
+  auto parse = [](const std::string& definition) {
+    auto parsed = JobDefinitions::Parse("[" + definition + "]", "t.json");
+    return parsed.ok() ? std::string() : parsed.error().message;
+  };
+  const std::string command = R"("containerProperties":{"command":["true"]})";
+  EXPECT_EQ(parse(R"({"jobDefinitionName":"a","revision":2,)" + command + "}"), "");
+  EXPECT_EQ(parse(R"({"jobDefinitionName":"a","revision":1e10,)" + command + "}"),
+            "job definitions 't.json': definition 0: revision must be an integer from 1 to "
+            "999999999");
+  EXPECT_EQ(parse(R"({"jobDefinitionName":"a","revision":0,)" + command + "}"),
+            "job definitions 't.json': definition 0: revision must be an integer from 1 to "
+            "999999999");
+  EXPECT_NE(parse(R"({"jobDefinitionName":"a","timeout":{"attemptDurationSeconds":-1.5e19},)" +
+                  command + "}")
+                .find("attemptDurationSeconds must be an integer"),
+            std::string::npos);
+  EXPECT_NE(parse(R"({"jobDefinitionName":"a:b",)" + command + "}").find("'a:b' must be"),
+            std::string::npos);
+}
+
 TEST_F(LocalExecutorTest, TimesOut) {
   auto id = executor_->Submit(Spec("slow")).value();
   auto seen = WaitDone(*executor_, id);

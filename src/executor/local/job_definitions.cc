@@ -1,8 +1,11 @@
 #include "executor/local/job_definitions.h"
 
+#include <cctype>
 #include <charconv>
+#include <cstdint>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <sstream>
 
 namespace wfm {
@@ -15,6 +18,34 @@ Result<JobDefinitions> JobDefinitions::Load(const std::string& path) {
   text << in.rdbuf();
   return Parse(text.str(), path);
 }
+
+namespace {
+
+// The integer at `key` of `object`: `fallback` when absent; nothing when it is not an integer
+// within [low, high] (a float or an out-of-range number would convert with undefined behaviour).
+std::optional<int64_t> ReadInteger(const nlohmann::json& object, const char* key, int64_t fallback,
+                                   int64_t low, int64_t high) {
+  auto it = object.find(key);
+  if (it == object.end()) return fallback;
+  if (!it->is_number_integer()) return std::nullopt;
+  if (it->is_number_unsigned() && it->get<uint64_t>() > static_cast<uint64_t>(high)) {
+    return std::nullopt;
+  }
+  int64_t value = it->get<int64_t>();
+  if (value < low || value > high) return std::nullopt;
+  return value;
+}
+
+// True for a name a resource can refer to: 1-128 of [A-Za-z0-9_-] (AWS Batch's rule).
+bool IsDefinitionName(const std::string& name) {
+  if (name.empty() || name.size() > 128) return false;
+  for (char c : name) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-') return false;
+  }
+  return true;
+}
+
+}  // namespace
 
 Result<JobDefinitions> JobDefinitions::Parse(const std::string& text, const std::string& origin) {
   auto fail = [&](const std::string& what) {
@@ -31,7 +62,13 @@ Result<JobDefinitions> JobDefinitions::Parse(const std::string& text, const std:
       std::string where = "definition " + std::to_string(i) + ": ";
       JobDefinition def;
       def.name = d.at("jobDefinitionName").get<std::string>();
-      def.revision = d.value("revision", 1);
+      if (!IsDefinitionName(def.name)) {
+        return fail(where + "jobDefinitionName '" + def.name +
+                    "' must be 1-128 letters, digits, '_' or '-'");
+      }
+      auto revision = ReadInteger(d, "revision", 1, 1, 999999999);
+      if (!revision) return fail(where + "revision must be an integer from 1 to 999999999");
+      def.revision = static_cast<int>(*revision);
       const auto& container = d.at("containerProperties");
       def.command = container.at("command").get<std::vector<std::string>>();
       if (def.command.empty()) return fail(where + "containerProperties.command is empty");
@@ -39,9 +76,15 @@ Result<JobDefinitions> JobDefinitions::Parse(const std::string& text, const std:
         def.environment.emplace_back(var.at("name").get<std::string>(),
                                      var.at("value").get<std::string>());
       }
-      if (d.contains("timeout"))
-        def.timeout_seconds = d["timeout"].value("attemptDurationSeconds", 0);
-      if (def.revision < 1) return fail(where + "revision must be at least 1");
+      if (d.contains("timeout")) {
+        constexpr int64_t kTenYears = int64_t{10} * 365 * 24 * 3600;
+        auto timeout = ReadInteger(d.at("timeout"), "attemptDurationSeconds", 0, 0, kTenYears);
+        if (!timeout) {
+          return fail(where + "timeout.attemptDurationSeconds must be an integer from 0 to " +
+                      std::to_string(kTenYears));
+        }
+        def.timeout_seconds = static_cast<int>(*timeout);
+      }
       if (!out.by_name_[def.name].emplace(def.revision, def).second) {
         return fail("duplicate " + def.name + ":" + std::to_string(def.revision));
       }
