@@ -2,7 +2,8 @@
 # Two replicas on one PostgreSQL database (a server of the test's own): both serve the API, one
 # advances the jobs; SIGKILL whichever is advancing them, twice, while 300 jobs run: the other
 # takes over, every job ends SUCCEEDED and every task ran exactly once. Then a cancel accepted by
-# the follower just before the leader is killed is honoured.
+# the follower just before the leader is killed is honoured, and so is one accepted while an extra
+# replica fails to start.
 WFM_BIN=$1
 source "$(dirname "$0")/lib.sh"
 
@@ -70,6 +71,25 @@ expect_status 200 "the follower accepts the cancel"
 stop_instance "$current" KILL
 wait_job "$sid" '.status == "CANCELLED" and .tasks[0].statusReason == "cancelled on the follower"'
 pass "the cancel was honoured after the leader's SIGKILL"
+
+# An extra replica that fails to start (its port is taken) while a job is cancelled writes
+# nothing on its way out: the cancel holds and the task's process really stops.
+BASE=${URLS[$follower]}
+sid=$(call POST /jobs -d '{"workflow": {"name": "sleepy"}}' | jq -r .id)
+wait_job "$sid" '.tasks[0].status == "RUNNING"'
+runner_pid=$(call GET "/jobs/$sid" | jq -r '.tasks[0].container' | grep -o '[0-9]*$')
+"$WFM_BIN" --listen "127.0.0.1:${BASE##*:}" --data-dir "$WORK/var" "${FLAGS[@]}" \
+  >>"$WORK/extra.log" 2>&1 &
+extra=$!
+call DELETE "/jobs/$sid" -d '{"reason": "cancelled while a replica failed"}' >/dev/null
+expect_status 200 "cancel accepted while an extra replica fails to start"
+rc=0; wait "$extra" || rc=$?
+[ "$rc" -ne 0 ] || fail "the extra replica started on a busy port"
+grep -q "can't listen" "$WORK/extra.log" || fail "the extra replica did not say why it stopped"
+wait_job "$sid" '.status == "CANCELLED" and .tasks[0].statusReason == "cancelled while a replica failed" and .tasks[0].stoppedAt != null'
+for _ in $(seq 1 500); do kill -0 "$runner_pid" 2>/dev/null || break; sleep 0.02; done
+kill -0 "$runner_pid" 2>/dev/null && fail "the cancelled task's process still runs"
+pass "an extra replica failing to start left the cancel alone; the task stopped"
 stop_instance "$follower" TERM
 
 echo "$CHECKS passed, 0 failed"
