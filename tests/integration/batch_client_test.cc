@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <set>
 #include <thread>
 
@@ -257,6 +258,138 @@ TEST_F(BatchClientTest, TerminatesRunningJobsAndCancelsWaitingOnes) {
   ASSERT_TRUE(client.CancelJob(waiting, "user asked").ok());
   EXPECT_EQ(client.DescribeJobs({waiting}).value()[0].status, "FAILED");
   EXPECT_FALSE(client.TerminateJob("no-such-job", "x").ok());
+}
+
+// Plays one HTTP answer to every call, as a broken endpoint or proxy in front of Batch would.
+class OneAnswerHttpClient : public HttpClient {
+ public:
+  explicit OneAnswerHttpClient(HttpReply reply) : reply_(std::move(reply)) {}
+  Result<HttpReply> Send(const HttpCall&) override { return reply_; }
+
+ private:
+  HttpReply reply_;
+};
+
+// Every BatchClient call against one answer: "ok", "unavailable", "invalid" or "failed" (some
+// other error) per call, in the order SubmitJob, DescribeJobs, ListJobsByName,
+// DescribeJobDefinitionsByName, DescribeJobDefinitions, TerminateJob.
+std::vector<std::string> OutcomesOf(HttpReply reply, std::string* health = nullptr) {
+  OneAnswerHttpClient http(std::move(reply));
+  StaticCredentialsProvider credentials(AwsCredentials{"AKIDTEST", "secret", "", 0});
+  FakeClock clock;
+  BatchClientOptions options;
+  options.endpoint = "http://127.0.0.1:9";
+  options.max_attempts = 2;
+  options.base_backoff_ms = 0;
+  options.max_backoff_ms = 0;
+  options.submit_rate_per_second = 0;
+  BatchClient client(http, credentials, clock, options);
+  auto outcome = [](const Status& status) -> std::string {
+    if (status.ok()) return "ok";
+    if (status.error().message.empty()) return "failed without a message";
+    if (status.error().code == ErrorCode::kUnavailable) return "unavailable";
+    if (status.error().code == ErrorCode::kInvalidArgument) return "invalid";
+    return "failed";
+  };
+  auto status_of = [](const auto& result) -> Status {
+    if (result.ok()) return OkStatus();
+    return result.error();
+  };
+  std::vector<std::string> outcomes = {
+      outcome(status_of(client.SubmitJob({"job", "queue", "definition:1", {}, {}}))),
+      outcome(status_of(client.DescribeJobs({"a"}))),
+      outcome(status_of(client.ListJobsByName("queue", "job"))),
+      outcome(status_of(client.DescribeJobDefinitionsByName("definition", "", false))),
+      outcome(status_of(client.DescribeJobDefinitions({"definition:1"}))),
+      outcome(client.TerminateJob("a", "reason"))};
+  if (health != nullptr) *health = client.Health().ok() ? "" : client.Health().error().message;
+  return outcomes;
+}
+
+const std::vector<std::string> kAllUnavailable(6, "unavailable");
+
+TEST(BatchClientMalformedAnswerTest, AnAnswerThatIsNotAnObjectIsUnavailableForEveryCall) {
+  std::string health;
+  EXPECT_EQ(OutcomesOf(HttpReply{200, "[]", {}}, &health), kAllUnavailable);
+  EXPECT_NE(health.find("malformed answer"), std::string::npos) << health;
+  EXPECT_EQ(OutcomesOf(HttpReply{200, "\"text\"", {}}), kAllUnavailable);
+  EXPECT_EQ(OutcomesOf(HttpReply{200, "7", {}}), kAllUnavailable);
+}
+
+TEST(BatchClientMalformedAnswerTest, AListOfTheWrongTypeIsUnavailable) {
+  std::string body = R"({"jobId":"id","jobs":{},"jobSummaryList":"x","jobDefinitions":5})";
+  auto outcomes = OutcomesOf(HttpReply{200, body, {}});
+  EXPECT_EQ(outcomes, (std::vector<std::string>{"ok", "unavailable", "unavailable", "unavailable",
+                                                "unavailable", "ok"}));
+}
+
+TEST(BatchClientMalformedAnswerTest, AnItemThatIsNotAnObjectIsUnavailable) {
+  std::string body = R"({"jobId":"id","jobs":[1],"jobSummaryList":["x"],"jobDefinitions":[null]})";
+  auto outcomes = OutcomesOf(HttpReply{200, body, {}});
+  EXPECT_EQ(outcomes, (std::vector<std::string>{"ok", "unavailable", "unavailable", "unavailable",
+                                                "unavailable", "ok"}));
+}
+
+TEST(BatchClientMalformedAnswerTest, AFieldOfTheWrongTypeIsUnavailable) {
+  for (const char* body : {
+           R"({"jobId":7})",
+           R"({"jobs":[{"jobId":7}],"jobSummaryList":[{"jobId":7,"jobName":"job"}]})",
+           R"({"jobs":[{"jobId":"a","status":[]}],"jobSummaryList":[{"jobId":"a","jobName":1}]})",
+           R"({"jobs":[{"jobId":"a","container":{"reason":5}}],"nextToken":3})",
+           R"({"jobs":[{"jobId":"a","container":[]}],"jobDefinitions":[{"revision":"1"}]})",
+           R"({"jobs":[{"jobId":"a","createdAt":"now"}],"jobDefinitions":[{"status":{}}]})",
+       }) {
+    auto outcomes = OutcomesOf(HttpReply{200, body, {}});
+    outcomes.pop_back();  // TerminateJob reads nothing of the answer
+    EXPECT_TRUE(std::find(outcomes.begin(), outcomes.end(), "unavailable") != outcomes.end())
+        << body;
+    for (const auto& outcome : outcomes) EXPECT_TRUE(outcome == "ok" || outcome == "unavailable");
+  }
+}
+
+TEST(BatchClientMalformedAnswerTest, NumbersOutOfRangeAreUnavailable) {
+  for (const char* body : {
+           R"({"jobs":[{"jobId":"a","createdAt":1e300}],"jobDefinitions":[{"revision":1e10}]})",
+           R"({"jobs":[{"jobId":"a","stoppedAt":-1}],"jobDefinitions":[{"revision":-1}]})",
+           R"({"jobs":[{"jobId":"a","container":{"exitCode":1e20}}],)"
+           R"("jobDefinitions":[{"revision":4294967296}]})",
+           R"({"jobs":[{"jobId":"a","startedAt":1.5}],"jobDefinitions":[{"revision":2.5}]})",
+       }) {
+    auto outcomes = OutcomesOf(HttpReply{200, body, {}});
+    EXPECT_EQ(outcomes[1], "unavailable") << body;  // DescribeJobs
+    EXPECT_EQ(outcomes[4], "unavailable") << body;  // DescribeJobDefinitions
+  }
+}
+
+TEST(BatchClientMalformedAnswerTest, WholeNumbersInRangeAreRead) {
+  OneAnswerHttpClient http(HttpReply{
+      200,
+      R"({"jobs":[{"jobId":"a","createdAt":1.7e12,"container":{"exitCode":-1,"reason":null}}]})",
+      {}});
+  StaticCredentialsProvider credentials(AwsCredentials{"AKIDTEST", "secret", "", 0});
+  FakeClock clock;
+  BatchClient client(http, credentials, clock, BatchClientOptions{});
+  auto jobs = client.DescribeJobs({"a"});
+  ASSERT_TRUE(jobs.ok()) << jobs.error().message;
+  ASSERT_EQ(jobs->size(), 1u);
+  EXPECT_EQ((*jobs)[0].created_at, 1700000000000);
+  EXPECT_EQ((*jobs)[0].exit_code, -1);
+  EXPECT_EQ((*jobs)[0].container_reason, "");
+}
+
+TEST(BatchClientMalformedAnswerTest, ASubmitJobAnswerWithoutAJobIdIsUnavailable) {
+  auto outcomes = OutcomesOf(HttpReply{200, R"({"jobName":"job"})", {}});
+  EXPECT_EQ(outcomes[0], "unavailable");
+  outcomes = OutcomesOf(HttpReply{200, R"({"jobId":""})", {}});
+  EXPECT_EQ(outcomes[0], "unavailable");
+}
+
+TEST(BatchClientMalformedAnswerTest, AnErrorWhoseMessageOrTypeIsNotAStringIsStillAnError) {
+  auto outcomes = OutcomesOf(
+      HttpReply{400, R"({"message":5,"__type":[]})", {{"x-amzn-errortype", "ClientException"}}});
+  EXPECT_EQ(outcomes, std::vector<std::string>(6, "invalid"));
+  outcomes = OutcomesOf(HttpReply{400, R"({"Message":{},"__type":7,"code":null})", {}});
+  EXPECT_EQ(outcomes, std::vector<std::string>(6, "invalid"));
 }
 
 }  // namespace
