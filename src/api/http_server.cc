@@ -37,6 +37,41 @@ HttpResponse JsonError(int status, const std::string& message) {
   return HttpResponse{status, "application/json", nlohmann::json{{"message", message}}.dump(), {}};
 }
 
+// A refusal for a request header whose framing or routing can't be trusted (RFC 9112 §3.2, §6.1,
+// §6.3): a Transfer-Encoding other than exactly "chunked", one together with Content-Length (the
+// two could delimit the body differently, smuggling a request), or not exactly one non-empty
+// Host. Nothing when the header is fine.
+template <typename Header>
+std::optional<HttpResponse> CheckFraming(const Header& header) {
+  size_t encodings = 0, lengths = 0, hosts = 0;
+  std::string encoding;
+  bool empty_host = false;
+  for (const auto& field : header) {
+    if (field.name() == http::field::transfer_encoding) {
+      ++encodings;
+      encoding = std::string(field.value());
+    } else if (field.name() == http::field::content_length) {
+      ++lengths;
+    } else if (field.name() == http::field::host) {
+      ++hosts;
+      empty_host = field.value().find_first_not_of(" \t") == beast::string_view::npos;
+    }
+  }
+  if (encodings > 0) {
+    size_t first = encoding.find_first_not_of(" \t");
+    size_t last = encoding.find_last_not_of(" \t");
+    std::string coding = first == std::string::npos ? "" : encoding.substr(first, last - first + 1);
+    if (encodings > 1 || !beast::iequals(coding, "chunked")) {
+      return JsonError(400, "only 'Transfer-Encoding: chunked' is accepted");
+    }
+    if (lengths > 0) return JsonError(400, "both Content-Length and Transfer-Encoding were sent");
+  }
+  if (header.version() >= 11 && (hosts != 1 || empty_host)) {
+    return JsonError(400, "an HTTP/1.1 request needs exactly one non-empty Host header");
+  }
+  return std::nullopt;
+}
+
 class SessionBase;
 
 // What the server, its sessions and the responders it hands out share. Responders may outlive the
@@ -245,6 +280,7 @@ class Session final : public SessionBase {
       return Refuse(JsonError(431, "more than " + std::to_string(options.max_header_fields) +
                                        " request header fields"));
     }
+    if (auto refusal = CheckFraming(header)) return Refuse(std::move(*refusal));
     if (int retry_after =
             shared_->rate_limiter.Admit(remote_address_, std::chrono::steady_clock::now())) {
       HttpResponse refusal = JsonError(429, "too many requests from " + remote_address_);

@@ -250,6 +250,13 @@ int main(int argc, char** argv) {
     spdlog::warn("{}", files.error().message);
   } else {
     spdlog::debug("up to {} open files", files.value());
+    // Clients may hold at most half the descriptors: the rest stay for the store and the tasks.
+    long connections = std::max(1L, files.value() / 2);
+    if (connections < config.max_connections) {
+      spdlog::warn("--max-connections lowered from {} to {}: half of the {} open files allowed",
+                   config.max_connections, connections, files.value());
+      config.max_connections = static_cast<int>(connections);
+    }
   }
 
   // Signals are taken by sigwait below, so block them before any thread starts.

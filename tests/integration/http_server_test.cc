@@ -298,6 +298,27 @@ TEST(HttpServerLimitsTest, MalformedRequestsGet400) {
   ExpectRefusal(port, "\x16\x03\x01\x02\xfc\x03\x03\r\n\r\n", 400);
   ExpectRefusal(port, "HELLO\r\n\r\n", 400);
   ExpectRefusal(port, "GET / HTTP/2.0\r\nHost: x\r\n\r\n", 400);
+  // Framing that another server could read differently (request smuggling), and no Host.
+  ExpectRefusal(port,
+                "POST /jobs HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: xchunked\r\n\r\n"
+                "DELETE /jobs/1 HTTP/1.1\r\nHost: x\r\n\r\n",
+                400);
+  ExpectRefusal(port,
+                "POST /jobs HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, chunked\r\n\r\n"
+                "0\r\n\r\n",
+                400);
+  ExpectRefusal(port,
+                "POST /jobs HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n"
+                "Transfer-Encoding: xchunked\r\n\r\n{}",
+                400);
+  ExpectRefusal(port, "GET / HTTP/1.1\r\n\r\n", 400);
+  ExpectRefusal(port, "GET / HTTP/1.1\r\nHost: \r\n\r\n", 400);
+  ExpectRefusal(port, "GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", 400);
+  Client chunked(port);  // plain chunked bodies are still read
+  chunked.Send(
+      "POST /jobs HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+      "2\r\n{}\r\n0\r\n\r\n");
+  EXPECT_EQ(StatusOf(chunked.ReadResponse()), 200);
 }
 
 TEST(HttpServerLimitsTest, ALargeBodyGets413) {
