@@ -264,7 +264,18 @@ bool Engine::Round(bool side_effects_allowed) {
   std::set<std::string> cancelled_jobs;
   bool retrying = SteadyClock::now() < retry_at_;
   if (in.commands || (!retrying && !cancel_waiters_.empty())) {
-    TakeCancelCommands(&dirty, &consumed, &cancelled_jobs);
+    if (TakeCancelCommands(&dirty, &consumed, &cancelled_jobs)) {
+      // A waiter whose job is not active now came after its request was applied and consumed
+      // (every request is stored before its waiter is registered): the job is finished.
+      for (auto w = cancel_waiters_.begin(); w != cancel_waiters_.end();) {
+        if (active_.count(w->first) || cancelled_jobs.count(w->first)) {
+          ++w;
+          continue;
+        }
+        w->second->set_value(true);
+        w = cancel_waiters_.erase(w);
+      }
+    }
   }
 
   std::vector<std::string> changed(in.changed_ids.begin(), in.changed_ids.end());
@@ -408,7 +419,7 @@ bool Engine::TerminateAborted(Job& job, const std::vector<std::string>& ids) {
   return took.size() >= ask.size();
 }
 
-void Engine::TakeCancelCommands(std::set<std::string>* dirty, std::vector<int64_t>* consumed,
+bool Engine::TakeCancelCommands(std::set<std::string>* dirty, std::vector<int64_t>* consumed,
                                 std::set<std::string>* job_ids) {
   auto commands = store_.ListCancelCommands();
   if (!commands.ok()) {
@@ -417,7 +428,7 @@ void Engine::TakeCancelCommands(std::set<std::string>* dirty, std::vector<int64_
     std::lock_guard lock(inbox_mu_);
     inbox_.commands = true;
     retry_at_ = SteadyClock::now() + std::chrono::milliseconds(options_.retry_interval_ms);
-    return;
+    return false;
   }
   for (const auto& command : commands.value()) {
     job_ids->insert(command.job_id);
@@ -441,6 +452,7 @@ void Engine::TakeCancelCommands(std::set<std::string>* dirty, std::vector<int64_
     if (pending.command_ids.empty()) pending.reason = command.reason;
     pending.command_ids.insert(command.id);
   }
+  return true;
 }
 
 void Engine::ApplyExecutorChanges(const std::vector<std::string>& ids,

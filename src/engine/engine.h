@@ -114,8 +114,8 @@ class Engine {
   bool Round(bool side_effects_allowed);
   // Applies the stored cancel requests to their jobs (loading them when needed, even a cancelled
   // one whose tasks are not all stopped); fills the commands consumed at once (their job is gone
-  // or done) and the jobs cancelled.
-  void TakeCancelCommands(std::set<std::string>* dirty, std::vector<int64_t>* consumed,
+  // or done) and the jobs cancelled. Returns false when the requests could not be read.
+  bool TakeCancelCommands(std::set<std::string>* dirty, std::vector<int64_t>* consumed,
                           std::set<std::string>* job_ids);
   // Asks the executor to stop the aborted tasks of a job that it has not taken charge of yet;
   // records the ones it took. Returns false if some must be asked again later.
