@@ -18,25 +18,13 @@ cat >"$WORK/defs.json" <<DEFS
 ]}
 DEFS
 FLAGS=(--job-definitions "$WORK/defs.json")
-PORT=0
 
-# start_on_port: starts the service on 127.0.0.1:$PORT (0 the first time: a free port, which is
-# kept) and waits until it serves.
+# start_on_port: starts the service on the port of its first start (any free one then) and waits
+# until it serves.
 start_on_port() {
-  local log="$WORK/main.log" before
-  before=$(grep -c 'listening on' "$log" 2>/dev/null || true)
-  "$WFM_BIN" --listen "127.0.0.1:$PORT" --data-dir "$WORK/var" "${FLAGS[@]}" >>"$log" 2>&1 &
-  PIDS[main]=$!
-  for _ in $(seq 1 1500); do
-    if [ "$(grep -c 'listening on' "$log" 2>/dev/null || true)" -gt "${before:-0}" ]; then
-      PORT=$(grep -o 'listening on 127.0.0.1:[0-9]*' "$log" | tail -n 1 | cut -d: -f2)
-      BASE="http://127.0.0.1:$PORT"
-      return 0
-    fi
-    kill -0 "${PIDS[main]}" 2>/dev/null || fail "the service exited at start on port $PORT"
-    sleep 0.02
-  done
-  fail "the service did not start"
+  start_service "${FLAGS[@]}"
+  PORT=${BASE##*:}
+  PORTS[main]=$PORT
 }
 
 # start_long_job: starts a job of "long" and waits until its command runs; sets JOB and TASK_PID.

@@ -5,7 +5,7 @@
 set -euo pipefail
 
 WORK=$(mktemp -d /tmp/wfm-e2e.XXXXXX)
-declare -A PIDS=() URLS=()
+declare -A PIDS=() URLS=() PORTS=()  # PORTS[name]: a port to start on (default: any free one)
 BASE=""
 CHECKS=0
 cleanup() {
@@ -23,12 +23,13 @@ fail() {
 }
 pass() { CHECKS=$((CHECKS + 1)); echo "ok: $*"; }
 
-# start_instance NAME [flags...]: starts the binary on a free port; waits until it serves.
+# start_instance NAME [flags...]: starts the binary on PORTS[NAME], or a free port; waits until it
+# serves.
 start_instance() {
   local name=$1; shift
   local log="$WORK/$name.log" before port
   before=$(grep -c 'listening on' "$log" 2>/dev/null || true)
-  "$WFM_BIN" --listen 127.0.0.1:0 --data-dir "$WORK/var" "$@" >>"$log" 2>&1 &
+  "$WFM_BIN" --listen "127.0.0.1:${PORTS[$name]:-0}" --data-dir "$WORK/var" "$@" >>"$log" 2>&1 &
   PIDS[$name]=$!
   for _ in $(seq 1 1500); do
     if [ "$(grep -c 'listening on' "$log" 2>/dev/null || true)" -gt "${before:-0}" ]; then
