@@ -34,7 +34,8 @@ test-sanitizers: setup test-deps
 	  ctest --output-on-failure -j2 --timeout 600
 	@cmake -S . -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DWFM_SANITIZE=thread >/dev/null
 	@cmake --build build-tsan -j2
-	@cd build-tsan && ctest --output-on-failure -j2 --timeout 600
+	@cd build-tsan && TSAN_OPTIONS=suppressions=$(CURDIR)/tests/tsan.supp \
+	  ctest --output-on-failure -j2 --timeout 600
 
 # The libFuzzer targets of fuzz/ (clang, ASan, UBSan; own build directory), each run for
 # FUZZ_SECONDS from its seed corpus; prints executions, coverage and corpus sizes. `make test`
