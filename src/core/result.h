@@ -21,6 +21,9 @@ enum class ErrorCode {
 struct Error {
   ErrorCode code;
   std::string message;
+  // Step Functions' name for the error (its "__type", e.g. "ExecutionDoesNotExist") when the code
+  // alone does not say which one it is; empty otherwise.
+  std::string type = {};
 };
 
 // Holds either a value or an Error. Accessing the wrong alternative is a programming error

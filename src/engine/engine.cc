@@ -493,8 +493,12 @@ void Engine::Submit(Job& job, Task& task, std::set<std::string>* dirty) {
   std::string name = TaskAttemptName(job, task);
   if (ensured_names_.count(name)) return;
   const State* state = job.workflow.FindState(task.state);
-  TaskSpec spec{name, task.id, state ? state->resource : "", TaskEnvironment(job, task),
-                fresh_intents_.count(name) > 0};
+  TaskSpec spec;
+  spec.name = name;
+  spec.known_id = task.id;
+  spec.resource = state ? state->resource : "";
+  spec.environment = TaskEnvironment(job, task);
+  spec.fresh = fresh_intents_.count(name) > 0;
   auto id = executor_.Submit(spec);
   if (!id.ok()) {
     if (id.error().code == ErrorCode::kUnavailable) {

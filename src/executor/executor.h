@@ -2,6 +2,7 @@
 #pragma once
 
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <utility>
@@ -24,6 +25,18 @@ struct TaskSpec {
   // True when this process decided this attempt and asks for it the first time: nothing can exist
   // under its name yet, so the executor need not look for an earlier submission.
   bool fresh = false;
+
+  // Step Functions tasks (all unset for v1 tasks):
+  // AWS Batch's SubmitJob request fields as a Task state passes them (camelCase: jobQueue,
+  // parameters, containerOverrides {command, environment, resourceRequirements}, retryStrategy,
+  // timeout, tags, arrayProperties); null when none. The Batch executor sends them with its own
+  // jobName and jobDefinition (= resource); the local executor applies containerOverrides'
+  // command and environment and timeout.attemptDurationSeconds, and ignores the rest.
+  nlohmann::json submit_job = nullptr;
+  // Local functions: when set, the task's standard input (a JSON text), and the task gets
+  // WFM_TASK_OUTPUT, the path of an empty file whose content (JSON) becomes
+  // TaskObservation::output_json when the task ends.
+  std::optional<std::string> function_input = std::nullopt;
 };
 
 // What the executor last saw of a task.
@@ -38,6 +51,13 @@ struct TaskObservation {
   std::optional<int> exit_code;
   TimestampMs started_at = 0;
   TimestampMs stopped_at = 0;
+  // Terminal observations of Step Functions tasks:
+  // what a local function wrote to WFM_TASK_OUTPUT (may be empty or not JSON: the engine checks);
+  std::string output_json;
+  // the job as AWS Batch's DescribeJobs describes it (JSON text; synthesised by the local
+  // executor: jobId, jobName, jobDefinition, status, statusReason, createdAt, startedAt,
+  // stoppedAt, container {command, exitCode, reason}).
+  std::string description_json;
 };
 
 class Executor {

@@ -30,10 +30,58 @@ struct JobMutation {
   int64_t expected_version = 0;
 };
 
+// A stored document of the Step Functions face: a state machine, a state machine version or
+// alias, an activity, or an execution. The store indexes it by kind, key, parent and status and
+// keeps its body as opaque JSON text.
+struct Record {
+  std::string kind;    // one of the kRecord... constants below
+  std::string key;     // unique within its kind (an ARN)
+  std::string parent;  // the ARN it belongs to (an execution's or version's state machine), or ""
+  std::string status;  // executions: RUNNING, SUCCEEDED, ...; others ""
+  TimestampMs created_at = 0;
+  std::string body;     // JSON text
+  int64_t version = 0;  // 1 once created, +1 per stored change
+};
+inline constexpr const char* kRecordStateMachine = "state-machine";
+inline constexpr const char* kRecordStateMachineVersion = "state-machine-version";
+inline constexpr const char* kRecordStateMachineAlias = "state-machine-alias";
+inline constexpr const char* kRecordActivity = "activity";
+inline constexpr const char* kRecordExecution = "execution";
+
+// A new version of a record, to be written only if the stored version is still
+// `expected_version`; expected_version 0 creates it (a conflict when the key exists).
+struct RecordMutation {
+  Record record;  // record.version is set to expected_version + 1 when the commit succeeds
+  int64_t expected_version = 0;
+};
+
+// One event of an execution's history (Step Functions' HistoryEvent as JSON text). Ids start at 1
+// and are contiguous per execution; an event is never changed once stored.
+struct HistoryEvent {
+  std::string execution;  // the execution's ARN
+  int64_t id = 0;
+  std::string body;
+};
+
+struct RecordQuery {
+  std::string kind;
+  std::string parent;      // empty: any
+  std::string status;      // empty: any
+  std::string page_token;  // empty: the first page
+  int limit = 100;         // 1..1000
+};
+
+struct RecordPage {
+  std::vector<Record> records;  // newest first (created_at, then key, descending)
+  std::string next_page_token;  // empty on the last page
+};
+
 // Changes applied in one transaction (one durable write for all of them).
 struct CommitBatch {
   std::vector<JobMutation> jobs;
   std::vector<int64_t> consumed_commands;  // CancelCommand ids to delete
+  std::vector<RecordMutation> records;
+  std::vector<HistoryEvent> events;  // appended; an event whose (execution, id) exists is an error
 };
 
 // What an API token may do: read (GET, HEAD), write (also POST, PUT, DELETE, PATCH), admin
@@ -42,10 +90,10 @@ enum class TokenScope { kRead = 0, kWrite = 1, kAdmin = 2 };
 
 // An API token as stored: never the token itself, only its SHA-256.
 struct ApiToken {
-  std::string id;           // a UUID, given by the creator
-  std::string name;         // unique among tokens
+  std::string id;    // a UUID, given by the creator
+  std::string name;  // unique among tokens
   TokenScope scope = TokenScope::kRead;
-  std::string sha256_hex;   // lower-case hex SHA-256 of the token (64 characters)
+  std::string sha256_hex;  // lower-case hex SHA-256 of the token (64 characters)
   TimestampMs created_at = 0;
 };
 
@@ -82,11 +130,44 @@ class Store {
   // The ids of the same jobs, in the same order (cheap: no documents are read).
   virtual Result<std::vector<std::string>> ListActiveJobIds() = 0;
 
-  // Applies the batch in one transaction: each job mutation whose stored version equals its
-  // expected_version is written (and its job.version set to expected_version + 1), the others are
-  // left alone and their ids returned; consumed commands are deleted. Nothing is written when an
-  // error is returned.
+  // Applies the batch in one transaction: each job or record mutation whose stored version equals
+  // its expected_version is written (and its version set to expected_version + 1), the others are
+  // left alone and their ids (job ids, record keys) returned; consumed commands are deleted;
+  // events are appended, except those of a record whose mutation was left alone. Nothing is
+  // written when an error is returned (kConflict when an event id is taken).
   virtual Result<std::vector<std::string>> Commit(CommitBatch& batch) = 0;
+
+  // Stores a new record at version 1 (record.version is ignored). Errors: kAlreadyExists (same
+  // kind and key).
+  virtual Status CreateRecord(const Record& /*record*/) { return NotYet(); }
+  // Errors: kNotFound.
+  virtual Result<Record> GetRecord(const std::string& /*kind*/, const std::string& /*key*/) {
+    return NotYet();
+  }
+  // Writes `record` as version expected_version + 1 if the stored one is expected_version.
+  // Errors: kNotFound; kConflict when the version differs.
+  virtual Status UpdateRecord(const Record& /*record*/, int64_t /*expected_version*/) {
+    return NotYet();
+  }
+  // Deletes a record (and, for an execution, its history). Errors: kNotFound.
+  virtual Status DeleteRecord(const std::string& /*kind*/, const std::string& /*key*/) {
+    return NotYet();
+  }
+  // One page of the records that match the query, newest first. Errors: kInvalidArgument for a
+  // malformed token or limit.
+  virtual Result<RecordPage> ListRecords(const RecordQuery& /*query*/) { return NotYet(); }
+  // Every record of `kind` whose status is `status`, oldest first (for the engine's recovery).
+  virtual Result<std::vector<Record>> ListRecordsWithStatus(const std::string& /*kind*/,
+                                                            const std::string& /*status*/) {
+    return NotYet();
+  }
+  // Up to `limit` (1..1000) events of an execution: forward from id `from_id` upwards, or with
+  // `reverse` from id `from_id` downwards (from_id <= 0 in reverse: from the last event).
+  virtual Result<std::vector<HistoryEvent>> ReadHistory(const std::string& /*execution*/,
+                                                        int64_t /*from_id*/, int /*limit*/,
+                                                        bool /*reverse*/) {
+    return NotYet();
+  }
 
   // Records a cancel request for a job. Errors: kNotFound; kConflict if the job is terminal.
   virtual Result<CancelCommand> AddCancelCommand(const std::string& job_id,
@@ -116,6 +197,10 @@ class Store {
 
   // Errors from here name the backing store; ok when it answers a trivial query.
   virtual Status Ping() = 0;
+
+ private:
+  // The record methods' answer until every store implements them (then they become pure).
+  static Error NotYet() { return Error{ErrorCode::kInternal, "records are not implemented yet"}; }
 };
 
 // Paging shared by the implementations. A page token is an opaque text encoding of the
