@@ -7,9 +7,11 @@
 
 namespace wfm::asl {
 
-// Whether `rule` matches in `scope`. A Variable that selects nothing makes a comparison false
-// (IsPresent: false, all others: false), except where the specification says a runtime error:
-// failure States.Runtime (for example a ...Path operand that selects nothing).
+// Whether `rule` matches in `scope`. Values of the wrong type make a comparison false (the
+// specification). A Variable that selects nothing makes IsPresent false; for every other operator
+// it is the failure States.Runtime, as Step Functions reports it ("Invalid path '$.x': The choice
+// state's condition path references an invalid value."), and so is a ...Path operand that selects
+// nothing.
 Outcome<bool> MatchesRule(const ChoiceRule& rule, const PathScope& scope);
 
 // True when `text` is a timestamp as Step Functions' IsTimestamp and Timestamp... operators accept
