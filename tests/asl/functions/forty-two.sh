@@ -1,0 +1,4 @@
+#!/bin/sh
+# forty-two: the result is the number 42.
+set -eu
+printf '42' >"$WFM_TASK_OUTPUT"
