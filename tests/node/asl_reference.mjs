@@ -54,6 +54,7 @@ const ACTIVITY_ARN_PREFIX = `arn:aws:states:${REGION}:${ACCOUNT}:activity:`;
 const LAMBDA_INVOKE = 'arn:aws:states:::lambda:invoke';
 const FAIL_STATE_DEFAULT_CAUSE = 'Execution failed because of a Fail state';
 const CASE_TIMEOUT_MS = 60_000;
+const CONCURRENCY = 16;
 
 // An error a task reports: `name` is the Step Functions error name, `message` its cause.
 class TaskError extends Error {
@@ -275,55 +276,80 @@ function disagreementsMarkdown(rows) {
   return lines.join('\n');
 }
 
+// Reads and validates one case: {definition, input, caseFile, caseJson, refusal (asl-validator's
+// findings, when it refuses the definition)}. Synchronous and slow (asl-validator compiles its
+// schemas on every call): done for every case before any runs, so that it does not hold up the
+// interpreter's timers.
+function loadCase(name) {
+  const dir = path.join(casesDir, name);
+  const definition = readJson(path.join(dir, 'definition.json'));
+  const input = readJson(path.join(dir, 'input.json'));
+  const caseFile = path.join(dir, 'case.json');
+  const caseJson = readJson(caseFile);
+  // The validator adds fields (QueryLanguage) to what it is given.
+  const validation = aslValidator(structuredClone(definition), { checkArn: true, checkPaths: true });
+  const refusal = validation.isValid ? undefined : validation.errorsText('; ');
+  return { name, definition, input, caseFile, caseJson, refusal };
+}
+
+// Runs a loaded case through the interpreter: {result, calls}.
+async function computeCase({ name, definition, input, caseJson }) {
+  try {
+    return await runReference(name, definition, input, caseJson);
+  } catch (error) {
+    return { result: { status: 'INTERPRETER_ERROR', message: String(error) }, calls: {} };
+  }
+}
+
 async function main() {
   const names = fs.readdirSync(casesDir).filter((n) => new RegExp(filter).test(n)).sort();
   let problems = 0;
   const disagreements = [];
-  for (const name of names) {
-    const dir = path.join(casesDir, name);
-    const definition = readJson(path.join(dir, 'definition.json'));
-    const input = readJson(path.join(dir, 'input.json'));
-    const caseFile = path.join(dir, 'case.json');
-    const caseJson = readJson(caseFile);
-    const validation = aslValidator(definition, { checkArn: true, checkPaths: true });
-    if (!validation.isValid) {
-      console.log(`${name}: asl-validator refuses the definition: ${validation.errorsText('; ')}`);
+  const cases = names.map(loadCase);
+  // The interpreter runs 16 cases at a time (some wait for real timeouts); the results are then
+  // checked and written in order.
+  const computed = new Map();
+  let next = 0;
+  async function lane() {
+    while (next < cases.length) {
+      const loaded = cases[next++];
+      if (!loaded.refusal) computed.set(loaded.name, await computeCase(loaded));
+    }
+  }
+  await Promise.all(Array.from({ length: CONCURRENCY }, lane));
+  for (const { name, caseFile, caseJson, refusal } of cases) {
+    if (refusal) {
+      console.log(`${name}: asl-validator refuses the definition: ${refusal}`);
       problems++;
       continue;
     }
-    let computed;
-    try {
-      computed = await runReference(name, definition, input, caseJson);
-    } catch (error) {
-      computed = { result: { status: 'INTERPRETER_ERROR', message: String(error) }, calls: {} };
-    }
+    const { result, calls } = computed.get(name);
     const updated = { ...caseJson };
     if (caseJson.reference === 'disagrees') {
       if (!caseJson.reason || !caseJson.specification || !caseJson.expected) {
         console.log(`${name}: a disagreement needs "reason", "specification" and "expected"`);
         problems++;
       }
-      if (isDeepStrictEqual(computed.result, caseJson.expected) &&
-          isDeepStrictEqual(computed.calls, caseJson.calls)) {
+      if (isDeepStrictEqual(result, caseJson.expected) && isDeepStrictEqual(calls, caseJson.calls)) {
         console.log(`${name}: marked "disagrees" but the interpreter now gives the expected result`);
         problems++;
       }
       disagreements.push({ name, description: caseJson.description, reason: caseJson.reason,
-                           specification: caseJson.specification, reference: computed.result,
+                           specification: caseJson.specification, reference: result,
                            expected: caseJson.expected });
     } else {
-      if (computed.result.status === 'INTERPRETER_ERROR') {
-        console.log(`${name}: ${computed.result.message}`);
+      if (result.status === 'INTERPRETER_ERROR') {
+        console.log(`${name}: ${result.message}`);
         problems++;
         continue;
       }
-      updated.expected = computed.result;
-      updated.calls = computed.calls;
+      updated.expected = result;
+      updated.calls = calls;
     }
     const text = JSON.stringify(updated, null, 2) + '\n';
     if (check) {
       if (text !== fs.readFileSync(caseFile, 'utf8')) {
-        console.log(`${name}: case.json differs from the interpreter's result ${JSON.stringify(computed)}`);
+        console.log(`${name}: case.json differs from the interpreter's result ${JSON.stringify({ result, calls })}`);
         problems++;
       }
     } else {
