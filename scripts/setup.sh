@@ -9,6 +9,7 @@ packages=(
   libsqlite3-dev libsqlitecpp-dev libpqxx-dev postgresql-15 uuid-dev libssl-dev libcurl4-openssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   curl jq sqlite3 procps ccache openssl
+  awscli  # the Step Functions API's smoke test with the AWS CLI (tests/e2e/sfn_cli.sh)
   clang libclang-rt-14-dev llvm-14  # the fuzz targets: clang, libFuzzer, llvm-symbolizer
 )
 

@@ -112,6 +112,9 @@ Api::Api(Store& store, Engine& engine, Clock& clock, LogReader log_reader, std::
       openapi_yaml_(std::move(openapi_yaml)),
       options_(std::move(options)),
       cancel_waits_(std::make_unique<CancelWaits>(store)),
+      sfn_(std::make_unique<sfn::SfnApi>(
+          store, clock,
+          sfn::SfnOptions{options_.region, options_.account_id, options_.executions})),
       writers_(std::make_unique<boost::asio::thread_pool>(std::max(1, options_.write_threads))) {}
 
 Api::~Api() {
@@ -158,6 +161,10 @@ void Api::Answer(const HttpRequest& request, const HttpResponder& respond) {
 }
 
 std::optional<HttpResponse> Api::Route(const HttpRequest& request, const HttpResponder& respond) {
+  if (sfn::SfnApi::Accepts(request)) {
+    sfn_->Handle(request, respond);
+    return std::nullopt;
+  }
   std::string raw_path = request.target.substr(0, request.target.find('?'));
   std::map<std::string, std::string> query;
   if (size_t q = request.target.find('?'); q != std::string::npos) {

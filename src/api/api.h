@@ -1,5 +1,6 @@
 // The v1 REST API as a plain function from request to response: routing, JSON in and out, error
-// mapping. No business logic (that is the engine's and the model's) and no sockets (http_server.h).
+// mapping. Requests for the Step Functions face (POST / with X-Amz-Target) go to sfn::SfnApi. No
+// business logic (that is the engine's and the model's) and no sockets (http_server.h).
 #pragma once
 
 #include <atomic>
@@ -13,9 +14,11 @@
 
 #include "api/cancel_waits.h"
 #include "api/http_message.h"
+#include "api/sfn/sfn_api.h"
 #include "core/clock.h"
 #include "core/result.h"
 #include "engine/engine.h"
+#include "engine/execution_service.h"
 #include "model/requests.h"
 #include "store/store.h"
 
@@ -38,6 +41,11 @@ struct ApiOptions {
   std::function<Status(const std::string&)> check_resource;
   // Whether the executor can work (Executor::Health), shown by /_health; may be empty.
   std::function<Status()> executor_health;
+  // The Step Functions face (POST / with X-Amz-Target, api/sfn/): the region and account of its
+  // ARNs, and the engine that runs executions (null: those operations answer 503).
+  std::string region = "us-east-1";
+  std::string account_id = "123456789012";
+  ExecutionService* executions = nullptr;
 };
 
 class Api {
@@ -83,6 +91,7 @@ class Api {
   ApiOptions options_;
   std::atomic<size_t> queued_writes_{0};
   std::unique_ptr<CancelWaits> cancel_waits_;
+  std::unique_ptr<sfn::SfnApi> sfn_;
   std::unique_ptr<boost::asio::thread_pool> writers_;
 };
 

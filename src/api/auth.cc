@@ -96,6 +96,41 @@ HttpResponse Unauthorized(const std::string& message, const std::string& challen
   return response;
 }
 
+std::string PathOf(const std::string& target) { return target.substr(0, target.find('?')); }
+
+// A Step Functions request (POST / with X-Amz-Target, see api/sfn/sfn_api.h): its refusals take
+// Step Functions' error shape, and its reading operations need only the read scope.
+bool IsStepFunctions(const HttpRequest& request) {
+  return request.method == "POST" && PathOf(request.target) == "/" &&
+         !request.Header("X-Amz-Target").empty();
+}
+
+// The operations of the Step Functions face that change nothing.
+bool IsStepFunctionsRead(const HttpRequest& request) {
+  std::string target = request.Header("X-Amz-Target");
+  std::string operation = target.substr(target.find('.') + 1);
+  return operation.rfind("Describe", 0) == 0 || operation.rfind("List", 0) == 0 ||
+         operation == "GetExecutionHistory" || operation == "ValidateStateMachineDefinition";
+}
+
+// `refusal` as Step Functions answers it: {"__type": ..., "message": ...}.
+HttpResponse AsStepFunctionsError(HttpResponse refusal) {
+  auto body = nlohmann::json::parse(refusal.body, nullptr, false);
+  std::string message = body.is_object() ? body.value("message", "") : "";
+  const char* type = refusal.status == 401   ? "UnrecognizedClientException"
+                     : refusal.status == 403 ? "AccessDeniedException"
+                                             : "ServiceUnavailable";
+  refusal.content_type = "application/x-amz-json-1.0";
+  refusal.body = nlohmann::json{{"__type", type}, {"message", message}}.dump(
+      -1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return refusal;
+}
+
+// An AWS Signature Version 4 `Authorization` header, as the AWS SDKs and CLI send it.
+bool IsSigV4(const std::string& authorization) {
+  return authorization.rfind("AWS4-HMAC-SHA256 ", 0) == 0;
+}
+
 // The token of an `Authorization: Bearer <token>` header (scheme case-insensitive), or nothing.
 std::optional<std::string> BearerToken(const std::string& authorization) {
   constexpr std::string_view kScheme = "bearer ";
@@ -108,8 +143,6 @@ std::optional<std::string> BearerToken(const std::string& authorization) {
   if (start == std::string::npos || end < start) return std::nullopt;
   return authorization.substr(start, end - start + 1);
 }
-
-std::string PathOf(const std::string& target) { return target.substr(0, target.find('?')); }
 
 }  // namespace
 
@@ -168,9 +201,11 @@ AuthGuard::AuthGuard(Store& store, Clock& clock, AuthOptions options)
 
 std::optional<HttpResponse> AuthGuard::Check(const HttpRequest& request) {
   if (IsRead(request.method) && PathOf(request.target) == "/_health") return std::nullopt;
-  if (auto refusal = CheckHost(request)) return refusal;
-  if (auto refusal = CheckOrigin(request)) return refusal;
-  return CheckToken(request);
+  std::optional<HttpResponse> refusal = CheckHost(request);
+  if (!refusal) refusal = CheckOrigin(request);
+  if (!refusal) refusal = CheckToken(request);
+  if (refusal && IsStepFunctions(request)) return AsStepFunctionsError(std::move(*refusal));
+  return refusal;
 }
 
 std::optional<HttpResponse> AuthGuard::CheckHost(const HttpRequest& request) const {
@@ -226,6 +261,15 @@ std::optional<HttpResponse> AuthGuard::CheckToken(const HttpRequest& request) {
         "create makes one)",
         "Bearer realm=\"workflow-manager\"");
   }
+  // SigV4 signatures are not checked (yet): a signed request passes where no token is needed and
+  // needs a Bearer token where one is (the SDKs can send one instead; see README).
+  if (IsSigV4(authorization)) {
+    if (options_.mode == AuthMode::kOptional) return std::nullopt;
+    return Unauthorized(
+        "AWS Signature Version 4 is not checked by this service: send Authorization: Bearer "
+        "<token> instead (workflow-manager token create makes one)",
+        "Bearer realm=\"workflow-manager\"");
+  }
   auto secret = BearerToken(authorization);
   if (!secret) {
     return Unauthorized("the Authorization header must be Bearer <token>",
@@ -239,7 +283,9 @@ std::optional<HttpResponse> AuthGuard::CheckToken(const HttpRequest& request) {
     return Unauthorized("unknown or revoked token",
                         "Bearer realm=\"workflow-manager\", error=\"invalid_token\"");
   }
-  TokenScope needed = ScopeNeeded(request.method);
+  TokenScope needed = IsStepFunctions(request) && IsStepFunctionsRead(request)
+                          ? TokenScope::kRead
+                          : ScopeNeeded(request.method);
   if ((*token)->scope < needed) {
     HttpResponse response = Refusal(403, std::string("token '") + (*token)->name + "' has scope " +
                                              ToString((*token)->scope) + "; " + request.method +

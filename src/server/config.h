@@ -48,6 +48,9 @@ struct Config {
   double batch_poll_interval_s = 10;
   double batch_runnable_warning_s = 600;
   double batch_submit_rate = 40;
+  // The Step Functions face: the region and account its ARNs name.
+  std::string sfn_region = "us-east-1";
+  std::string sfn_account_id = "123456789012";
 };
 
 // True for a postgresql:// (or postgres://) connection URL.

@@ -69,6 +69,8 @@ ApiOptions MakeApiOptions(const Config& config, Executor& executor) {
     return executor.CheckResource(resource);
   };
   options.executor_health = [&executor] { return executor.Health(); };
+  options.region = config.sfn_region;
+  options.account_id = config.sfn_account_id;
   return options;
 }
 
@@ -115,6 +117,25 @@ int main(int argc, char** argv) {
       ->envname("WFM_BATCH_QUEUE");
   app.add_option("--aws-region", config.aws_region, "AWS region (default: AWS_REGION)")
       ->envname("WFM_AWS_REGION");
+  app.add_option("--region", config.sfn_region,
+                 "the region in the ARNs of the Step Functions API (state machines, executions)")
+      ->envname("WFM_REGION")
+      ->capture_default_str()
+      ->check([](const std::string& region) -> std::string {
+        bool ok =
+            !region.empty() &&
+            region.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") == std::string::npos;
+        return ok ? "" : "a region is lower-case letters, digits and '-'";
+      });
+  app.add_option("--account-id", config.sfn_account_id,
+                 "the account in the ARNs of the Step Functions API")
+      ->envname("WFM_ACCOUNT_ID")
+      ->capture_default_str()
+      ->check([](const std::string& account) -> std::string {
+        bool ok =
+            account.size() == 12 && account.find_first_not_of("0123456789") == std::string::npos;
+        return ok ? "" : "an account id is 12 digits";
+      });
   app.add_option("--batch-endpoint", config.batch_endpoint,
                  "AWS Batch endpoint URL (default: the region's public endpoint)")
       ->envname("WFM_BATCH_ENDPOINT");
