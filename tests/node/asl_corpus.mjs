@@ -61,14 +61,26 @@ function isUnavailable(error) {
   return /socket hang up|ECONNREFUSED|ECONNRESET|other side closed/i.test(String(error?.message));
 }
 
-// client.send, retried while the service is unavailable. `options` may carry an abortSignal.
+// When the service stopped answering (0 while it answers): all calls share one outage, so that a
+// service that is gone for good fails every case after UNAVAILABLE_RETRY_MS, not each in turn.
+let unavailableSince = 0;
+
+// client.send, retried while the service is unavailable (UNAVAILABLE_RETRY_MS at most since it
+// stopped answering). `options` may carry an abortSignal.
 async function send(command, options) {
-  const deadline = Date.now() + UNAVAILABLE_RETRY_MS;
   for (;;) {
     try {
-      return await client.send(command, options);
+      const answer = await client.send(command, options);
+      unavailableSince = 0;
+      return answer;
     } catch (error) {
-      if (options?.abortSignal?.aborted || !isUnavailable(error) || Date.now() > deadline) throw error;
+      if (options?.abortSignal?.aborted) throw error;
+      if (!isUnavailable(error)) {
+        unavailableSince = 0;  // it answered
+        throw error;
+      }
+      unavailableSince ||= Date.now();
+      if (Date.now() - unavailableSince > UNAVAILABLE_RETRY_MS) throw error;
       await sleep(200);
     }
   }
