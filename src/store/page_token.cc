@@ -1,5 +1,6 @@
 #include <cstdlib>
 
+#include "store/record_paging.h"
 #include "store/store.h"
 
 namespace wfm {
@@ -29,6 +30,25 @@ bool CloseIfFull(JobPage& page, int limit) {
   const Job& last = page.jobs.back();
   page.next_page_token = std::to_string(last.created_at) + "_" + last.id;
   return true;
+}
+
+Result<PageCursor> ParseRecordQuery(const RecordQuery& query) {
+  if (query.kind.empty()) return Error{ErrorCode::kInvalidArgument, "a record kind is required"};
+  return ParsePageRequest(query.page_token, query.limit);
+}
+
+bool CloseIfFull(RecordPage& page, int limit) {
+  if (static_cast<int>(page.records.size()) < limit) return false;
+  const Record& last = page.records.back();
+  page.next_page_token = std::to_string(last.created_at) + "_" + last.key;
+  return true;
+}
+
+Status CheckHistoryLimit(int limit) {
+  if (limit < 1 || limit > 1000) {
+    return Error{ErrorCode::kInvalidArgument, "limit must be between 1 and 1000"};
+  }
+  return OkStatus();
 }
 
 }  // namespace wfm

@@ -38,9 +38,9 @@ struct Record {
   std::string key;     // unique within its kind (an ARN)
   std::string parent;  // the ARN it belongs to (an execution's or version's state machine), or ""
   std::string status;  // executions: RUNNING, SUCCEEDED, ...; others ""
-  TimestampMs created_at = 0;
-  std::string body;     // JSON text
-  int64_t version = 0;  // 1 once created, +1 per stored change
+  TimestampMs created_at = 0;  // set when created; an update keeps the stored one
+  std::string body;            // JSON text
+  int64_t version = 0;         // 1 once created, +1 per stored change
 };
 inline constexpr const char* kRecordStateMachine = "state-machine";
 inline constexpr const char* kRecordStateMachineVersion = "state-machine-version";
@@ -139,35 +139,26 @@ class Store {
 
   // Stores a new record at version 1 (record.version is ignored). Errors: kAlreadyExists (same
   // kind and key).
-  virtual Status CreateRecord(const Record& /*record*/) { return NotYet(); }
+  virtual Status CreateRecord(const Record& record) = 0;
   // Errors: kNotFound.
-  virtual Result<Record> GetRecord(const std::string& /*kind*/, const std::string& /*key*/) {
-    return NotYet();
-  }
+  virtual Result<Record> GetRecord(const std::string& kind, const std::string& key) = 0;
   // Writes `record` as version expected_version + 1 if the stored one is expected_version.
   // Errors: kNotFound; kConflict when the version differs.
-  virtual Status UpdateRecord(const Record& /*record*/, int64_t /*expected_version*/) {
-    return NotYet();
-  }
+  virtual Status UpdateRecord(const Record& record, int64_t expected_version) = 0;
   // Deletes a record (and, for an execution, its history). Errors: kNotFound.
-  virtual Status DeleteRecord(const std::string& /*kind*/, const std::string& /*key*/) {
-    return NotYet();
-  }
+  virtual Status DeleteRecord(const std::string& kind, const std::string& key) = 0;
   // One page of the records that match the query, newest first. Errors: kInvalidArgument for a
-  // malformed token or limit.
-  virtual Result<RecordPage> ListRecords(const RecordQuery& /*query*/) { return NotYet(); }
+  // malformed token or limit, or no kind.
+  virtual Result<RecordPage> ListRecords(const RecordQuery& query) = 0;
   // Every record of `kind` whose status is `status`, oldest first (for the engine's recovery).
-  virtual Result<std::vector<Record>> ListRecordsWithStatus(const std::string& /*kind*/,
-                                                            const std::string& /*status*/) {
-    return NotYet();
-  }
+  virtual Result<std::vector<Record>> ListRecordsWithStatus(const std::string& kind,
+                                                            const std::string& status) = 0;
   // Up to `limit` (1..1000) events of an execution: forward from id `from_id` upwards, or with
-  // `reverse` from id `from_id` downwards (from_id <= 0 in reverse: from the last event).
-  virtual Result<std::vector<HistoryEvent>> ReadHistory(const std::string& /*execution*/,
-                                                        int64_t /*from_id*/, int /*limit*/,
-                                                        bool /*reverse*/) {
-    return NotYet();
-  }
+  // `reverse` from id `from_id` downwards (from_id <= 0 in reverse: from the last event); none
+  // for an execution without history. Errors: kInvalidArgument for a limit out of range.
+  virtual Result<std::vector<HistoryEvent>> ReadHistory(const std::string& execution,
+                                                        int64_t from_id, int limit,
+                                                        bool reverse) = 0;
 
   // Records a cancel request for a job. Errors: kNotFound; kConflict if the job is terminal.
   virtual Result<CancelCommand> AddCancelCommand(const std::string& job_id,
@@ -197,10 +188,6 @@ class Store {
 
   // Errors from here name the backing store; ok when it answers a trivial query.
   virtual Status Ping() = 0;
-
- private:
-  // The record methods' answer until every store implements them (then they become pure).
-  static Error NotYet() { return Error{ErrorCode::kInternal, "records are not implemented yet"}; }
 };
 
 // Paging shared by the implementations. A page token is an opaque text encoding of the

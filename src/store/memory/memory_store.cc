@@ -108,15 +108,68 @@ Result<std::vector<std::string>> MemoryStore::ListActiveJobIds() {
 
 Result<std::vector<std::string>> MemoryStore::Commit(CommitBatch& batch) {
   std::lock_guard lock(mu_);
+  // Every mutation is decided first, in order (a later mutation of the same job or record sees
+  // the earlier one), so that an event id collision can still leave everything untouched.
   std::vector<std::string> conflicts;
-  for (auto& mutation : batch.jobs) {
-    auto it = jobs_.find(mutation.job.id);
-    if (it == jobs_.end() || it->second.version != mutation.expected_version) {
+  std::map<std::string, int64_t> job_versions;  // as the batch leaves them; -1: no such job
+  std::vector<bool> job_written(batch.jobs.size());
+  for (size_t i = 0; i < batch.jobs.size(); ++i) {
+    const JobMutation& mutation = batch.jobs[i];
+    auto stored = jobs_.find(mutation.job.id);
+    auto [version, fresh] =
+        job_versions.emplace(mutation.job.id, stored == jobs_.end() ? -1 : stored->second.version);
+    job_written[i] = version->second == mutation.expected_version;
+    if (job_written[i]) {
+      version->second = mutation.expected_version + 1;
+    } else {
       conflicts.push_back(mutation.job.id);
-      continue;
     }
+  }
+  std::map<RecordId, int64_t> record_versions;  // as the batch leaves them; 0: no such record
+  std::vector<bool> record_written(batch.records.size());
+  std::set<std::string> conflicted_records;
+  for (size_t i = 0; i < batch.records.size(); ++i) {
+    const RecordMutation& mutation = batch.records[i];
+    RecordId id{mutation.record.kind, mutation.record.key};
+    auto [version, fresh] = record_versions.emplace(id, RecordVersionLocked(id));
+    record_written[i] = version->second == mutation.expected_version;
+    if (record_written[i]) {
+      version->second = mutation.expected_version + 1;
+    } else {
+      conflicts.push_back(mutation.record.key);
+      conflicted_records.insert(mutation.record.key);
+    }
+  }
+  std::set<std::pair<std::string, int64_t>> appended;
+  for (const HistoryEvent& event : batch.events) {
+    if (conflicted_records.count(event.execution)) continue;
+    auto history = histories_.find(event.execution);
+    bool taken = history != histories_.end() && history->second.count(event.id);
+    if (taken || !appended.emplace(event.execution, event.id).second) {
+      return Error{ErrorCode::kConflict, "event " + std::to_string(event.id) + " of execution '" +
+                                             event.execution + "' already exists"};
+    }
+  }
+
+  for (size_t i = 0; i < batch.jobs.size(); ++i) {
+    if (!job_written[i]) continue;
+    JobMutation& mutation = batch.jobs[i];
     mutation.job.version = mutation.expected_version + 1;
-    it->second = mutation.job;
+    jobs_[mutation.job.id] = mutation.job;
+  }
+  for (size_t i = 0; i < batch.records.size(); ++i) {
+    if (!record_written[i]) continue;
+    Record& record = batch.records[i].record;
+    record.version = batch.records[i].expected_version + 1;
+    Record stored = record;
+    auto existing = records_.find({record.kind, record.key});
+    if (existing != records_.end()) stored.created_at = existing->second.created_at;
+    PutRecordLocked(stored);
+  }
+  for (const HistoryEvent& event : batch.events) {
+    if (!conflicted_records.count(event.execution)) {
+      histories_[event.execution][event.id] = event.body;
+    }
   }
   for (int64_t id : batch.consumed_commands) commands_.erase(id);
   return conflicts;
@@ -172,8 +225,7 @@ Result<ApiToken> MemoryStore::DeleteToken(const std::string& id_or_name) {
   return deleted;
 }
 
-Result<std::string> MemoryStore::GetOrPutSetting(const std::string& key,
-                                                 const std::string& value) {
+Result<std::string> MemoryStore::GetOrPutSetting(const std::string& key, const std::string& value) {
   std::lock_guard lock(mu_);
   return settings_.emplace(key, value).first->second;
 }

@@ -4,6 +4,9 @@
 #include <map>
 #include <mutex>
 #include <set>
+#include <tuple>
+#include <utility>
+#include <vector>
 
 #include "store/store.h"
 
@@ -22,6 +25,15 @@ class MemoryStore : public Store {
   Result<std::vector<Job>> ListActiveJobs() override;
   Result<std::vector<std::string>> ListActiveJobIds() override;
   Result<std::vector<std::string>> Commit(CommitBatch& batch) override;
+  Status CreateRecord(const Record& record) override;
+  Result<Record> GetRecord(const std::string& kind, const std::string& key) override;
+  Status UpdateRecord(const Record& record, int64_t expected_version) override;
+  Status DeleteRecord(const std::string& kind, const std::string& key) override;
+  Result<RecordPage> ListRecords(const RecordQuery& query) override;
+  Result<std::vector<Record>> ListRecordsWithStatus(const std::string& kind,
+                                                    const std::string& status) override;
+  Result<std::vector<HistoryEvent>> ReadHistory(const std::string& execution, int64_t from_id,
+                                                int limit, bool reverse) override;
   Result<CancelCommand> AddCancelCommand(const std::string& job_id, const std::string& reason,
                                          TimestampMs now) override;
   Result<std::vector<CancelCommand>> ListCancelCommands() override;
@@ -39,6 +51,18 @@ class MemoryStore : public Store {
     bool operator()(const JobKey& a, const JobKey& b) const { return a > b; }
   };
 
+  using RecordId = std::pair<std::string, std::string>;  // (kind, key)
+  // The records a listing filters on: (kind, parent, status), "" meaning any.
+  using RecordFilter = std::tuple<std::string, std::string, std::string>;
+  // Every filter that `record` matches (the listings it appears in).
+  static std::vector<RecordFilter> FiltersOf(const Record& record);
+  // Stores `record` (new or replacing the one of its kind and key) and its listings. Needs mu_.
+  void PutRecordLocked(const Record& record);
+  // Removes the record and its listings (not its history). Needs mu_.
+  void EraseRecordLocked(const RecordId& id);
+  // The stored version of a record; 0 when there is none. Needs mu_.
+  int64_t RecordVersionLocked(const RecordId& id) const;
+
   std::mutex mu_;
   std::map<std::string, std::vector<Workflow>> workflows_;  // name -> revisions in order
   std::map<std::string, Job> jobs_;
@@ -47,6 +71,10 @@ class MemoryStore : public Store {
   int64_t next_command_id_ = 1;
   std::vector<ApiToken> tokens_;  // oldest first
   std::map<std::string, std::string> settings_;
+  std::map<RecordId, Record> records_;
+  std::map<RecordFilter, std::set<JobKey, NewestFirst>>
+      record_listings_;                                              // keys: (created_at, key)
+  std::map<std::string, std::map<int64_t, std::string>> histories_;  // execution -> id -> body
 };
 
 }  // namespace wfm

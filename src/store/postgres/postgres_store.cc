@@ -200,6 +200,7 @@ Result<std::vector<std::string>> PostgresStore::ListActiveJobIds() {
 }
 
 Result<std::vector<std::string>> PostgresStore::Commit(CommitBatch& batch) {
+  std::vector<bool> records_written;  // per record mutation, from the attempt that committed
   auto conflicts = pool_.Transact<std::vector<std::string>>(
       [&](pqxx::work& txn) -> Result<std::vector<std::string>> {
         std::set<std::string> written;
@@ -231,16 +232,26 @@ Result<std::vector<std::string>> PostgresStore::Commit(CommitBatch& batch) {
           }
           txn.exec0("DELETE FROM cancel_commands WHERE id IN (" + ids + ")");
         }
+        auto records = WriteRecordsAndEvents(txn, batch);
+        if (!records.ok()) return records.error();
         std::vector<std::string> lost;
         for (const auto& m : batch.jobs) {
           if (!written.count(m.job.id)) lost.push_back(m.job.id);
         }
+        for (size_t i = 0; i < batch.records.size(); ++i) {
+          if (!records.value()[i]) lost.push_back(batch.records[i].record.key);
+        }
+        records_written = std::move(records.value());
         return lost;
       });
   if (conflicts.ok()) {
     std::set<std::string> lost(conflicts->begin(), conflicts->end());
     for (auto& m : batch.jobs) {
       if (!lost.count(m.job.id)) m.job.version = m.expected_version + 1;
+    }
+    for (size_t i = 0; i < batch.records.size(); ++i) {
+      if (records_written[i])
+        batch.records[i].record.version = batch.records[i].expected_version + 1;
     }
   }
   return conflicts;

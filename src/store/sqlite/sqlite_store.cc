@@ -6,9 +6,10 @@
 
 #include "model/json.h"
 #include "store/schema/migrations.h"
+#include "store/sqlite/sqlite_common.h"
 
 namespace wfm {
-namespace {
+namespace sqlite {
 
 constexpr int kBusyTimeoutMs = 10000;
 
@@ -25,6 +26,14 @@ std::unique_ptr<SQLite::Database> Connect(const std::string& path) {
   db->exec("PRAGMA foreign_keys=ON");
   return db;
 }
+
+}  // namespace sqlite
+
+namespace {
+
+using sqlite::Connect;
+using sqlite::InWriteTransaction;
+using sqlite::StoreError;
 
 void ApplyMigrations(SQLite::Database& db) {
   db.exec("BEGIN IMMEDIATE");
@@ -62,45 +71,7 @@ void InsertWorkflow(SQLite::Database& db, const Workflow& workflow) {
   insert.exec();
 }
 
-// Runs `body` inside BEGIN IMMEDIATE ... COMMIT, rolling back if it throws.
-template <typename Body>
-auto InWriteTransaction(SQLite::Database& db, Body body) -> decltype(body()) {
-  db.exec("BEGIN IMMEDIATE");
-  try {
-    auto result = body();
-    db.exec(result.ok() ? "COMMIT" : "ROLLBACK");
-    return result;
-  } catch (...) {
-    db.exec("ROLLBACK");
-    throw;
-  }
-}
-
 }  // namespace
-
-// A read connection borrowed from the pool for the lifetime of this object.
-class SqliteStore::ReaderLease {
- public:
-  explicit ReaderLease(SqliteStore& store) : store_(store) {
-    {
-      std::lock_guard lock(store_.readers_mu_);
-      if (!store_.idle_readers_.empty()) {
-        db_ = std::move(store_.idle_readers_.back());
-        store_.idle_readers_.pop_back();
-      }
-    }
-    if (!db_) db_ = Connect(store_.path_);
-  }
-  ~ReaderLease() {
-    std::lock_guard lock(store_.readers_mu_);
-    store_.idle_readers_.push_back(std::move(db_));
-  }
-  SQLite::Database& db() { return *db_; }
-
- private:
-  SqliteStore& store_;
-  std::unique_ptr<SQLite::Database> db_;
-};
 
 SqliteStore::SqliteStore(std::string path) : path_(std::move(path)) {}
 SqliteStore::~SqliteStore() = default;
@@ -305,6 +276,7 @@ Result<std::vector<std::string>> SqliteStore::ListActiveJobIds() {
 Result<std::vector<std::string>> SqliteStore::Commit(CommitBatch& batch) {
   std::lock_guard lock(writer_mu_);
   try {
+    std::vector<bool> written;  // per record mutation
     auto conflicts = InWriteTransaction(*writer_, [&]() -> Result<std::vector<std::string>> {
       std::vector<std::string> conflicts;
       SQLite::Statement update(*writer_,
@@ -327,12 +299,21 @@ Result<std::vector<std::string>> SqliteStore::Commit(CommitBatch& batch) {
         consume.bind(1, static_cast<int64_t>(id));
         consume.exec();
       }
+      auto records_written = WriteRecordsAndEvents(*writer_, batch);
+      if (!records_written.ok()) return records_written.error();
+      for (size_t i = 0; i < batch.records.size(); ++i) {
+        if (!records_written.value()[i]) conflicts.push_back(batch.records[i].record.key);
+      }
+      written = std::move(records_written.value());
       return conflicts;
     });
     if (conflicts.ok()) {
       std::set<std::string> lost(conflicts->begin(), conflicts->end());
       for (auto& mutation : batch.jobs) {
         if (!lost.count(mutation.job.id)) mutation.job.version = mutation.expected_version + 1;
+      }
+      for (size_t i = 0; i < batch.records.size(); ++i) {
+        if (written[i]) batch.records[i].record.version = batch.records[i].expected_version + 1;
       }
     }
     return conflicts;
@@ -455,8 +436,7 @@ Result<ApiToken> SqliteStore::DeleteToken(const std::string& id_or_name) {
   }
 }
 
-Result<std::string> SqliteStore::GetOrPutSetting(const std::string& key,
-                                                 const std::string& value) {
+Result<std::string> SqliteStore::GetOrPutSetting(const std::string& key, const std::string& value) {
   std::lock_guard lock(writer_mu_);
   try {
     return InWriteTransaction(*writer_, [&]() -> Result<std::string> {

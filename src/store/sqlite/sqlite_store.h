@@ -36,6 +36,15 @@ class SqliteStore : public Store {
   Result<std::vector<Job>> ListActiveJobs() override;
   Result<std::vector<std::string>> ListActiveJobIds() override;
   Result<std::vector<std::string>> Commit(CommitBatch& batch) override;
+  Status CreateRecord(const Record& record) override;
+  Result<Record> GetRecord(const std::string& kind, const std::string& key) override;
+  Status UpdateRecord(const Record& record, int64_t expected_version) override;
+  Status DeleteRecord(const std::string& kind, const std::string& key) override;
+  Result<RecordPage> ListRecords(const RecordQuery& query) override;
+  Result<std::vector<Record>> ListRecordsWithStatus(const std::string& kind,
+                                                    const std::string& status) override;
+  Result<std::vector<HistoryEvent>> ReadHistory(const std::string& execution, int64_t from_id,
+                                                int limit, bool reverse) override;
   Result<CancelCommand> AddCancelCommand(const std::string& job_id, const std::string& reason,
                                          TimestampMs now) override;
   Result<std::vector<CancelCommand>> ListCancelCommands() override;
@@ -51,6 +60,11 @@ class SqliteStore : public Store {
  private:
   class ReaderLease;
   explicit SqliteStore(std::string path);
+  // Commit's part for records and events, inside the caller's write transaction: returns, per
+  // record mutation, whether it was written. Errors: kConflict when an event id is taken (the
+  // caller rolls back). Throws SQLite::Exception.
+  static Result<std::vector<bool>> WriteRecordsAndEvents(SQLite::Database& db,
+                                                         const CommitBatch& batch);
 
   std::string path_;
   std::unique_ptr<DatabaseLock> engine_lock_;  // set by ClaimForEngine
