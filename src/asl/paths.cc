@@ -68,10 +68,19 @@ class Evaluator {
   }
 
  private:
+  // A deep segment visits the node and its descendants in document order (pre-order), with an
+  // explicit stack so that deeply nested input can't exhaust the call stack.
   void Apply(const Segment& segment, const Json& node, Nodes& out) const {
-    for (const Selector& selector : segment.selectors) ApplySelector(selector, node, out);
-    if (!segment.deep || !node.is_structured()) return;
-    for (const Json& child : node) Apply(segment, child, out);
+    Nodes pending = {&node};
+    while (!pending.empty()) {
+      const Json* current = pending.back();
+      pending.pop_back();
+      for (const Selector& selector : segment.selectors) ApplySelector(selector, *current, out);
+      if (!segment.deep || !current->is_structured()) continue;
+      size_t first_child = pending.size();
+      for (const Json& child : *current) pending.push_back(&child);
+      std::reverse(pending.begin() + static_cast<std::ptrdiff_t>(first_child), pending.end());
+    }
   }
 
   void ApplySelector(const Selector& selector, const Json& node, Nodes& out) const {
