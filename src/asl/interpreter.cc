@@ -2,12 +2,12 @@
 
 #include <algorithm>
 #include <cmath>
-#include <ctime>
 
 #include "asl/choice.h"
 #include "asl/paths.h"
 #include "asl/payload.h"
 #include "asl/retry.h"
+#include "core/clock.h"
 
 namespace wfm::asl {
 namespace {
@@ -72,17 +72,6 @@ std::string NewToken(const RandomSource& random) {
 }
 
 }  // namespace
-
-std::string FormatTimestamp(int64_t ms) {
-  std::time_t seconds = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&seconds, &tm);
-  char buf[96];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
-                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-                static_cast<int>(ms % 1000));
-  return buf;
-}
 
 Interpreter::Interpreter(ExecutionState& state, std::shared_ptr<const StateMachine> definition,
                          const ExecutionContext& context, const InterpreterOptions& options)

@@ -126,7 +126,4 @@ class Interpreter {
   std::vector<TaskToStop> to_stop_;
 };
 
-// The RFC 3339 text Step Functions uses for times ("2026-11-27T04:47:59.123Z").
-std::string FormatTimestamp(int64_t ms);
-
 }  // namespace wfm::asl

@@ -1,0 +1,796 @@
+#include "engine/execution_engine.h"
+
+#include <openssl/evp.h>
+#include <openssl/sha.h>
+#include <spdlog/spdlog.h>
+
+#include <random>
+
+#include "engine/execution_tasks.h"
+
+namespace wfm {
+namespace {
+
+using asl::Json;
+using SteadyClock = std::chrono::steady_clock;
+
+std::string Base64Url(const std::string& text) {
+  std::string out(4 * ((text.size() + 2) / 3) + 1, '\0');
+  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                          reinterpret_cast<const unsigned char*>(text.data()),
+                          static_cast<int>(text.size()));
+  out.resize(n);
+  while (!out.empty() && out.back() == '=') out.pop_back();
+  for (char& c : out) c = c == '+' ? '-' : c == '/' ? '_' : c;
+  return out;
+}
+
+std::optional<std::string> FromBase64Url(std::string text) {
+  for (char& c : text) {
+    if (c == '-')
+      c = '+';
+    else if (c == '_')
+      c = '/';
+    else if (!std::isalnum(static_cast<unsigned char>(c)))
+      return std::nullopt;
+  }
+  size_t padding = (4 - text.size() % 4) % 4;
+  if (padding == 3) return std::nullopt;
+  text.append(padding, '=');
+  std::string out(3 * text.size() / 4 + 1, '\0');
+  int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                          reinterpret_cast<const unsigned char*>(text.data()),
+                          static_cast<int>(text.size()));
+  if (n < 0) return std::nullopt;
+  out.resize(static_cast<size_t>(n) - padding);
+  return out;
+}
+
+// "sfn-" and 16 hex digits of the ARN's SHA-256: the same in every process, a valid Batch name.
+std::string TaskPrefixOf(const std::string& arn) {
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(arn.data()), arn.size(), digest);
+  static const char* kHex = "0123456789abcdef";
+  std::string out = "sfn-";
+  for (int i = 0; i < 8; ++i) {
+    out += kHex[digest[i] >> 4];
+    out += kHex[digest[i] & 15];
+  }
+  return out;
+}
+
+Json ParseOr(const std::string& text, Json fallback) {
+  Json parsed = Json::parse(text, nullptr, false);
+  return parsed.is_discarded() ? fallback : parsed;
+}
+
+Error NoSuchExecution(const std::string& arn) {
+  return Error{ErrorCode::kNotFound, "Execution Does Not Exist: '" + arn + "'",
+               "ExecutionDoesNotExist"};
+}
+
+}  // namespace
+
+ExecutionEngine::ExecutionEngine(Store& store, Executor& executor, Clock& clock,
+                                 ExecutionEngineOptions options)
+    : store_(store), executor_(executor), clock_(clock), options_(options) {
+  interpreter_options_.wait_time_scale = options.wait_time_scale;
+  // Shared by the engine's thread and the API's (ApplyToStored): locked.
+  struct Random {
+    std::mutex mu;
+    std::mt19937_64 engine{std::random_device{}()};
+  };
+  interpreter_options_.random = [random = std::make_shared<Random>()] {
+    std::lock_guard lock(random->mu);
+    return random->engine();
+  };
+  callback_target_->engine = this;
+  executor_.SetChangeListener([target = callback_target_](const std::vector<std::string>& ids) {
+    std::lock_guard lock(target->mu);
+    if (target->engine) target->engine->OnExecutorChange(ids);
+  });
+  broker_ = std::make_unique<ActivityBroker>(
+      [target = callback_target_](const OfferedActivityTask& task, const std::string& worker) {
+        std::lock_guard lock(target->mu);
+        if (target->engine) target->engine->OnActivityTaken(task, worker);
+      });
+}
+
+ExecutionEngine::~ExecutionEngine() {
+  Stop();
+  {
+    std::lock_guard lock(callback_target_->mu);
+    callback_target_->engine = nullptr;
+  }
+  broker_.reset();
+}
+
+void ExecutionEngine::Start() {
+  std::lock_guard lock(inbox_mu_);
+  if (thread_.joinable()) return;
+  stopping_ = false;
+  thread_ = std::thread([this] { Loop(); });
+}
+
+void ExecutionEngine::Stop() {
+  {
+    std::lock_guard lock(inbox_mu_);
+    if (!thread_.joinable()) return;
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  thread_.join();
+  if (leading_ && Leading()) CommitDirty();
+}
+
+void ExecutionEngine::RunUntilIdle() {
+  while (true) {
+    bool more = Round();
+    std::lock_guard lock(inbox_mu_);
+    if (!more && inbox_.reload.empty() && inbox_.changed_ids.empty() && inbox_.taken.empty()) {
+      return;
+    }
+  }
+}
+
+size_t ExecutionEngine::ActiveCount() const { return active_count_.load(); }
+
+bool ExecutionEngine::Leading() const {
+  return options_.leadership == nullptr || options_.leadership->IsLeader();
+}
+
+void ExecutionEngine::OnExecutorChange(const std::vector<std::string>& ids) {
+  {
+    std::lock_guard lock(inbox_mu_);
+    inbox_.changed_ids.insert(ids.begin(), ids.end());
+  }
+  wake_.notify_all();
+}
+
+void ExecutionEngine::OnActivityTaken(const OfferedActivityTask& task, const std::string& worker) {
+  {
+    std::lock_guard lock(inbox_mu_);
+    inbox_.taken.emplace_back(task, worker);
+  }
+  wake_.notify_all();
+}
+
+// --- loading and storing -------------------------------------------------------------------
+
+Result<std::unique_ptr<ExecutionEngine::Active>> ExecutionEngine::Load(const Record& record) const {
+  auto info = ExecutionInfoOf(record);
+  if (!info.ok()) return info.error();
+  Json body = Json::parse(record.body, nullptr, false);
+  if (body.is_discarded() || !body.contains("run")) {
+    return Error{ErrorCode::kInternal, "corrupt execution record " + record.key};
+  }
+  auto state = asl::ExecutionStateFromJson(body["run"]);
+  if (!state.ok()) return state.error();
+  auto definition = asl::ParseDefinition(info->definition);
+  if (!definition.ok()) {
+    return Error{ErrorCode::kInternal,
+                 "execution " + record.key + ": " + definition.error().message};
+  }
+  auto active = std::make_unique<Active>();
+  active->record = record;
+  active->record.body.clear();  // rebuilt from the parts at each commit
+  active->info = std::move(info).value();
+  active->state = std::move(state).value();
+  active->definition = std::move(definition).value();
+  asl::ExecutionContext& context = active->context;
+  context.execution_arn = active->info.arn;
+  context.execution_name = active->info.name;
+  context.role_arn = active->info.role_arn;
+  context.state_machine_arn = active->info.state_machine_arn;
+  context.state_machine_name = active->info.state_machine_name;
+  context.state_machine_version_arn = active->info.state_machine_version_arn;
+  context.state_machine_alias_arn = active->info.state_machine_alias_arn;
+  context.input = ParseOr(active->info.input, Json::object());
+  context.start_ms = active->info.start_date;
+  context.task_prefix = TaskPrefixOf(active->info.arn);
+  context.token_prefix = Base64Url(active->info.arn) + ".";
+  active->interpreter = std::make_unique<asl::Interpreter>(active->state, active->definition,
+                                                           active->context, interpreter_options_);
+  return active;
+}
+
+Record ExecutionEngine::RecordOf(const Active& active) const {
+  ExecutionInfo info = active.info;
+  const asl::ExecutionState& state = active.state;
+  info.status = state.status;
+  info.output.reset();
+  if (state.status == kExecutionSucceeded) info.output = state.output.dump();
+  info.error = state.error;
+  info.cause = state.cause;
+  info.stop_date = state.stop_ms;
+  info.redrive_count = state.redrive_count;
+  Record record = active.record;
+  record.status = state.status;
+  record.body = Json{{"info", ToJson(info)}, {"run", asl::ToJson(state)}}.dump();
+  return record;
+}
+
+void ExecutionEngine::Collect(Active& active) const {
+  for (Json& event : active.interpreter->TakeEvents()) {
+    HistoryEvent stored;
+    stored.execution = active.info.arn;
+    stored.id = event["id"].get<int64_t>();
+    stored.body = event.dump();
+    active.pending_events.push_back(std::move(stored));
+    active.dirty = true;
+  }
+  for (int64_t frame : active.interpreter->TakeTasksToStart()) {
+    active.to_start.push_back(frame);
+    active.dirty = true;
+  }
+  for (auto& stop : active.interpreter->TakeTasksToStop()) {
+    active.to_stop.push_back(std::move(stop));
+    active.dirty = true;
+  }
+}
+
+// --- the API's requests ------------------------------------------------------------------------
+
+Result<Record> ExecutionEngine::StartExecution(const StartExecutionRequest& request) {
+  auto definition = asl::ParseDefinition(request.definition);
+  if (!definition.ok()) {
+    return Error{ErrorCode::kInvalidArgument, definition.error().message, "InvalidDefinition"};
+  }
+  ExecutionInfo info;
+  info.arn = request.execution_arn;
+  info.name = request.name;
+  info.state_machine_arn = request.state_machine_arn;
+  info.state_machine_name = request.state_machine_name;
+  info.state_machine_version_arn = request.version_arn;
+  info.state_machine_alias_arn = request.alias_arn;
+  info.definition = request.definition;
+  info.role_arn = request.role_arn;
+  info.input = request.input;
+  info.start_date = clock_.Now();
+  asl::ExecutionState state;  // nothing happened yet: the engine starts it
+  Record record;
+  record.kind = kRecordExecution;
+  record.key = info.arn;
+  record.parent = info.state_machine_arn;
+  record.status = kExecutionRunning;
+  record.created_at = info.start_date;
+  record.body = Json{{"info", ToJson(info)}, {"run", asl::ToJson(state)}}.dump();
+  Status created = store_.CreateRecord(record);
+  if (!created.ok()) {
+    if (created.error().code != ErrorCode::kAlreadyExists) return created.error();
+    auto existing = store_.GetRecord(kRecordExecution, info.arn);
+    if (!existing.ok()) return existing.error();
+    auto existing_info = ExecutionInfoOf(existing.value());
+    if (!existing_info.ok()) return existing_info.error();
+    bool same = ParseOr(existing_info->input, nullptr) == ParseOr(info.input, nullptr) &&
+                existing_info->status == kExecutionRunning;
+    if (!same) {
+      return Error{ErrorCode::kAlreadyExists, "Execution Already Exists: '" + info.arn + "'",
+                   "ExecutionAlreadyExists"};
+    }
+    return existing;
+  }
+  record.version = 1;
+  {
+    std::lock_guard lock(inbox_mu_);
+    inbox_.reload.insert(info.arn);
+  }
+  wake_.notify_all();
+  return record;
+}
+
+Status ExecutionEngine::ApplyToStored(const std::string& arn,
+                                      const std::function<Result<bool>(Active&)>& change) {
+  for (int attempt = 0; attempt < 20; ++attempt) {
+    auto record = store_.GetRecord(kRecordExecution, arn);
+    if (!record.ok()) {
+      if (record.error().code == ErrorCode::kNotFound) return NoSuchExecution(arn);
+      return record.error();
+    }
+    auto active = Load(record.value());
+    if (!active.ok()) return active.error();
+    Active& loaded = *active.value();
+    auto changed = change(loaded);
+    if (!changed.ok()) return changed.error();
+    if (!changed.value()) return OkStatus();
+    Collect(loaded);
+    CommitBatch batch;
+    batch.records.push_back(RecordMutation{RecordOf(loaded), loaded.record.version});
+    batch.events = std::move(loaded.pending_events);
+    auto conflicts = store_.Commit(batch);
+    if (!conflicts.ok()) return conflicts.error();
+    if (!conflicts->empty()) continue;  // the engine wrote first: try again on its version
+    for (const auto& stop : loaded.to_stop) {
+      broker_->Withdraw(stop.name);
+      if (asl::ClassifyResource(stop.resource).kind != asl::ResourceKind::kActivity) {
+        executor_.Terminate({stop.executor_id.empty() ? stop.name : stop.executor_id},
+                            "execution stopped");
+      }
+    }
+    {
+      std::lock_guard lock(inbox_mu_);
+      inbox_.reload.insert(arn);
+    }
+    wake_.notify_all();
+    return OkStatus();
+  }
+  return Error{ErrorCode::kUnavailable, "execution " + arn + " is changing too fast; try again"};
+}
+
+Result<TimestampMs> ExecutionEngine::StopExecution(const std::string& execution_arn,
+                                                   const std::string& error,
+                                                   const std::string& cause) {
+  TimestampMs stopped = 0;
+  Status applied = ApplyToStored(execution_arn, [&](Active& active) -> Result<bool> {
+    if (active.state.status != kExecutionRunning) {
+      stopped = active.state.stop_ms;
+      return false;
+    }
+    active.interpreter->Stop(error, cause, clock_.Now());
+    stopped = active.state.stop_ms;
+    return true;
+  });
+  if (!applied.ok()) return applied.error();
+  return stopped;
+}
+
+Result<TimestampMs> ExecutionEngine::RedriveExecution(const std::string& execution_arn) {
+  TimestampMs when = 0;
+  Status applied = ApplyToStored(execution_arn, [&](Active& active) -> Result<bool> {
+    when = clock_.Now();
+    if (!active.interpreter->Redrive(when)) {
+      return Error{ErrorCode::kConflict,
+                   "Execution '" + execution_arn + "' is " + active.state.status +
+                       ": only a FAILED, TIMED_OUT or ABORTED execution can be redriven",
+                   "ExecutionNotRedrivable"};
+    }
+    active.info.redrive_date = when;
+    return true;
+  });
+  if (!applied.ok()) return applied.error();
+  return when;
+}
+
+void ExecutionEngine::GetActivityTask(const std::string& activity_arn,
+                                      const std::string& worker_name,
+                                      std::chrono::milliseconds wait,
+                                      std::function<void(std::optional<ActivityTask>)> done) {
+  broker_->Poll(activity_arn, worker_name, wait, std::move(done));
+}
+
+Result<std::string> ExecutionEngine::ExecutionOfToken(const std::string& token) {
+  auto dot = token.find('.');
+  std::optional<std::string> arn;
+  if (dot != std::string::npos) arn = FromBase64Url(token.substr(0, dot));
+  if (!arn || arn->rfind("arn:aws:states:", 0) != 0) {
+    return Error{ErrorCode::kNotFound, "Invalid Token: '" + token.substr(0, 64) + "'",
+                 "InvalidToken"};
+  }
+  return *arn;
+}
+
+namespace {
+
+// Runs `apply` on the attempt that `token` names; TaskTimedOut when it is no longer current.
+Result<bool> OnTaskOf(asl::Interpreter& interpreter, const std::string& token,
+                      const std::function<bool(const std::string& attempt)>& apply) {
+  const asl::Frame* frame = interpreter.FindAttempt(token);
+  if (!frame || frame->task->token != token || !apply(frame->task->name)) {
+    return Error{ErrorCode::kConflict, "Task Timed Out: the task of this token is not running",
+                 "TaskTimedOut"};
+  }
+  return true;
+}
+
+}  // namespace
+
+Status ExecutionEngine::SendTaskSuccess(const std::string& task_token, const std::string& output) {
+  auto arn = ExecutionOfToken(task_token);
+  if (!arn.ok()) return arn.error();
+  Json result = Json::parse(output, nullptr, false);
+  if (result.is_discarded()) {
+    return Error{ErrorCode::kInvalidArgument, "output is not valid JSON", "InvalidOutput"};
+  }
+  std::string attempt_name;
+  Status applied = ApplyToStored(arn.value(), [&](Active& active) {
+    return OnTaskOf(*active.interpreter, task_token, [&](const std::string& attempt) {
+      attempt_name = attempt;
+      return active.interpreter->TaskSucceeded(attempt, result, clock_.Now());
+    });
+  });
+  if (applied.ok()) broker_->Withdraw(attempt_name);
+  if (!applied.ok() && applied.error().code == ErrorCode::kNotFound &&
+      applied.error().type == "ExecutionDoesNotExist") {
+    return Error{ErrorCode::kNotFound, "Task Does Not Exist", "TaskDoesNotExist"};
+  }
+  return applied;
+}
+
+Status ExecutionEngine::SendTaskFailure(const std::string& task_token, const std::string& error,
+                                        const std::string& cause) {
+  auto arn = ExecutionOfToken(task_token);
+  if (!arn.ok()) return arn.error();
+  std::string attempt_name;
+  Status applied = ApplyToStored(arn.value(), [&](Active& active) {
+    return OnTaskOf(*active.interpreter, task_token, [&](const std::string& attempt) {
+      attempt_name = attempt;
+      return active.interpreter->TaskFailed(attempt, asl::Failure{error, cause}, clock_.Now());
+    });
+  });
+  if (applied.ok()) broker_->Withdraw(attempt_name);
+  if (!applied.ok() && applied.error().type == "ExecutionDoesNotExist") {
+    return Error{ErrorCode::kNotFound, "Task Does Not Exist", "TaskDoesNotExist"};
+  }
+  return applied;
+}
+
+Status ExecutionEngine::SendTaskHeartbeat(const std::string& task_token) {
+  auto arn = ExecutionOfToken(task_token);
+  if (!arn.ok()) return arn.error();
+  Status applied = ApplyToStored(arn.value(), [&](Active& active) {
+    return OnTaskOf(*active.interpreter, task_token, [&](const std::string& attempt) {
+      return active.interpreter->TaskHeartbeat(attempt, clock_.Now());
+    });
+  });
+  if (!applied.ok() && applied.error().type == "ExecutionDoesNotExist") {
+    return Error{ErrorCode::kNotFound, "Task Does Not Exist", "TaskDoesNotExist"};
+  }
+  return applied;
+}
+
+// --- the rounds ----------------------------------------------------------------------------
+
+void ExecutionEngine::Forget(const std::string& arn) {
+  auto it = active_.find(arn);
+  if (it == active_.end()) return;
+  for (const auto& [id, frame] : it->second->state.frames) {
+    if (!frame.task) continue;
+    ensured_.erase(frame.task->name);
+    fresh_.erase(frame.task->name);
+    broker_->Withdraw(frame.task->name);
+    if (!frame.task->executor_id.empty()) by_executor_id_.erase(frame.task->executor_id);
+    by_executor_id_.erase(frame.task->name);
+  }
+  active_.erase(it);
+  active_count_ = active_.size();
+}
+
+void ExecutionEngine::ForgetAll() {
+  active_.clear();
+  by_executor_id_.clear();
+  ensured_.clear();
+  fresh_.clear();
+  broker_->Clear();
+  recovered_ = false;
+  active_count_ = 0;
+}
+
+void ExecutionEngine::Adopt(std::unique_ptr<Active> active) {
+  std::string arn = active->info.arn;
+  Forget(arn);
+  for (const auto& [id, frame] : active->state.frames) {
+    if (frame.phase != asl::FramePhase::kTask || !frame.task) continue;
+    // Stored attempts: ask the executor for each again (it adopts the ones it runs already).
+    active->to_start.push_back(id);
+  }
+  active_[arn] = std::move(active);
+  active_count_ = active_.size();
+}
+
+void ExecutionEngine::Recover() {
+  auto running = store_.ListRecordsWithStatus(kRecordExecution, kExecutionRunning);
+  if (!running.ok()) {
+    spdlog::warn("executions: can't load running executions: {}", running.error().message);
+    retry_at_ = SteadyClock::now() + std::chrono::milliseconds(options_.retry_interval_ms);
+    return;
+  }
+  for (const Record& record : running.value()) {
+    auto active = Load(record);
+    if (!active.ok()) {
+      spdlog::error("executions: {}", active.error().message);
+      continue;
+    }
+    Adopt(std::move(active).value());
+  }
+  recovered_ = true;
+  spdlog::info("executions: recovered {} running execution(s)", running->size());
+}
+
+void ExecutionEngine::Discover() {
+  auto running = store_.ListRecordsWithStatus(kRecordExecution, kExecutionRunning);
+  if (!running.ok()) return;
+  for (const Record& record : running.value()) {
+    if (active_.count(record.key)) continue;
+    auto active = Load(record);
+    if (active.ok()) Adopt(std::move(active).value());
+  }
+}
+
+std::vector<std::string> ExecutionEngine::ActiveExecutorIds() const {
+  std::vector<std::string> ids;
+  ids.reserve(by_executor_id_.size());
+  for (const auto& [id, owner] : by_executor_id_) ids.push_back(id);
+  return ids;
+}
+
+void ExecutionEngine::ApplyExecutorChanges(const std::vector<std::string>& ids, int64_t now) {
+  std::vector<std::string> known;
+  for (const auto& id : ids) {
+    if (by_executor_id_.count(id)) known.push_back(id);
+  }
+  if (known.empty()) return;
+  for (const TaskObservation& seen : executor_.Describe(known)) {
+    auto owner = by_executor_id_.find(seen.id);
+    if (owner == by_executor_id_.end()) continue;
+    auto [arn, attempt] = owner->second;
+    auto it = active_.find(arn);
+    const asl::Frame* frame =
+        it == active_.end() ? nullptr : it->second->interpreter->FindAttempt(attempt);
+    if (!frame) {
+      by_executor_id_.erase(owner);
+      continue;
+    }
+    Active& active = *it->second;
+    asl::Frame& stored = active.state.frames.at(frame->id);
+    if (!seen.new_id.empty() && seen.new_id != seen.id) {
+      by_executor_id_.erase(owner);
+      by_executor_id_[seen.new_id] = {arn, attempt};
+      stored.task->executor_id = seen.new_id;
+      active.dirty = true;
+    }
+    asl::TaskResource resource = asl::ClassifyResource(stored.task->resource);
+    if (IsTerminal(seen.status)) {
+      by_executor_id_.erase(seen.new_id.empty() ? seen.id : seen.new_id);
+      ensured_.erase(attempt);
+      if (resource.wait_for_token && seen.status == TaskStatus::kSucceeded) {
+        continue;  // the result comes with SendTaskSuccess
+      }
+      auto result = TaskResultOf(seen, resource);
+      if (result.ok()) {
+        active.interpreter->TaskSucceeded(attempt, std::move(result).value(), now);
+      } else {
+        active.interpreter->TaskFailed(attempt, result.failure(), now);
+      }
+    } else if (seen.status == TaskStatus::kRunning) {
+      active.interpreter->TaskStarted(attempt, stored.task->executor_id, "", now);
+    }
+    Collect(active);
+  }
+}
+
+bool ExecutionEngine::Act(Active& active, int64_t now) {
+  bool changed = false;
+  std::vector<int64_t> to_start = std::exchange(active.to_start, {});
+  std::vector<asl::TaskToStop> to_stop = std::exchange(active.to_stop, {});
+  for (const auto& stop : to_stop) {
+    broker_->Withdraw(stop.name);
+    ensured_.erase(stop.name);
+    fresh_.erase(stop.name);
+    by_executor_id_.erase(stop.name);
+    if (!stop.executor_id.empty()) by_executor_id_.erase(stop.executor_id);
+    if (asl::ClassifyResource(stop.resource).kind == asl::ResourceKind::kActivity) continue;
+    std::string id = stop.executor_id.empty() ? stop.name : stop.executor_id;
+    if (executor_.Terminate({id}, "its state ended").empty()) {
+      spdlog::warn("executions: could not stop task {} now", id);
+    }
+  }
+  for (int64_t frame_id : to_start) {
+    auto it = active.state.frames.find(frame_id);
+    if (it == active.state.frames.end() || it->second.phase != asl::FramePhase::kTask) continue;
+    asl::Frame& frame = it->second;
+    asl::TaskAttempt& task = *frame.task;
+    if (ensured_.count(task.name)) continue;
+    asl::TaskResource resource = asl::ClassifyResource(task.resource);
+    if (resource.kind == asl::ResourceKind::kActivity) {
+      if (task.worker.empty()) {
+        broker_->Offer(OfferedActivityTask{task.resource, active.info.arn, task.name,
+                                           ActivityTask{task.token, task.input.dump()}});
+      }
+      ensured_.insert(task.name);
+      continue;
+    }
+    auto spec = TaskSpecFor(task, resource, active.context, frame.state, frame.retry_count);
+    if (!spec.ok()) {
+      active.interpreter->TaskFailed(task.name, spec.failure(), now);
+      changed = true;
+      continue;
+    }
+    spec.value().fresh = fresh_.count(task.name) > 0;
+    auto id = executor_.Submit(spec.value());
+    if (!id.ok()) {
+      if (id.error().code == ErrorCode::kUnavailable) {
+        active.to_start.push_back(frame_id);  // try again later
+        retry_at_ = SteadyClock::now() + std::chrono::milliseconds(options_.retry_interval_ms);
+        continue;
+      }
+      active.interpreter->TaskFailed(task.name,
+                                     asl::Failure{asl::kStatesTaskFailed, id.error().message}, now);
+      changed = true;
+      continue;
+    }
+    std::string attempt = task.name;
+    fresh_.erase(attempt);
+    ensured_.insert(attempt);
+    by_executor_id_[id.value()] = {active.info.arn, attempt};
+    if (resource.kind == asl::ResourceKind::kBatchSubmit && !resource.wait_for_token) {
+      ensured_.erase(attempt);
+      by_executor_id_.erase(id.value());
+      active.interpreter->TaskSucceeded(attempt,
+                                        SubmitJobResult(id.value(), attempt, active.info.arn), now);
+    } else if (task.executor_id != id.value()) {
+      active.interpreter->TaskStarted(attempt, id.value(), "", now);
+    }
+    changed = true;
+  }
+  Collect(active);
+  for (int64_t frame_id : active.to_start) {
+    auto it = active.state.frames.find(frame_id);
+    if (it != active.state.frames.end() && it->second.task) fresh_.insert(it->second.task->name);
+  }
+  return changed;
+}
+
+bool ExecutionEngine::CommitDirty() {
+  CommitBatch batch;
+  std::vector<Active*> written;
+  for (auto& [arn, active] : active_) {
+    if (!active->dirty) continue;
+    batch.records.push_back(RecordMutation{RecordOf(*active), active->record.version});
+    for (auto& event : active->pending_events) batch.events.push_back(std::move(event));
+    active->pending_events.clear();
+    written.push_back(active.get());
+  }
+  if (written.empty()) return true;
+  auto conflicts = store_.Commit(batch);
+  if (!conflicts.ok()) {
+    spdlog::warn("executions: can't store {} execution(s): {}", written.size(),
+                 conflicts.error().message);
+    // Nothing was written: keep the events for the next try.
+    size_t next = 0;
+    for (size_t i = 0; i < written.size(); ++i) {
+      while (next < batch.events.size() && batch.events[next].execution == written[i]->info.arn) {
+        written[i]->pending_events.push_back(std::move(batch.events[next++]));
+      }
+    }
+    retry_at_ = SteadyClock::now() + std::chrono::milliseconds(options_.retry_interval_ms);
+    return false;
+  }
+  std::set<std::string> lost(conflicts->begin(), conflicts->end());
+  for (size_t i = 0; i < written.size(); ++i) {
+    Active* active = written[i];
+    if (lost.count(active->info.arn)) continue;
+    active->record.version = batch.records[i].record.version;
+    active->dirty = false;
+  }
+  for (const auto& arn : lost) {
+    Forget(arn);  // another writer was first: start again from what it stored
+    std::lock_guard lock(inbox_mu_);
+    inbox_.reload.insert(arn);
+  }
+  return true;
+}
+
+bool ExecutionEngine::Round() {
+  Inbox inbox;
+  {
+    std::lock_guard lock(inbox_mu_);
+    std::swap(inbox, inbox_);
+  }
+  if (!recovered_) {
+    Recover();
+    if (!recovered_) return false;
+  }
+  auto steady_now = SteadyClock::now();
+  if (options_.discovery_interval_ms > 0 && steady_now >= next_discovery_) {
+    Discover();
+    next_discovery_ = steady_now + std::chrono::milliseconds(options_.discovery_interval_ms);
+  }
+  int64_t now = clock_.Now();
+  for (const auto& arn : inbox.reload) {
+    auto record = store_.GetRecord(kRecordExecution, arn);
+    if (!record.ok()) {
+      if (record.error().code == ErrorCode::kNotFound) {
+        Forget(arn);
+      } else {
+        std::lock_guard lock(inbox_mu_);
+        inbox_.reload.insert(arn);  // the store is away: later
+      }
+      continue;
+    }
+    if (record->status != kExecutionRunning) {
+      Forget(arn);
+      continue;
+    }
+    auto active = Load(record.value());
+    if (!active.ok()) {
+      spdlog::error("executions: {}", active.error().message);
+      continue;
+    }
+    Adopt(std::move(active).value());
+  }
+  std::vector<std::string> changed(inbox.changed_ids.begin(), inbox.changed_ids.end());
+  if (steady_now >= next_poll_) {
+    changed = ActiveExecutorIds();
+    next_poll_ = steady_now + std::chrono::milliseconds(options_.poll_interval_ms);
+  }
+  ApplyExecutorChanges(changed, now);
+  for (const auto& [offered, worker] : inbox.taken) {
+    auto it = active_.find(offered.execution_arn);
+    if (it == active_.end()) continue;
+    it->second->interpreter->TaskStarted(offered.attempt, "", worker, now);
+    Collect(*it->second);
+  }
+  for (auto& [arn, active] : active_) {
+    if (active->state.last_event_id == 0) {
+      active->interpreter->Start(now);
+    } else {
+      int64_t due = active->interpreter->NextDueMs();
+      if (due > 0 && due <= now) active->interpreter->Advance(now);
+    }
+    Collect(*active);
+  }
+  if (!CommitDirty()) return false;
+  bool more = false;
+  std::vector<std::string> finished;
+  for (auto& [arn, active] : active_) {
+    if (!active->to_start.empty() || !active->to_stop.empty()) {
+      if (Act(*active, now)) more = true;
+    }
+    if (active->state.status != kExecutionRunning && !active->dirty && active->to_stop.empty()) {
+      finished.push_back(arn);
+    }
+  }
+  for (const auto& arn : finished) Forget(arn);
+  return more;
+}
+
+void ExecutionEngine::Loop() {
+  while (true) {
+    bool leading = Leading();
+    if (leading != leading_) {
+      leading_ = leading;
+      ForgetAll();
+    }
+    if (retry_at_ > SteadyClock::now()) {  // the store or the executor was away: wait a little
+      std::unique_lock lock(inbox_mu_);
+      wake_.wait_until(lock, retry_at_, [this] { return stopping_; });
+      if (stopping_) return;
+      continue;
+    }
+    if (!leading_) {  // the leader finds what the API stored here
+      std::unique_lock lock(inbox_mu_);
+      inbox_ = Inbox{};
+      wake_.wait_for(lock, std::chrono::milliseconds(options_.poll_interval_ms),
+                     [this] { return stopping_; });
+      if (stopping_) return;
+      continue;
+    }
+    bool more = Round();
+    std::unique_lock lock(inbox_mu_);
+    if (stopping_) return;
+    if (more) continue;
+    auto deadline = std::min(
+        next_poll_, SteadyClock::now() + std::chrono::milliseconds(options_.poll_interval_ms));
+    if (options_.discovery_interval_ms > 0) deadline = std::min(deadline, next_discovery_);
+    int64_t now = clock_.Now();
+    for (const auto& [arn, active] : active_) {
+      int64_t due = active->interpreter->NextDueMs();
+      if (due > 0) {
+        deadline = std::min(deadline, SteadyClock::now() + std::chrono::milliseconds(
+                                                               std::max<int64_t>(0, due - now)));
+      }
+    }
+    wake_.wait_until(lock, deadline, [this] {
+      return stopping_ || !inbox_.reload.empty() || !inbox_.changed_ids.empty() ||
+             !inbox_.taken.empty();
+    });
+  }
+}
+
+Result<nlohmann::json> ExecutionEngine::TestState(const nlohmann::json& request) {
+  (void)request;
+  return Error{ErrorCode::kInvalidArgument, "TestState is not supported yet",
+               "ValidationException"};
+}
+
+}  // namespace wfm

@@ -1,0 +1,160 @@
+// The engine of Step Functions executions: keeps the running executions in memory, feeds their
+// interpreters (asl/interpreter.h) what happened (task results from the executor, activity
+// workers, timers), stores every changed execution with its new history events in one commit,
+// and only then acts (starts and stops tasks, offers activity tasks). A crash at any point is
+// safe: a task attempt is stored before it is started, and starting is idempotent by the
+// attempt's name (the executor adopts it), so a restart never runs a task twice.
+//
+// Requests of the API (stop, redrive, task results sent by workers) are applied to the stored
+// execution directly (optimistic versions), after which the engine reloads it; a round that raced
+// with them loses its commit and starts again from the store.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "asl/interpreter.h"
+#include "core/clock.h"
+#include "engine/activity_broker.h"
+#include "engine/execution_record.h"
+#include "engine/execution_service.h"
+#include "engine/leadership.h"
+#include "executor/executor.h"
+#include "store/store.h"
+
+namespace wfm {
+
+struct ExecutionEngineOptions {
+  double wait_time_scale = 1.0;      // multiplies Waits and Retry intervals (0: skip them)
+  int64_t poll_interval_ms = 1000;   // how often every running task is described
+  int64_t retry_interval_ms = 1000;  // wait after the store or executor was unavailable
+  // How often the leader looks for executions other replicas started (0: never; one process).
+  int64_t discovery_interval_ms = 0;
+  Leadership* leadership = nullptr;  // nullptr: this process alone. Not owned.
+};
+
+class ExecutionEngine : public ExecutionService {
+ public:
+  ExecutionEngine(Store& store, Executor& executor, Clock& clock,
+                  ExecutionEngineOptions options = {});
+  ~ExecutionEngine() override;  // Stop()s
+
+  // Runs rounds on a background thread until Stop. The first round loads every running
+  // execution from the store.
+  void Start();
+  // Finishes the current round, stores what it learned (while leading) and joins. Idempotent.
+  void Stop();
+  // For tests without the background thread: rounds on the caller's thread until nothing is
+  // left to do now (timers due later are left).
+  void RunUntilIdle();
+  // Executions in memory. Thread-safe.
+  size_t ActiveCount() const;
+
+  // ExecutionService
+  Result<Record> StartExecution(const StartExecutionRequest& request) override;
+  Result<TimestampMs> StopExecution(const std::string& execution_arn, const std::string& error,
+                                    const std::string& cause) override;
+  Result<TimestampMs> RedriveExecution(const std::string& execution_arn) override;
+  void GetActivityTask(const std::string& activity_arn, const std::string& worker_name,
+                       std::chrono::milliseconds wait,
+                       std::function<void(std::optional<ActivityTask>)> done) override;
+  Status SendTaskSuccess(const std::string& task_token, const std::string& output) override;
+  Status SendTaskFailure(const std::string& task_token, const std::string& error,
+                         const std::string& cause) override;
+  Status SendTaskHeartbeat(const std::string& task_token) override;
+  Result<nlohmann::json> TestState(const nlohmann::json& request) override;
+
+ private:
+  // One execution as the engine holds it. Heap-allocated: the interpreter points into it.
+  struct Active {
+    Record record;  // as last stored (its version) or loaded
+    ExecutionInfo info;
+    asl::ExecutionContext context;
+    asl::ExecutionState state;
+    std::shared_ptr<const asl::StateMachine> definition;
+    std::unique_ptr<asl::Interpreter> interpreter;
+    std::vector<HistoryEvent> pending_events;  // made, not yet stored
+    std::vector<int64_t> to_start;             // frames whose attempt must be started
+    std::vector<asl::TaskToStop> to_stop;
+    bool dirty = false;
+  };
+  struct Inbox {
+    std::set<std::string> reload;       // execution ARNs to (re)load from the store
+    std::set<std::string> changed_ids;  // executor ids whose observation changed
+    std::vector<std::pair<OfferedActivityTask, std::string>> taken;  // (task, worker)
+  };
+
+  // Builds an Active from a stored record. Errors: kInternal for a corrupt record or definition.
+  Result<std::unique_ptr<Active>> Load(const Record& record) const;
+  // The record body of `active` as it is now.
+  Record RecordOf(const Active& active) const;
+  // Moves the interpreter's decisions into `active` (events, tasks to start and stop).
+  void Collect(Active& active) const;
+  // Applies `change` to the stored execution (load, change, commit with its version; retried on
+  // conflicts), then stops what it decided to stop and asks the engine to reload it (which starts
+  // what it decided to start). `change` returns true when it changed the execution, false when
+  // there is nothing to write, or an error to give up without writing. Errors: kNotFound type
+  // ExecutionDoesNotExist; change's; the store's.
+  Status ApplyToStored(const std::string& arn, const std::function<Result<bool>(Active&)>& change);
+  // The execution ARN inside a task token. Errors: kNotFound type InvalidToken.
+  static Result<std::string> ExecutionOfToken(const std::string& token);
+
+  bool Round();
+  void Recover();
+  void Discover();
+  void ForgetAll();
+  void Adopt(std::unique_ptr<Active> active);
+  void Forget(const std::string& arn);
+  void ApplyExecutorChanges(const std::vector<std::string>& ids, int64_t now);
+  std::vector<std::string> ActiveExecutorIds() const;
+  // Starts, stops and offers what the stored decisions of `active` say; returns true when that
+  // changed the execution (it must be stored again).
+  bool Act(Active& active, int64_t now);
+  bool CommitDirty();
+  void Loop();
+  void OnExecutorChange(const std::vector<std::string>& ids);
+  void OnActivityTaken(const OfferedActivityTask& task, const std::string& worker);
+  bool Leading() const;
+
+  Store& store_;
+  Executor& executor_;
+  Clock& clock_;
+  ExecutionEngineOptions options_;
+  asl::InterpreterOptions interpreter_options_;
+
+  // The executor and the broker may call back after this is gone: they reach it through this.
+  struct CallbackTarget {
+    std::mutex mu;
+    ExecutionEngine* engine = nullptr;
+  };
+  std::shared_ptr<CallbackTarget> callback_target_ = std::make_shared<CallbackTarget>();
+  std::unique_ptr<ActivityBroker> broker_;
+
+  mutable std::mutex inbox_mu_;
+  std::condition_variable wake_;
+  Inbox inbox_;
+  bool stopping_ = false;
+  std::thread thread_;
+
+  // Owned by the round (one thread at a time).
+  std::unordered_map<std::string, std::unique_ptr<Active>> active_;  // by ARN
+  // executor id -> (execution ARN, attempt name)
+  std::unordered_map<std::string, std::pair<std::string, std::string>> by_executor_id_;
+  std::unordered_set<std::string> ensured_;  // attempts submitted or adopted by this process
+  std::unordered_set<std::string> fresh_;    // attempts decided by this process, not yet asked
+  bool leading_ = false;
+  bool recovered_ = false;
+  std::chrono::steady_clock::time_point next_poll_{}, next_discovery_{}, retry_at_{};
+  std::atomic<size_t> active_count_{0};
+};
+
+}  // namespace wfm

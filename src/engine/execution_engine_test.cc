@@ -1,0 +1,332 @@
+// The Step Functions engine against the memory store, the fake executor and a fake clock: runs,
+// stores, survives a restart, stops, redrives, hands activity tasks to workers.
+#include "engine/execution_engine.h"
+
+#include <gtest/gtest.h>
+
+#include <future>
+
+#include "executor/fake/fake_executor.h"
+#include "store/memory/memory_store.h"
+
+namespace wfm {
+namespace {
+
+using nlohmann::json;
+
+constexpr const char* kMachineArn = "arn:aws:states:us-east-1:123456789012:stateMachine:m";
+
+class ExecutionEngineTest : public ::testing::Test {
+ protected:
+  ExecutionEngineTest() { MakeEngine(); }
+
+  void MakeEngine(double wait_time_scale = 1.0) {
+    engine_.reset();
+    ExecutionEngineOptions options;
+    options.wait_time_scale = wait_time_scale;
+    engine_ = std::make_unique<ExecutionEngine>(store_, executor_, clock_, options);
+  }
+
+  // Starts an execution named `name` of `definition` with `input`.
+  Record Start(const std::string& name, const json& definition,
+               const json& input = json::object()) {
+    StartExecutionRequest request;
+    request.state_machine_arn = kMachineArn;
+    request.state_machine_name = "m";
+    request.definition = definition.dump();
+    request.role_arn = "arn:aws:iam::123456789012:role/r";
+    request.execution_arn = "arn:aws:states:us-east-1:123456789012:execution:m:" + name;
+    request.name = name;
+    request.input = input.dump();
+    auto record = engine_->StartExecution(request);
+    EXPECT_TRUE(record.ok()) << record.error().message;
+    return record.value();
+  }
+
+  ExecutionInfo Info(const std::string& name) {
+    auto record = store_.GetRecord(kRecordExecution,
+                                   "arn:aws:states:us-east-1:123456789012:execution:m:" + name);
+    EXPECT_TRUE(record.ok());
+    return ExecutionInfoOf(record.value()).value();
+  }
+
+  std::vector<std::string> EventTypes(const std::string& name) {
+    auto events = store_.ReadHistory("arn:aws:states:us-east-1:123456789012:execution:m:" + name, 1,
+                                     1000, false);
+    EXPECT_TRUE(events.ok());
+    std::vector<std::string> types;
+    int64_t expected_id = 1;
+    for (const auto& event : events.value()) {
+      EXPECT_EQ(event.id, expected_id++);  // no gaps
+      types.push_back(json::parse(event.body)["type"].get<std::string>());
+    }
+    return types;
+  }
+
+  // A function resource `name` whose script answers `output` with `exit_code`.
+  void Script(const std::string& name, std::function<FakeTaskResult(const TaskSpec&)> script) {
+    executor_.ScriptResource(name, std::move(script));
+  }
+
+  FakeClock clock_;
+  MemoryStore store_;
+  FakeExecutor executor_{clock_, FakeExecutor::Mode::kSucceedAtOnce};
+  std::unique_ptr<ExecutionEngine> engine_;
+};
+
+std::string Fn(const std::string& name) {
+  return "arn:aws:lambda:us-east-1:123456789012:function:" + name;
+}
+
+TEST_F(ExecutionEngineTest, PassStatesRunToTheEndWithTheirHistory) {
+  json definition = {
+      {"StartAt", "A"},
+      {"States",
+       {{"A", {{"Type", "Pass"}, {"Result", {{"x", 1}}}, {"ResultPath", "$.a"}, {"Next", "B"}}},
+        {"B", {{"Type", "Pass"}, {"End", true}}}}}};
+  Start("one", definition, {{"in", true}});
+  engine_->RunUntilIdle();
+  ExecutionInfo info = Info("one");
+  EXPECT_EQ(info.status, kExecutionSucceeded);
+  EXPECT_EQ(json::parse(*info.output), json({{"in", true}, {"a", {{"x", 1}}}}));
+  EXPECT_EQ(EventTypes("one"), (std::vector<std::string>{"ExecutionStarted", "PassStateEntered",
+                                                         "PassStateExited", "PassStateEntered",
+                                                         "PassStateExited", "ExecutionSucceeded"}));
+}
+
+TEST_F(ExecutionEngineTest, AFunctionGetsItsInputAndItsResultFlowsOn) {
+  Script("double", [](const TaskSpec& spec) {
+    json in = json::parse(*spec.function_input);
+    return FakeTaskResult{0, json({{"value", in["n"].get<int>() * 2}}).dump(), ""};
+  });
+  json definition = {{"StartAt", "T"},
+                     {"States",
+                      {{"T",
+                        {{"Type", "Task"},
+                         {"Resource", Fn("double")},
+                         {"Parameters", {{"n.$", "$.n"}}},
+                         {"ResultPath", "$.r"},
+                         {"End", true}}}}}};
+  Start("fn", definition, {{"n", 21}});
+  engine_->RunUntilIdle();
+  ExecutionInfo info = Info("fn");
+  ASSERT_EQ(info.status, kExecutionSucceeded) << info.error << " " << info.cause;
+  EXPECT_EQ(json::parse(*info.output), json({{"n", 21}, {"r", {{"value", 42}}}}));
+  auto specs = executor_.Specs();
+  ASSERT_EQ(specs.size(), 1u);
+  bool has_state_name = false;
+  for (const auto& [name, value] : specs[0].environment) {
+    if (name == "WFM_STATE_NAME" && value == "T") has_state_name = true;
+  }
+  EXPECT_TRUE(has_state_name);
+}
+
+TEST_F(ExecutionEngineTest, RetriesThenCatches) {
+  int calls = 0;
+  Script("flaky", [&calls](const TaskSpec&) {
+    ++calls;
+    return FakeTaskResult{1, R"({"Error":"Custom.Flaky","Cause":"again"})", ""};
+  });
+  json definition = {
+      {"StartAt", "T"},
+      {"States",
+       {{"T",
+         {{"Type", "Task"},
+          {"Resource", Fn("flaky")},
+          {"Retry",
+           json::array(
+               {{{"ErrorEquals", {"Custom.Flaky"}}, {"IntervalSeconds", 1}, {"MaxAttempts", 2}}})},
+          {"Catch",
+           json::array(
+               {{{"ErrorEquals", {"States.ALL"}}, {"Next", "Caught"}, {"ResultPath", "$.error"}}})},
+          {"End", true}}},
+        {"Caught", {{"Type", "Pass"}, {"End", true}}}}}};
+  MakeEngine(/*wait_time_scale=*/0);
+  Start("retry", definition);
+  engine_->RunUntilIdle();
+  ExecutionInfo info = Info("retry");
+  ASSERT_EQ(info.status, kExecutionSucceeded) << info.error << " " << info.cause;
+  EXPECT_EQ(calls, 3);  // the first call and two retries
+  EXPECT_EQ(json::parse(*info.output)["error"],
+            json({{"Error", "Custom.Flaky"}, {"Cause", "again"}}));
+}
+
+TEST_F(ExecutionEngineTest, ParallelAndMapCollectTheirOutputsInOrder) {
+  Script("inc", [](const TaskSpec& spec) {
+    return FakeTaskResult{0, std::to_string(json::parse(*spec.function_input).get<int>() + 1), ""};
+  });
+  json branch = {{"StartAt", "I"},
+                 {"States", {{"I", {{"Type", "Task"}, {"Resource", Fn("inc")}, {"End", true}}}}}};
+  json definition = {
+      {"StartAt", "P"},
+      {"States",
+       {{"P",
+         {{"Type", "Parallel"},
+          {"Branches",
+           json::array(
+               {{{"StartAt", "X"},
+                 {"States", {{"X", {{"Type", "Pass"}, {"Result", "x"}, {"End", true}}}}}},
+                {{"StartAt", "Y"},
+                 {"States", {{"Y", {{"Type", "Pass"}, {"Result", "y"}, {"End", true}}}}}}})},
+          {"ResultPath", "$.parallel"},
+          {"Next", "M"}}},
+        {"M",
+         {{"Type", "Map"},
+          {"ItemsPath", "$.items"},
+          {"MaxConcurrency", 2},
+          {"ItemProcessor", branch},
+          {"ResultPath", "$.mapped"},
+          {"End", true}}}}}};
+  Start("fan", definition, {{"items", {1, 2, 3, 4, 5}}});
+  engine_->RunUntilIdle();
+  ExecutionInfo info = Info("fan");
+  ASSERT_EQ(info.status, kExecutionSucceeded) << info.error << " " << info.cause;
+  json output = json::parse(*info.output);
+  EXPECT_EQ(output["parallel"], json({"x", "y"}));
+  EXPECT_EQ(output["mapped"], json({2, 3, 4, 5, 6}));
+}
+
+TEST_F(ExecutionEngineTest, AWaitSurvivesARestartAndEndsOnTime) {
+  json definition = {{"StartAt", "W"},
+                     {"States", {{"W", {{"Type", "Wait"}, {"Seconds", 3600}, {"End", true}}}}}};
+  Start("wait", definition);
+  engine_->RunUntilIdle();
+  EXPECT_EQ(Info("wait").status, kExecutionRunning);
+  clock_.Advance(1800 * 1000);
+  MakeEngine();  // a restart: a new engine on the same store
+  engine_->RunUntilIdle();
+  EXPECT_EQ(Info("wait").status, kExecutionRunning);
+  clock_.Advance(1800 * 1000);
+  engine_->RunUntilIdle();
+  EXPECT_EQ(Info("wait").status, kExecutionSucceeded);
+}
+
+TEST_F(ExecutionEngineTest, ARestartAdoptsARunningTaskInsteadOfStartingItAgain) {
+  FakeExecutor manual(clock_, FakeExecutor::Mode::kManual);
+  auto engine = std::make_unique<ExecutionEngine>(store_, manual, clock_);
+  StartExecutionRequest request;
+  request.state_machine_arn = kMachineArn;
+  request.state_machine_name = "m";
+  request.definition =
+      json({{"StartAt", "T"},
+            {"States", {{"T", {{"Type", "Task"}, {"Resource", Fn("slow")}, {"End", true}}}}}})
+          .dump();
+  request.execution_arn = "arn:aws:states:us-east-1:123456789012:execution:m:adopt";
+  request.name = "adopt";
+  ASSERT_TRUE(engine->StartExecution(request).ok());
+  engine->RunUntilIdle();
+  ASSERT_EQ(manual.Launches(), 1);
+  std::string id = manual.Specs()[0].name;
+  engine.reset();  // the service dies while the task runs
+  engine = std::make_unique<ExecutionEngine>(store_, manual, clock_);
+  engine->RunUntilIdle();
+  EXPECT_EQ(manual.Launches(), 1);  // adopted, not started again
+  manual.Finish(id, 0, R"({"done": true})");
+  engine->RunUntilIdle();
+  EXPECT_EQ(Info("adopt").status, kExecutionSucceeded);
+  EXPECT_EQ(json::parse(*Info("adopt").output), json({{"done", true}}));
+}
+
+TEST_F(ExecutionEngineTest, StopAbortsAndTerminatesTheRunningTask) {
+  FakeExecutor manual(clock_, FakeExecutor::Mode::kManual);
+  ExecutionEngine engine(store_, manual, clock_);
+  StartExecutionRequest request;
+  request.state_machine_arn = kMachineArn;
+  request.definition =
+      json({{"StartAt", "T"},
+            {"States", {{"T", {{"Type", "Task"}, {"Resource", Fn("slow")}, {"End", true}}}}}})
+          .dump();
+  request.execution_arn = "arn:aws:states:us-east-1:123456789012:execution:m:stop";
+  request.name = "stop";
+  ASSERT_TRUE(engine.StartExecution(request).ok());
+  engine.RunUntilIdle();
+  auto stopped = engine.StopExecution(request.execution_arn, "User.Stop", "enough");
+  ASSERT_TRUE(stopped.ok()) << stopped.error().message;
+  engine.RunUntilIdle();
+  ExecutionInfo info = Info("stop");
+  EXPECT_EQ(info.status, kExecutionAborted);
+  EXPECT_EQ(info.error, "User.Stop");
+  EXPECT_EQ(manual.Terminated().size(), 1u);
+  auto again = engine.StopExecution(request.execution_arn, "x", "y");
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again.value(), stopped.value());  // stopping a stopped execution changes nothing
+  auto missing = engine.StopExecution(request.execution_arn + "-no", "", "");
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.error().type, "ExecutionDoesNotExist");
+}
+
+TEST_F(ExecutionEngineTest, StartIsIdempotentByNameAndInput) {
+  json definition = {{"StartAt", "W"},
+                     {"States", {{"W", {{"Type", "Wait"}, {"Seconds", 10}, {"End", true}}}}}};
+  Record first = Start("same", definition, {{"a", 1}});
+  Record second = Start("same", definition, {{"a", 1}});
+  EXPECT_EQ(first.key, second.key);
+  StartExecutionRequest request;
+  request.state_machine_arn = kMachineArn;
+  request.definition = definition.dump();
+  request.execution_arn = first.key;
+  request.name = "same";
+  request.input = R"({"a": 2})";
+  auto other = engine_->StartExecution(request);
+  ASSERT_FALSE(other.ok());
+  EXPECT_EQ(other.error().type, "ExecutionAlreadyExists");
+}
+
+TEST_F(ExecutionEngineTest, AnActivityWorkerTakesTheTaskAndAnswersIt) {
+  std::string activity = "arn:aws:states:us-east-1:123456789012:activity:work";
+  json definition = {
+      {"StartAt", "A"},
+      {"States", {{"A", {{"Type", "Task"}, {"Resource", activity}, {"End", true}}}}}};
+  Start("act", definition, {{"job", 7}});
+  engine_->RunUntilIdle();
+  std::promise<std::optional<ActivityTask>> got;
+  engine_->GetActivityTask(activity, "worker-1", std::chrono::milliseconds(5000),
+                           [&got](std::optional<ActivityTask> task) { got.set_value(task); });
+  auto task = got.get_future().get();
+  ASSERT_TRUE(task.has_value());
+  EXPECT_EQ(json::parse(task->input), json({{"job", 7}}));
+  engine_->RunUntilIdle();
+  EXPECT_TRUE(engine_->SendTaskHeartbeat(task->task_token).ok());
+  ASSERT_TRUE(engine_->SendTaskSuccess(task->task_token, R"({"ok": 1})").ok());
+  engine_->RunUntilIdle();
+  EXPECT_EQ(Info("act").status, kExecutionSucceeded);
+  auto late = engine_->SendTaskSuccess(task->task_token, "{}");
+  ASSERT_FALSE(late.ok());
+  EXPECT_EQ(late.error().type, "TaskTimedOut");
+  auto bad = engine_->SendTaskSuccess("nonsense", "{}");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().type, "InvalidToken");
+  auto types = EventTypes("act");
+  EXPECT_NE(std::find(types.begin(), types.end(), "ActivityStarted"), types.end());
+}
+
+TEST_F(ExecutionEngineTest, AFailedExecutionIsRedrivenFromTheStateThatFailed) {
+  int calls = 0;
+  Script("once", [&calls](const TaskSpec&) {
+    return ++calls == 1 ? FakeTaskResult{1, R"({"Error":"Boom","Cause":"first"})", ""}
+                        : FakeTaskResult{0, R"("fine")", ""};
+  });
+  json definition = {{"StartAt", "P"},
+                     {"States",
+                      {{"P", {{"Type", "Pass"}, {"Next", "T"}}},
+                       {"T", {{"Type", "Task"}, {"Resource", Fn("once")}, {"End", true}}}}}};
+  Start("redrive", definition);
+  engine_->RunUntilIdle();
+  ASSERT_EQ(Info("redrive").status, kExecutionFailed);
+  EXPECT_EQ(Info("redrive").error, "Boom");
+  auto redriven =
+      engine_->RedriveExecution("arn:aws:states:us-east-1:123456789012:execution:m:redrive");
+  ASSERT_TRUE(redriven.ok()) << redriven.error().message;
+  engine_->RunUntilIdle();
+  ExecutionInfo info = Info("redrive");
+  EXPECT_EQ(info.status, kExecutionSucceeded);
+  EXPECT_EQ(info.redrive_count, 1);
+  EXPECT_EQ(calls, 2);
+  auto again =
+      engine_->RedriveExecution("arn:aws:states:us-east-1:123456789012:execution:m:redrive");
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.error().type, "ExecutionNotRedrivable");
+}
+
+}  // namespace
+}  // namespace wfm
