@@ -13,8 +13,8 @@
 namespace wfm::asl {
 namespace {
 
-// Deeper nesting of calls than this is refused (keeps hostile input from exhausting the stack).
-constexpr int kMaxCallDepth = 32;
+// Step Functions allows up to 10 intrinsic functions nested within a field (developer guide).
+constexpr int kMaxNestedCalls = 10;
 // States.ArrayRange's largest result, and the input limit of Base64Encode/Decode and Hash.
 constexpr int64_t kMaxRangeItems = 1000;
 constexpr size_t kMaxInputCharacters = 10000;
@@ -90,7 +90,9 @@ class CallParser {
   }
 
   bool ParseCall(Call& call, int depth) {
-    if (depth > kMaxCallDepth) return Fail("calls nested too deeply");
+    if (depth >= kMaxNestedCalls) {
+      return Fail("more than " + std::to_string(kMaxNestedCalls) + " nested function calls");
+    }
     if (text_.substr(pos_, 7) != "States.") return Fail("expected 'States.<Function>('");
     size_t start = pos_;
     pos_ += 7;

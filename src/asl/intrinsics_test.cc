@@ -25,7 +25,8 @@ const Json kInput = Json::parse(R"({
   "inputString": "1,2,3,4,5", "splitter": ",",
   "inputString2": "This.is+a,test=string", "splitter2": ".+,=",
   "template": "Hi {}!", "obj": {"x": 1}, "text": "abc", "float": 1.5, "nothing": null,
-  "a,b": "comma"
+  "a,b": "comma",
+  "ImageRecipe": {"Arn": "arn:aws:imagebuilder:us-east-1:123456789012:image-recipe/recipe/1.2.3"}
 })");
 const Json kContext = Json::parse(R"({"Execution": {"Id": "arn:exec", "Name": "run-1"}})");
 const Json kVariables = Json::parse(R"({"greeting": "hello", "items": [3, 1, 3]})");
@@ -77,6 +78,13 @@ INSTANTIATE_TEST_SUITE_P(
                  R"({"a": {"a3": 1, "a4": 2}, "b": 2, "c": 3})"},
         EvalCase{"States.MathAdd($.value1, $.step)", "110"},
         EvalCase{"States.StringSplit($.inputString, $.splitter)", R"(["1","2","3","4","5"])"},
+        // Nine functions in one field: the developer guide's example of the nesting limit (its
+        // template has one placeholder too many for its two values; corrected here).
+        EvalCase{"States.Format('{}.{}', States.ArrayGetItem(States.StringSplit("
+                 "States.ArrayGetItem(States.StringSplit($.ImageRecipe.Arn, '/'), 2), '.'), 0), "
+                 "States.ArrayGetItem(States.StringSplit(States.ArrayGetItem(States.StringSplit("
+                 "$.ImageRecipe.Arn, '/'), 2), '.'), 1))",
+                 R"("1.2")"},
         // Every character of the second argument is a delimiter (developer guide's example).
         EvalCase{"States.StringSplit($.inputString2, $.splitter2)",
                  R"(["This","is","a","test","string"])"}));
@@ -321,7 +329,7 @@ INSTANTIATE_TEST_SUITE_P(
         CheckCase{"States.Format('{}', $$.Execution.Id)", ""},
         CheckCase{"States.MathRandom(1, 2)", ""}, CheckCase{"States.MathRandom(1, 2, 3)", ""},
         CheckCase{"States.Array($.a[?(@.b > 1)], $['x,y'], $.c[0,1])", ""},
-        CheckCase{Nested(30), ""}, CheckCase{"States.Foo()", "unknown function 'States.Foo'"},
+        CheckCase{Nested(10), ""}, CheckCase{"States.Foo()", "unknown function 'States.Foo'"},
         CheckCase{"States.format('x')", "unknown function"},
         CheckCase{"States.UUID(1)", "takes 0 argument(s), not 1"},
         CheckCase{"States.ArrayLength()", "takes 1 argument(s), not 0"},
@@ -347,7 +355,8 @@ INSTANTIATE_TEST_SUITE_P(
         CheckCase{"States.ArrayLength($.a[)", "Invalid JSONPath '$.a[)'"},
         CheckCase{"States.ArrayLength($.)", "Invalid JSONPath"},
         CheckCase{"States.ArrayLength(States.Foo())", "unknown function"},
-        CheckCase{Nested(40), "calls nested too deeply"}));
+        CheckCase{Nested(11), "more than 10 nested function calls"},
+        CheckCase{Nested(5000), "more than 10 nested function calls"}));
 
 TEST(LooksLikeIntrinsicTest, RecognisesTheStartOfACall) {
   EXPECT_TRUE(LooksLikeIntrinsic("States.Format('x')"));
