@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <cstdio>
 #include <limits>
 #include <map>
@@ -271,7 +272,8 @@ std::optional<int64_t> AsInteger(const Json& value) {
   }
   if (value.is_number_float()) {
     double d = value.get<double>();
-    if (d == static_cast<double>(static_cast<int64_t>(d)) && std::abs(d) < 9.2e18) {
+    // The range check comes first: converting a larger double to int64_t is undefined.
+    if (std::abs(d) < 9.2e18 && d == std::trunc(d)) {
       return static_cast<int64_t>(d);
     }
   }

@@ -267,6 +267,7 @@ INSTANTIATE_TEST_SUITE_P(
         FailCase{"States.MathRandom(1.5, 10)", "must be an integer"},
         FailCase{"States.MathRandom(1, 10, 'seed')", "must be an integer"},
         FailCase{"States.MathAdd(1.5, 1)", "must be an integer"},
+        FailCase{"States.MathAdd(1e300, 1)", "must be an integer"},
         FailCase{"States.MathAdd($.text, 1)", "must be an integer"},
         FailCase{"States.MathAdd(9223372036854775807, 1)", "outside the range"},
         FailCase{"States.StringSplit($.inputArray, ',')", "must be a string"},
