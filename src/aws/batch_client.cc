@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <limits>
+#include <set>
 #include <thread>
 
 #include "aws/aws_json.h"
@@ -82,9 +83,41 @@ size_t OverridesJsonLength(const std::vector<std::pair<std::string, std::string>
   return json{{"environment", variables}}.dump().size();
 }
 
+json SubmitJobBody(const BatchSubmission& submission) {
+  json body = submission.fields.is_object() ? submission.fields : json::object();
+  body["jobName"] = submission.job_name;
+  body["jobQueue"] = submission.job_queue;
+  body["jobDefinition"] = submission.job_definition;
+  json& overrides = body["containerOverrides"];
+  if (!overrides.is_object()) overrides = json::object();
+  json environment = json::array();
+  std::set<std::string> ours;
+  for (const auto& [name, value] : submission.environment) ours.insert(name);
+  if (overrides.contains("environment") && overrides["environment"].is_array()) {
+    for (const auto& variable : overrides["environment"]) {
+      if (variable.is_object() && variable.contains("name") && variable["name"].is_string() &&
+          ours.count(variable["name"].get<std::string>())) {
+        continue;
+      }
+      environment.push_back(variable);
+    }
+  }
+  for (const auto& [name, value] : submission.environment) {
+    environment.push_back({{"name", name}, {"value", value}});
+  }
+  overrides["environment"] = environment;
+  json& tags = body["tags"];
+  if (!tags.is_object()) tags = json::object();
+  for (const auto& [key, value] : submission.tags) tags[key] = value;
+  if (tags.empty()) body.erase("tags");
+  if (!body.contains("propagateTags")) body["propagateTags"] = true;
+  return body;
+}
+
 Result<BatchJob> BatchJobFromJson(const json& in) {
   if (!in.is_object()) return Error{ErrorCode::kInternal, "a job is not an object"};
   BatchJob job;
+  job.description = in;
   for (auto [field, target] : {std::pair{"jobId", &job.id},
                                {"jobName", &job.name},
                                {"status", &job.status},
@@ -251,18 +284,8 @@ Error BatchClient::MalformedAnswer(const std::string& operation, const std::stri
 }
 
 Result<std::string> BatchClient::SubmitJob(const BatchSubmission& submission) {
-  json environment = json::array();
-  for (const auto& [name, value] : submission.environment) {
-    environment.push_back({{"name", name}, {"value", value}});
-  }
-  json body = {{"jobName", submission.job_name},
-               {"jobQueue", submission.job_queue},
-               {"jobDefinition", submission.job_definition},
-               {"containerOverrides", {{"environment", environment}}},
-               {"tags", submission.tags},
-               {"propagateTags", true}};
   submit_limiter_.Acquire();
-  auto answer = Call("SubmitJob", "/v1/submitjob", body);
+  auto answer = Call("SubmitJob", "/v1/submitjob", SubmitJobBody(submission));
   if (!answer.ok()) return answer.error();
   auto id = ReadString(*answer, "jobId");
   if (!id.ok()) return MalformedAnswer("SubmitJob", id.error().message);

@@ -41,7 +41,17 @@ struct BatchSubmission {
   std::string job_definition;
   std::vector<std::pair<std::string, std::string>> environment;
   std::map<std::string, std::string> tags;
+  // Further members of the SubmitJob request as the caller gives them (camelCase: parameters,
+  // containerOverrides, retryStrategy, timeout, tags, arrayProperties, ...), or null. The fields
+  // above win: jobName, jobQueue and jobDefinition replace the ones here, `environment` is added
+  // to containerOverrides.environment and `tags` to tags (replacing same-named entries).
+  nlohmann::json fields = nullptr;
 };
+
+// The SubmitJob request body for `submission` (see BatchSubmission). propagateTags is true
+// unless `fields` say otherwise; tags are left out when there are none (Batch refuses an empty
+// map).
+nlohmann::json SubmitJobBody(const BatchSubmission& submission);
 
 struct BatchJobDefinition {
   std::string name;
@@ -79,6 +89,7 @@ struct BatchJob {
   std::string log_stream;
   std::string task_arn;
   TimestampMs created_at = 0, started_at = 0, stopped_at = 0;
+  nlohmann::json description;  // the whole object as Batch sent it
 };
 
 class BatchClient {

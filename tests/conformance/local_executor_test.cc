@@ -48,6 +48,9 @@ const char* kDefinitions = R"json({"jobDefinitions": [
    "containerProperties": {"command": ["printenv"],
                            "environment": [{"name": "FROM_DEFINITION", "value": "def-value"}]}},
   {"jobDefinitionName": "pwd", "revision": 1, "containerProperties": {"command": ["pwd"]}},
+  {"jobDefinitionName": "function", "revision": 3,
+   "containerProperties": {"command": ["sh", "-c", "cat > \"$WFM_TASK_OUTPUT\""],
+                           "environment": [{"name": "FROM_DEFINITION", "value": "def-value"}]}},
   {"jobDefinitionName": "data", "revision": 1,
    "containerProperties": {"command": ["sh", "-c", "test -z \"${_BATCH_START+set}\" && cat \"$_BATCH_START_FILE\""]}}
 ]})json";
@@ -503,6 +506,232 @@ TEST_F(LocalExecutorTest, ChecksResourcesAgainstTheDefinitions) {
     EXPECT_EQ(status.error().code, ErrorCode::kInvalidArgument);
     EXPECT_EQ(status.error().message.rfind("resource '" + resource + "': ", 0), 0)
         << status.error().message;
+  }
+}
+
+}  // namespace
+}  // namespace wfm
+
+namespace wfm {
+namespace {
+
+// Step Functions tasks: local functions (stdin, WFM_TASK_OUTPUT) and SubmitJob's overrides.
+
+TaskSpec FunctionSpec(const std::string& input, nlohmann::json submit_job = nullptr) {
+  TaskSpec spec{"f-" + NewUuid(), "", "function", {}};
+  spec.function_input = input;
+  spec.submit_job = std::move(submit_job);
+  return spec;
+}
+
+// SubmitJob fields running `script` with sh instead of the definition's command.
+nlohmann::json RunScript(const std::string& script) {
+  return {{"containerOverrides", {{"command", {"sh", "-c", script}}}}};
+}
+
+TEST_F(LocalExecutorTest, AFunctionReadsItsInputOnStdinAndItsOutputIsObserved) {
+  std::string input = R"({"list":[1,2,3],"text":"a \"quoted\" line\n"})";
+  auto id = executor_->Submit(FunctionSpec(input)).value();
+  auto seen = WaitDone(*executor_, id);
+  ASSERT_EQ(seen.status, TaskStatus::kSucceeded) << seen.status_reason;
+  EXPECT_EQ(seen.output_json, input);
+  auto job = nlohmann::json::parse(seen.description_json);
+  EXPECT_EQ(job["jobId"], id);
+  EXPECT_EQ(job["jobName"], id);
+  EXPECT_EQ(job["jobDefinition"], "function:3");
+  EXPECT_EQ(job["jobQueue"], "local");
+  EXPECT_EQ(job["status"], "SUCCEEDED");
+  EXPECT_EQ(job["container"]["exitCode"], 0);
+  EXPECT_EQ(job["container"]["command"][2], "cat > \"$WFM_TASK_OUTPUT\"");
+  EXPECT_EQ(job["startedAt"], seen.started_at);
+  EXPECT_EQ(job["stoppedAt"], seen.stopped_at);
+  EXPECT_GT(job["createdAt"].get<int64_t>(), 0);
+  EXPECT_LE(job["createdAt"].get<int64_t>(), job["startedAt"].get<int64_t>());
+}
+
+TEST_F(LocalExecutorTest, AFunctionThatWritesNothingHasAnEmptyOutput) {
+  auto id = executor_->Submit(FunctionSpec("{}", RunScript("true"))).value();
+  auto seen = WaitDone(*executor_, id);
+  ASSERT_EQ(seen.status, TaskStatus::kSucceeded) << seen.status_reason;
+  EXPECT_EQ(seen.output_json, "");
+}
+
+TEST_F(LocalExecutorTest, AFailingFunctionKeepsWhatItWroteAndItsExitCode) {
+  auto id =
+      executor_
+          ->Submit(FunctionSpec("{}", RunScript("printf '{\"Error\":\"Bad\",\"Cause\":\"c\"}' > "
+                                                "\"$WFM_TASK_OUTPUT\"; exit 4")))
+          .value();
+  auto seen = WaitDone(*executor_, id);
+  ASSERT_EQ(seen.status, TaskStatus::kFailed);
+  EXPECT_EQ(seen.exit_code, 4);
+  EXPECT_EQ(seen.output_json, R"({"Error":"Bad","Cause":"c"})");
+  auto job = nlohmann::json::parse(seen.description_json);
+  EXPECT_EQ(job["status"], "FAILED");
+  EXPECT_EQ(job["container"]["exitCode"], 4);
+  EXPECT_EQ(job["statusReason"], "exit code 4");
+}
+
+TEST_F(LocalExecutorTest, HostileInputSizesReachTheFunctionWhole) {
+  std::string large(4 << 20, 'x');  // far beyond what an environment or a pipe buffer holds
+  for (const std::string& input : {std::string(), large}) {
+    auto id =
+        executor_->Submit(FunctionSpec(input, RunScript("wc -c > \"$WFM_TASK_OUTPUT\""))).value();
+    auto seen = WaitDone(*executor_, id);
+    ASSERT_EQ(seen.status, TaskStatus::kSucceeded) << seen.status_reason;
+    EXPECT_EQ(std::stoul(seen.output_json), input.size());
+  }
+}
+
+TEST_F(LocalExecutorTest, AnOutputOfMoreThan256KiBFailsTheTask) {
+  std::string write_bytes = "head -c %d /dev/zero | tr '\\0' 1 > \"$WFM_TASK_OUTPUT\"";
+  auto script = [&](int bytes) {
+    std::string text = write_bytes;
+    return text.replace(text.find("%d"), 2, std::to_string(bytes));
+  };
+  auto fits = executor_->Submit(FunctionSpec("{}", RunScript(script(256 * 1024)))).value();
+  auto seen = WaitDone(*executor_, fits);
+  ASSERT_EQ(seen.status, TaskStatus::kSucceeded) << seen.status_reason;
+  EXPECT_EQ(seen.output_json, std::string(256 * 1024, '1'));
+
+  auto too_large = executor_->Submit(FunctionSpec("{}", RunScript(script(256 * 1024 + 1)))).value();
+  seen = WaitDone(*executor_, too_large);
+  EXPECT_EQ(seen.status, TaskStatus::kFailed);
+  EXPECT_EQ(seen.status_reason, "output larger than 256 KiB");
+  EXPECT_EQ(seen.output_json, "");
+}
+
+TEST_F(LocalExecutorTest, AnOutputReplacedByALinkOrAFifoFailsTheTaskInsteadOfBlocking) {
+  for (const char* script : {"ln -sf /dev/zero \"$WFM_TASK_OUTPUT\"",
+                             "rm \"$WFM_TASK_OUTPUT\" && mkfifo \"$WFM_TASK_OUTPUT\""}) {
+    auto id = executor_->Submit(FunctionSpec("{}", RunScript(script))).value();
+    auto seen = WaitDone(*executor_, id);
+    EXPECT_EQ(seen.status, TaskStatus::kFailed) << script;
+    EXPECT_NE(seen.status_reason.find("output"), std::string::npos) << seen.status_reason;
+  }
+}
+
+TEST_F(LocalExecutorTest, AFunctionsOutputIsReadByAFreshExecutorAfterTheServiceDied) {
+  fs::path started = dir_ / "started", release = dir_ / "release";
+  std::string script = "echo ran >> '" + started.string() + "'; while [ ! -e '" + release.string() +
+                       "' ]; do sleep 0.05; done; cat > \"$WFM_TASK_OUTPUT\"";
+  // One adopted while it runs, one that ends while no service watches it.
+  auto running = FunctionSpec(R"({"n":1})", RunScript(script));
+  auto ended = FunctionSpec(R"({"n":2})", RunScript(script));
+  executor_->Submit(running).value();
+  executor_->Submit(ended).value();
+  while (ReadFile(started) != "ran\nran\n") {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  executor_.reset();  // as after kill -9: nothing of the service's memory survives
+  std::ofstream(release).close();
+  auto ended_state = dir_ / "tasks" / (ended.name + ".state");
+  while (ReadFile(ended_state).find("\nexit ") == std::string::npos) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+
+  executor_ = Make(2);
+  auto seen = WaitDone(*executor_, ended.name);  // Describe alone, as the engine does at restart
+  ASSERT_EQ(seen.status, TaskStatus::kSucceeded) << seen.status_reason;
+  EXPECT_EQ(seen.output_json, R"({"n":2})");
+  EXPECT_EQ(nlohmann::json::parse(seen.description_json)["status"], "SUCCEEDED");
+  EXPECT_EQ(executor_->Submit(running).value(), running.name);  // adopted, never started again
+  seen = WaitDone(*executor_, running.name);
+  ASSERT_EQ(seen.status, TaskStatus::kSucceeded) << seen.status_reason;
+  EXPECT_EQ(seen.output_json, R"({"n":1})");
+  EXPECT_EQ(nlohmann::json::parse(seen.description_json)["container"]["command"][0], "sh");
+  EXPECT_EQ(ReadFile(started), "ran\nran\n");
+}
+
+TEST_F(LocalExecutorTest, SubmitJobOverridesTheCommandAndAddsEnvironment) {
+  TaskSpec spec = Spec("printenv", {{"FROM_ENGINE", "engine-value"}});
+  spec.submit_job = {{"jobQueue", "ignored-locally"},
+                     {"parameters", {{"p", "v"}}},
+                     {"containerOverrides",
+                      {{"command", {"printenv", "FROM_DEFINITION", "FROM_OVERRIDE", "FROM_ENGINE"}},
+                       {"environment",
+                        {{{"name", "FROM_DEFINITION"}, {"value", "overridden"}},
+                         {{"name", "FROM_OVERRIDE"}, {"value", "a b;$(c)"}}}},
+                       {"resourceRequirements", {{{"type", "VCPU"}, {"value", "1"}}}}}},
+                     {"retryStrategy", {{"attempts", 2}}},
+                     {"tags", {{"k", "v"}}},
+                     {"arrayProperties", {{"size", 2}}}};
+  auto id = executor_->Submit(spec).value();
+  auto seen = WaitDone(*executor_, id);
+  ASSERT_EQ(seen.status, TaskStatus::kSucceeded) << seen.status_reason;
+  EXPECT_EQ(Log(id), "overridden\na b;$(c)\nengine-value\n");
+  EXPECT_EQ(seen.output_json, "");  // not a function
+  auto job = nlohmann::json::parse(seen.description_json);
+  EXPECT_EQ(job["container"]["command"],
+            nlohmann::json({"printenv", "FROM_DEFINITION", "FROM_OVERRIDE", "FROM_ENGINE"}));
+  EXPECT_EQ(job["container"]["environment"],
+            nlohmann::json::parse(R"json([{"name":"FROM_DEFINITION","value":"def-value"},
+                                          {"name":"FROM_DEFINITION","value":"overridden"},
+                                          {"name":"FROM_OVERRIDE","value":"a b;$(c)"}])json"));
+}
+
+TEST_F(LocalExecutorTest, SubmitJobOverridesTheTimeout) {
+  TaskSpec spec = Spec("pwd");  // no timeout of its own
+  spec.submit_job = RunScript("exec sleep 30");
+  spec.submit_job["timeout"] = {{"attemptDurationSeconds", 1}};
+  auto id = executor_->Submit(spec).value();
+  auto seen = WaitDone(*executor_, id);
+  EXPECT_EQ(seen.status, TaskStatus::kFailed);
+  EXPECT_NE(seen.status_reason.find("timed out after 1s"), std::string::npos) << seen.status_reason;
+}
+
+TEST_F(LocalExecutorTest, ARunningStepFunctionsTaskIsDescribedRunning) {
+  fs::path release = dir_ / "release";
+  auto id = executor_
+                ->Submit(FunctionSpec("{}", RunScript("while [ ! -e '" + release.string() +
+                                                      "' ]; do sleep 0.05; done")))
+                .value();
+  auto seen = executor_->Describe({id})[0];
+  EXPECT_EQ(seen.status, TaskStatus::kRunning);
+  auto job = nlohmann::json::parse(seen.description_json);
+  EXPECT_EQ(job["status"], "RUNNING");
+  EXPECT_FALSE(job.contains("stoppedAt"));
+  EXPECT_FALSE(job["container"].contains("exitCode"));
+  std::ofstream(release).close();
+  EXPECT_EQ(WaitDone(*executor_, id).status, TaskStatus::kSucceeded);
+}
+
+TEST_F(LocalExecutorTest, V1TasksHaveNoStepFunctionsObservations) {
+  auto id = executor_->Submit(Spec("ok")).value();
+  auto seen = WaitDone(*executor_, id);
+  EXPECT_EQ(seen.description_json, "");
+  EXPECT_EQ(seen.output_json, "");
+  EXPECT_FALSE(fs::exists(dir_ / "tasks" / (id + ".d") / "job.json"));
+}
+
+TEST_F(LocalExecutorTest, RefusesMalformedSubmitJobFieldsAndRunsNothing) {
+  const char* bad[] = {
+      R"("not an object")",
+      R"({"containerOverrides": []})",
+      R"({"containerOverrides": {"command": "echo hi"}})",
+      R"({"containerOverrides": {"command": []}})",
+      R"({"containerOverrides": {"command": ["echo", ""]}})",
+      R"({"containerOverrides": {"command": ["echo", 1]}})",
+      R"({"containerOverrides": {"environment": {"A": "b"}}})",
+      R"({"containerOverrides": {"environment": [{"name": "A", "value": 1}]}})",
+      R"({"containerOverrides": {"environment": [{"value": "x"}]}})",
+      R"({"containerOverrides": {"environment": [{"name": "A=B", "value": "x"}]}})",
+      R"({"containerOverrides": {"environment": [{"name": "", "value": "x"}]}})",
+      R"({"timeout": 60})",
+      R"({"timeout": {"attemptDurationSeconds": "60"}})",
+      R"({"timeout": {"attemptDurationSeconds": 0}})",
+      R"({"timeout": {"attemptDurationSeconds": 1.5}})",
+      R"({"timeout": {"attemptDurationSeconds": 18446744073709551615}})",
+  };
+  for (const char* fields : bad) {
+    TaskSpec spec = Spec("ok");
+    spec.submit_job = nlohmann::json::parse(fields);
+    auto submitted = executor_->Submit(spec);
+    ASSERT_FALSE(submitted.ok()) << fields;
+    EXPECT_EQ(submitted.error().code, ErrorCode::kInvalidArgument);
+    EXPECT_EQ(submitted.error().message.rfind("SubmitJob parameters: ", 0), 0)
+        << submitted.error().message;
+    EXPECT_FALSE(fs::exists(dir_ / "tasks" / (spec.name + ".state"))) << fields;
   }
 }
 

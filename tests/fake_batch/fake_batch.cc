@@ -8,6 +8,7 @@
 #include "aws/batch_client.h"
 #include "aws/sigv4.h"
 #include "core/ids.h"
+#include "fake_batch/submit_job_validation.h"
 
 namespace wfm {
 namespace {
@@ -163,6 +164,12 @@ json FakeBatch::Job(const std::string& job_id) {
   return it == jobs_.end() ? json() : Detail(it->second);
 }
 
+json FakeBatch::Request(const std::string& job_id) const {
+  std::lock_guard lock(mu_);
+  auto it = jobs_.find(job_id);
+  return it == jobs_.end() ? json() : it->second.request;
+}
+
 HttpResponse FakeBatch::Handle(const HttpRequest& request) {
   FakeBatchFaults faults;
   double roll;
@@ -276,50 +283,38 @@ bool FakeBatch::VerifySignature(const HttpRequest& request, std::string* why) co
 }
 
 HttpResponse FakeBatch::SubmitJob(const json& body) {
-  static const std::regex kJobName("[A-Za-z0-9][A-Za-z0-9_-]{0,127}");
-  std::string name = body.value("jobName", "");
-  if (!std::regex_match(name, kJobName)) {
-    return AwsError(400, "ClientException",
-                    "Job name should be 1-128 characters of letters, numbers, hyphens and "
-                    "underscores, starting with a letter or number: '" +
-                        name + "'");
-  }
-  std::string queue = body.value("jobQueue", "");
-  std::string definition = body.value("jobDefinition", "");
-  if (queue.empty() || definition.empty()) {
-    return AwsError(400, "ClientException", "jobQueue and jobDefinition are required");
-  }
+  std::string refusal = SubmitJobRefusal(body);
+  if (!refusal.empty()) return AwsError(400, "ClientException", refusal);
+  std::string name = body["jobName"];
+  std::string queue = body["jobQueue"];
+  std::string definition = body["jobDefinition"];
   FakeJob job;
   job.id = NewUuid();
-  for (const auto& dep : body.value("dependsOn", json::array())) {
-    std::string id = dep.value("jobId", "");
+  json dependencies = body.value("dependsOn", json::array());
+  for (const auto& dep : dependencies.is_array() ? dependencies : json::array()) {
+    std::string id;
+    if (dep.is_object() && dep.value("jobId", json()).is_string()) id = dep["jobId"];
     if (!jobs_.count(id))
       return AwsError(400, "ClientException", "Dependent job " + id + " not found");
     job.depends_on.push_back(id);
   }
-  if (job.depends_on.size() > 20) {
-    return AwsError(400, "ClientException", "A job can depend on at most 20 jobs");
-  }
-  if (body.contains("containerOverrides")) {
-    job.environment = body["containerOverrides"].value("environment", json::array());
-    for (const auto& var : job.environment) {
-      if (var.value("name", "").rfind("AWS_BATCH", 0) == 0) {
-        return AwsError(400, "ClientException",
-                        "Environment variable names starting with AWS_BATCH are reserved");
-      }
-    }
+  job.request = body;
+  json overrides = body.value("containerOverrides", json::object());
+  if (overrides.is_object() && overrides.value("environment", json()).is_array()) {
+    job.environment = overrides["environment"];
   }
   job.name = name;
   job.queue = queue;
   job.definition = definition;
   job.tags = body.value("tags", json::object());
+  if (job.tags.is_null()) job.tags = json::object();
   job.created_at = clock_.Now();
   std::string definition_name = definition.substr(0, definition.find(':'));
   std::string unusable;
   if (!DefinitionUsable(definition, &unusable)) return AwsError(400, "ClientException", unusable);
   // What ECS will get: our overrides plus the variables Batch adds, in RunTask's shape.
-  json overrides = body.value("containerOverrides", json::object());
-  json environment = overrides.value("environment", json::array());
+  if (!overrides.is_object()) overrides = json::object();
+  json environment = job.environment;
   for (const auto& [name, value] : {std::pair<std::string, std::string>{"AWS_BATCH_JOB_ID", job.id},
                                     {"AWS_BATCH_JQ_NAME", queue},
                                     {"AWS_BATCH_CE_NAME", "fake-compute-environment"},
@@ -401,7 +396,7 @@ json FakeBatch::Detail(const FakeJob& job) {
   json depends = json::array();
   for (const auto& id : job.depends_on) depends.push_back({{"jobId", id}});
   detail["dependsOn"] = depends;
-  json container = {{"environment", job.environment}};
+  json container = ContainerDetail(job);
   if (status == "RUNNABLE" && !job.outcome.stuck_runnable_reason.empty()) {
     detail["statusReason"] = job.outcome.stuck_runnable_reason;
   }
@@ -428,7 +423,54 @@ json FakeBatch::Detail(const FakeJob& job) {
     }
   }
   detail["container"] = container;
+  EchoRequest(job, detail);
   return detail;
+}
+
+json FakeBatch::ContainerDetail(const FakeJob& job) const {
+  json defined = DefinitionJson(job.definition.substr(0, job.definition.find(':')), 1, "ACTIVE");
+  const json& properties = defined["containerProperties"];
+  json overrides = job.request.value("containerOverrides", json::object());
+  if (!overrides.is_object()) overrides = json::object();
+  json parameters = defined["parameters"];
+  json submitted = job.request.value("parameters", json::object());
+  if (submitted.is_object()) parameters.update(submitted);
+  // Batch substitutes Ref::<name> arguments of the command with the job's parameters.
+  json command = json::array();
+  json given = overrides.value("command", json());
+  for (const auto& arg : given.is_array() ? given : properties["command"]) {
+    std::string text = arg;
+    if (text.rfind("Ref::", 0) == 0 && parameters.contains(text.substr(5))) {
+      text = parameters[text.substr(5)];
+    }
+    command.push_back(text);
+  }
+  json requirements = overrides.value("resourceRequirements", json());
+  return {{"image", properties["image"]},
+          {"command", command},
+          {"environment", job.environment},
+          {"resourceRequirements",
+           requirements.is_array() ? requirements : properties["resourceRequirements"]}};
+}
+
+void FakeBatch::EchoRequest(const FakeJob& job, json& detail) const {
+  json parameters = json::object();
+  json submitted = job.request.value("parameters", json::object());
+  if (submitted.is_object()) parameters.update(submitted);
+  detail["parameters"] = parameters;
+  for (const char* member : {"retryStrategy", "timeout", "propagateTags"}) {
+    if (job.request.contains(member) && !job.request[member].is_null()) {
+      detail[member] = job.request[member];
+    }
+  }
+  if (job.request.contains("schedulingPriorityOverride") &&
+      !job.request["schedulingPriorityOverride"].is_null()) {
+    detail["schedulingPriority"] = job.request["schedulingPriorityOverride"];
+  }
+  json array = job.request.value("arrayProperties", json());
+  if (array.is_object() && array.value("size", json()).is_number_integer()) {
+    detail["arrayProperties"] = {{"size", array["size"]}, {"statusSummary", json::object()}};
+  }
 }
 
 HttpResponse FakeBatch::DescribeJobs(const json& body) {

@@ -4,6 +4,10 @@
 //     FAILED, timed by a clock, with dependsOn;
 //   - outcomes scripted per job definition (exit code, running time, stuck in RUNNABLE with a
 //     reason);
+//   - SubmitJob's request checked as Batch checks it (submit_job_validation.h: the service model's
+//     shapes and the documented rules), its fields echoed by DescribeJobs (parameters, container
+//     command, environment and resourceRequirements, retryStrategy, timeout, tags,
+//     arrayProperties; retries, timeouts and array children are not simulated);
 //   - the real rules: CancelJob only before STARTING, TerminateJob at any time; job names
 //     [A-Za-z0-9_-], 1-128, starting with a letter or digit; at most 100 ids per DescribeJobs and
 //     20 dependencies; ListJobs filters and nextToken pages; a SubmitJob request of at most 30 KiB
@@ -72,6 +76,7 @@ class FakeBatch {
   std::vector<std::string> Terminated() const;         // job ids TerminateJob was called on
   std::vector<std::string> Cancelled() const;          // job ids CancelJob was called on
   nlohmann::json Job(const std::string& job_id);  // the job's current detail (DescribeJobs shape)
+  nlohmann::json Request(const std::string& job_id) const;  // its SubmitJob request, as received
   // All of the above as JSON: submitCounts, duplicates, calls, maxDescribeIds, terminated,
   // cancelled.
   nlohmann::json Stats() const;
@@ -87,6 +92,7 @@ class FakeBatch {
     std::vector<std::string> depends_on;
     nlohmann::json environment = nlohmann::json::array();
     nlohmann::json tags = nlohmann::json::object();
+    nlohmann::json request;  // the SubmitJob request, echoed by DescribeJobs
     TimestampMs created_at = 0;
     FakeBatchOutcome outcome;
     std::string forced_status;  // set by Terminate/Cancel: FAILED
@@ -107,6 +113,12 @@ class FakeBatch {
   HttpResponse ListJobs(const nlohmann::json& body);
   // Status, reason and timestamps of a job now (evaluated lazily from the clock).
   nlohmann::json Detail(const FakeJob& job);
+  // The job's container as DescribeJobs shows it: the definition's image, command (or the
+  // override's, with Ref:: parameters substituted), environment and resource requirements.
+  nlohmann::json ContainerDetail(const FakeJob& job) const;
+  // Adds what the request set (parameters, retryStrategy, timeout, propagateTags,
+  // schedulingPriority, arrayProperties) to a DescribeJobs detail.
+  void EchoRequest(const FakeJob& job, nlohmann::json& detail) const;
   std::string StatusOf(const FakeJob& job, TimestampMs* started, TimestampMs* stopped);
   bool VerifySignature(const HttpRequest& request, std::string* why) const;
 

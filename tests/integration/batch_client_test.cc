@@ -10,6 +10,7 @@
 
 #include "api/http_server.h"
 #include "fake_batch/fake_batch.h"
+#include "fake_batch/submit_job_validation.h"
 
 namespace wfm {
 namespace {
@@ -390,6 +391,148 @@ TEST(BatchClientMalformedAnswerTest, AnErrorWhoseMessageOrTypeIsNotAStringIsStil
   EXPECT_EQ(outcomes, std::vector<std::string>(6, "invalid"));
   outcomes = OutcomesOf(HttpReply{400, R"({"Message":{},"__type":7,"code":null})", {}});
   EXPECT_EQ(outcomes, std::vector<std::string>(6, "invalid"));
+}
+
+}  // namespace
+}  // namespace wfm
+
+namespace wfm {
+namespace {
+
+// SubmitJob's fields (Step Functions' batch:submitJob) through the client, and the fake checking
+// them as AWS Batch does.
+
+BatchSubmission WithFields(const std::string& name, nlohmann::json fields) {
+  BatchSubmission submission{name, "queue", "echo:1", {{"_BATCH_START", "[]"}}, {}};
+  submission.fields = std::move(fields);
+  return submission;
+}
+
+TEST(SubmitJobBodyTest, OurFieldsWinAndMergeWithTheGivenOnes) {
+  BatchSubmission submission{"name-1",
+                             "our-queue",
+                             "def:2",
+                             {{"A", "ours"}, {"B", "b"}},
+                             {{"workflow-manager:job-id", "j"}}};
+  submission.fields = nlohmann::json::parse(R"({
+    "jobName": "theirs", "jobQueue": "their-queue", "jobDefinition": "their-def",
+    "containerOverrides": {"command": ["x"], "environment": [{"name": "A", "value": "theirs"},
+                                                              {"name": "C", "value": "c"}]},
+    "tags": {"team": "t", "workflow-manager:job-id": "theirs"}, "propagateTags": false})");
+  auto body = SubmitJobBody(submission);
+  EXPECT_EQ(body["jobName"], "name-1");
+  EXPECT_EQ(body["jobQueue"], "our-queue");
+  EXPECT_EQ(body["jobDefinition"], "def:2");
+  EXPECT_EQ(body["containerOverrides"]["command"], nlohmann::json({"x"}));
+  EXPECT_EQ(body["containerOverrides"]["environment"], nlohmann::json::parse(R"([
+    {"name": "C", "value": "c"}, {"name": "A", "value": "ours"}, {"name": "B", "value": "b"}])"));
+  EXPECT_EQ(body["tags"],
+            nlohmann::json::parse(R"({"team": "t", "workflow-manager:job-id": "j"})"));
+  EXPECT_EQ(body["propagateTags"], false);
+
+  auto plain = SubmitJobBody(BatchSubmission{"n", "q", "d", {}, {}});
+  EXPECT_FALSE(plain.contains("tags"));  // Batch refuses an empty tag map
+  EXPECT_EQ(plain["propagateTags"], true);
+}
+
+TEST_F(BatchClientTest, TheFakeTakesAndEchoesEverySubmitJobFieldStepFunctionsPasses) {
+  auto client = Client();
+  auto fields = nlohmann::json::parse(R"({
+    "parameters": {"input": "s3://bucket/key", "unused": "u"},
+    "containerOverrides": {"command": ["process", "Ref::input"],
+                           "environment": [{"name": "MODE", "value": "fast"}],
+                           "resourceRequirements": [{"type": "VCPU", "value": "0.5"},
+                                                    {"type": "MEMORY", "value": "2048"},
+                                                    {"type": "GPU", "value": "1"}]},
+    "retryStrategy": {"attempts": 3, "evaluateOnExit": [{"onExitCode": "1*", "action": "retry"},
+                                                         {"onReason": "*", "action": "EXIT"}]},
+    "timeout": {"attemptDurationSeconds": 60},
+    "tags": {"team": "data"},
+    "arrayProperties": {"size": 10000},
+    "schedulingPriorityOverride": 9999})");
+  auto id = client.SubmitJob(WithFields("with-fields", fields));
+  ASSERT_TRUE(id.ok()) << id.error().message;
+  auto job = fake_.Job(*id);
+  EXPECT_EQ(job["parameters"], fields["parameters"]);
+  EXPECT_EQ(job["container"]["command"], nlohmann::json({"process", "s3://bucket/key"}));
+  EXPECT_EQ(job["container"]["environment"],
+            nlohmann::json::parse(R"([{"name": "MODE", "value": "fast"},
+                                      {"name": "_BATCH_START", "value": "[]"}])"));
+  EXPECT_EQ(job["container"]["resourceRequirements"],
+            fields["containerOverrides"]["resourceRequirements"]);
+  EXPECT_EQ(job["retryStrategy"], fields["retryStrategy"]);
+  EXPECT_EQ(job["timeout"], fields["timeout"]);
+  EXPECT_EQ(job["tags"], fields["tags"]);
+  EXPECT_EQ(job["arrayProperties"]["size"], 10000);
+  EXPECT_EQ(job["schedulingPriority"], 9999);
+  auto described = client.DescribeJobs({*id});
+  ASSERT_TRUE(described.ok());
+  EXPECT_EQ((*described)[0].description["parameters"], fields["parameters"]);
+}
+
+TEST_F(BatchClientTest, TheFakeRefusesWhatBatchRefuses) {
+  auto client = Client();
+  const std::vector<std::pair<const char*, const char*>> refused = {
+      {R"({"parameters": {"a": 1}})", "parameters.a"},
+      {R"({"parameters": []})", "parameters"},
+      {R"({"containerOverrides": {"command": "echo"}})", "containerOverrides.command"},
+      {R"({"containerOverrides": {"command": ["echo", ""]}})", "empty string"},
+      {R"({"containerOverrides": {"environment": [{"name": 1}]}})", "environment.1.name"},
+      {R"({"containerOverrides": {"environment": [{"name": "AWS_BATCH_X", "value": "1"}]}})",
+       "AWS_BATCH"},
+      {R"({"containerOverrides": {"resourceRequirements": [{"type": "VCPU"}]}})",
+       "Member must not be null"},
+      {R"({"containerOverrides": {"resourceRequirements": [{"type": "CPU", "value": "1"}]}})",
+       "enum"},
+      {R"({"containerOverrides": {"resourceRequirements": [{"type": "MEMORY", "value": "2"}]}})",
+       "MEMORY"},
+      {R"({"containerOverrides": {"resourceRequirements": [{"type": "VCPU", "value": "x"}]}})",
+       "VCPU"},
+      {R"({"containerOverrides": {"vcpus": 1.5}})", "vcpus"},
+      {R"({"containerOverrides": {"instanceType": "m5.large"}})", "instanceType"},
+      {R"({"retryStrategy": {"attempts": 11}})", "between 1 and 10"},
+      {R"({"retryStrategy": {"attempts": 0}})", "between 1 and 10"},
+      {R"({"retryStrategy": {"attempts": 4294967297}})", "retryStrategy.attempts"},
+      {R"({"retryStrategy": {"evaluateOnExit": [{"action": "RETRY", "onExitCode": "1"}]}})",
+       "requires attempts"},
+      {R"({"retryStrategy": {"attempts": 2, "evaluateOnExit": [{"onExitCode": "1"}]}})", "action"},
+      {R"({"retryStrategy": {"attempts": 2, "evaluateOnExit": [{"action": "SKIP"}]}})", "enum"},
+      {R"({"retryStrategy": {"attempts": 2, "evaluateOnExit": [{"action": "EXIT",
+                                                               "onExitCode": "1a"}]}})",
+       "onExitCode"},
+      {R"({"timeout": {"attemptDurationSeconds": 59}})", "60 seconds"},
+      {R"({"timeout": 60})", "timeout"},
+      {R"({"tags": {"aws:owner": "x"}})", "aws:"},
+      {R"({"tags": {"k": 1}})", "tags.k"},
+      {R"({"arrayProperties": {"size": 1}})", "between 2 and 10000"},
+      {R"({"arrayProperties": {"size": 10001}})", "between 2 and 10000"},
+      {R"({"propagateTags": "yes"})", "propagateTags"},
+      {R"({"schedulingPriorityOverride": 10000})", "between 0 and 9999"},
+      {R"({"shareIdentifier": "share"})", "scheduling policy"},
+      {R"({"nodeOverrides": {"numNodes": 2}})", "nodeOverrides"},
+      {R"({"dependsOn": [{"jobId": "no-such-job"}]})", "not found"},
+      {R"({"dependsOn": [{"type": "ALL"}]})", "enum"},
+  };
+  for (const auto& [fields, message] : refused) {
+    auto id = client.SubmitJob(WithFields("refused", nlohmann::json::parse(fields)));
+    ASSERT_FALSE(id.ok()) << fields;
+    EXPECT_EQ(id.error().code, ErrorCode::kInvalidArgument) << fields;
+    EXPECT_NE(id.error().message.find("ClientException"), std::string::npos) << id.error().message;
+    EXPECT_NE(id.error().message.find(message), std::string::npos)
+        << fields << ": " << id.error().message;
+  }
+  EXPECT_EQ(fake_.SubmitCount("refused"), 0);
+  // An empty tag map (which the client never sends) breaks the model's minimum of one tag.
+  auto empty_tags = nlohmann::json::parse(
+      R"({"jobName": "n", "jobQueue": "q", "jobDefinition": "d", "tags": {}})");
+  EXPECT_NE(SubmitJobRefusal(empty_tags).find("length greater than or equal to 1"),
+            std::string::npos)
+      << SubmitJobRefusal(empty_tags);
+  // Members AWS does not know are ignored, and null is absent.
+  auto id =
+      client.SubmitJob(WithFields("accepted", nlohmann::json::parse(R"({"someFutureField": {"x": 1},
+                                                       "timeout": null, "tags": null})")));
+  EXPECT_TRUE(id.ok()) << id.error().message;
 }
 
 }  // namespace

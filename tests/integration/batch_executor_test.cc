@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "api/http_server.h"
+#include "core/ids.h"
 #include "engine/engine.h"
 #include "engine/job_rules.h"
 #include "fake_batch/fake_batch.h"
@@ -510,6 +511,178 @@ TEST_F(BatchExecutorTest, DataThatCannotFitFailsTheTaskBeforeSubmission) {
   EXPECT_NE(done.tasks[0].status_reason.find("container overrides"), std::string::npos)
       << done.tasks[0].status_reason;
   EXPECT_EQ(fake_.Calls("SubmitJob"), 0);
+}
+
+}  // namespace
+}  // namespace wfm
+
+namespace wfm {
+namespace {
+
+// Step Functions tasks (batch:submitJob): TaskSpec::submit_job and description_json.
+
+TaskSpec StepFunctionsSpec(nlohmann::json submit_job) {
+  TaskSpec spec{"sfn-" + NewUuid(), "", "echo:1", {{"WORKFLOW_MANAGER_JOB_ID", "exec-1"}}};
+  spec.fresh = true;
+  spec.submit_job = std::move(submit_job);
+  return spec;
+}
+
+// The Batch job id of a task the executor has submitted (the fake knows it by name).
+std::string BatchIdOf(FakeBatch& fake, BatchClient& client, const std::string& queue,
+                      const std::string& name) {
+  for (int i = 0; i < 6000; ++i) {
+    if (fake.SubmitCount(name) > 0) {
+      auto found = client.ListJobsByName(queue, name);
+      if (found.ok() && !found->empty()) return found->front().id;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ADD_FAILURE() << name << " was never submitted";
+  return "";
+}
+
+TEST_F(BatchExecutorTest, SubmitJobFieldsReachBatchAsSentAndTheDescriptionIsBatchs) {
+  fake_.SetOutcome("echo", FakeBatchOutcome{0, 0, ""});
+  StartExecutor();
+  auto fields = nlohmann::json::parse(R"({
+    "jobName": "not-used", "jobDefinition": "not-used", "jobQueue": "step-functions-queue",
+    "parameters": {"input": "s3://bucket/key"},
+    "containerOverrides": {"command": ["process", "Ref::input"],
+                           "environment": [{"name": "MODE", "value": "fast"}],
+                           "resourceRequirements": [{"type": "VCPU", "value": "2"}]},
+    "retryStrategy": {"attempts": 2},
+    "timeout": {"attemptDurationSeconds": 600},
+    "tags": {"team": "data"},
+    "arrayProperties": {"size": 2}})");
+  TaskSpec spec = StepFunctionsSpec(fields);
+  ASSERT_TRUE(executor_->Submit(spec).ok());
+  std::string batch_id = BatchIdOf(fake_, *client_, "step-functions-queue", spec.name);
+  auto seen =
+      WaitForObservation(spec.name, [](const TaskObservation& o) { return IsTerminal(o.status); });
+  ASSERT_EQ(seen.status, TaskStatus::kSucceeded) << seen.status_reason;
+
+  auto request = fake_.Request(batch_id);
+  EXPECT_EQ(request["jobName"], spec.name);  // the attempt's name: the idempotency key
+  EXPECT_EQ(request["jobDefinition"], "echo:1");
+  EXPECT_EQ(request["jobQueue"], "step-functions-queue");
+  for (const char* member : {"parameters", "retryStrategy", "timeout", "arrayProperties"}) {
+    EXPECT_EQ(request[member], fields[member]) << member;
+  }
+  EXPECT_EQ(request["containerOverrides"]["command"], fields["containerOverrides"]["command"]);
+  EXPECT_EQ(request["containerOverrides"]["resourceRequirements"],
+            fields["containerOverrides"]["resourceRequirements"]);
+  EXPECT_EQ(request["containerOverrides"]["environment"], nlohmann::json::parse(R"([
+    {"name": "MODE", "value": "fast"}, {"name": "WORKFLOW_MANAGER_JOB_ID", "value": "exec-1"}])"));
+  EXPECT_EQ(request["tags"],
+            nlohmann::json::parse(R"({"team": "data", "workflow-manager:job-id": "exec-1"})"));
+
+  auto description = nlohmann::json::parse(seen.description_json);
+  EXPECT_EQ(description, fake_.Job(batch_id));  // as Batch describes it, nothing added
+  EXPECT_EQ(description["jobId"], batch_id);
+  EXPECT_EQ(description["status"], "SUCCEEDED");
+  EXPECT_EQ(description["container"]["exitCode"], 0);
+  EXPECT_EQ(description["container"]["command"], nlohmann::json({"process", "s3://bucket/key"}));
+}
+
+TEST_F(BatchExecutorTest, AFailedJobsDescriptionSaysWhy) {
+  fake_.SetOutcome("fail", FakeBatchOutcome{3, 0, ""});
+  StartExecutor();
+  TaskSpec spec = StepFunctionsSpec(nlohmann::json::object());
+  spec.resource = "fail";
+  ASSERT_TRUE(executor_->Submit(spec).ok());
+  auto seen =
+      WaitForObservation(spec.name, [](const TaskObservation& o) { return IsTerminal(o.status); });
+  ASSERT_EQ(seen.status, TaskStatus::kFailed);
+  auto description = nlohmann::json::parse(seen.description_json);
+  EXPECT_EQ(description["status"], "FAILED");
+  EXPECT_EQ(description["container"]["exitCode"], 3);
+  EXPECT_EQ(description["jobQueue"], "queue");  // the configured one, when none is given
+}
+
+TEST_F(BatchExecutorTest, V1TasksCarryNoDescription) {
+  fake_.SetOutcome("echo", FakeBatchOutcome{0, 0, ""});
+  StartExecutor();
+  TaskSpec spec = StepFunctionsSpec(nullptr);
+  ASSERT_TRUE(executor_->Submit(spec).ok());
+  auto seen =
+      WaitForObservation(spec.name, [](const TaskObservation& o) { return IsTerminal(o.status); });
+  EXPECT_EQ(seen.status, TaskStatus::kSucceeded);
+  EXPECT_EQ(seen.description_json, "");
+}
+
+TEST_F(BatchExecutorTest, MalformedSubmitJobFieldsAreRefusedAtSubmitAndNothingIsSent) {
+  StartExecutor();
+  const char* bad[] = {
+      R"("a string")",
+      R"({"jobQueue": ""})",
+      R"({"jobQueue": 7})",
+      R"({"parameters": {"a": 1}})",
+      R"({"containerOverrides": {"command": ["echo", ""]}})",
+      R"({"containerOverrides": {"command": "echo"}})",
+      R"({"containerOverrides": {"environment": [{"name": "AWS_BATCH_JOB_ID", "value": "x"}]}})",
+      R"({"containerOverrides": {"environment": [{"name": 1, "value": "x"}]}})",
+      R"({"containerOverrides": {"resourceRequirements": [{"type": "CPU", "value": "1"}]}})",
+      R"({"retryStrategy": {"attempts": 11}})",
+      R"({"retryStrategy": {"evaluateOnExit": [{"action": "RETRY"}]}})",
+      R"({"retryStrategy": {"attempts": 2, "evaluateOnExit": [{"action": "SKIP"}]}})",
+      R"({"timeout": {"attemptDurationSeconds": 59}})",
+      R"({"tags": {"aws:x": "y"}})",
+      R"({"tags": {"k": 1}})",
+      R"({"arrayProperties": {"size": 1}})",
+      R"({"arrayProperties": {"size": 10001}})",
+      R"({"propagateTags": "true"})",
+      R"({"schedulingPriorityOverride": -1})",
+  };
+  for (const char* fields : bad) {
+    TaskSpec spec = StepFunctionsSpec(nlohmann::json::parse(fields));
+    auto submitted = executor_->Submit(spec);
+    ASSERT_FALSE(submitted.ok()) << fields;
+    EXPECT_EQ(submitted.error().code, ErrorCode::kInvalidArgument) << fields;
+    EXPECT_EQ(submitted.error().message.rfind("SubmitJob parameters", 0), 0)
+        << submitted.error().message;
+  }
+  TaskSpec function = StepFunctionsSpec(nullptr);
+  function.function_input = "{}";
+  auto submitted = executor_->Submit(function);
+  ASSERT_FALSE(submitted.ok());
+  EXPECT_EQ(submitted.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(submitted.error().message, "local functions run only with the local executor");
+  TaskSpec huge =
+      StepFunctionsSpec({{"parameters", {{"blob", std::string(kBatchMaxSubmitBytes, 'x')}}}});
+  submitted = executor_->Submit(huge);
+  ASSERT_FALSE(submitted.ok());
+  EXPECT_EQ(submitted.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_NE(submitted.error().message.find("30720"), std::string::npos)
+      << submitted.error().message;
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));  // nothing is on its way either
+  EXPECT_EQ(fake_.Calls("SubmitJob"), 0);
+}
+
+TEST_F(BatchExecutorTest, WhatOnlyBatchRefusesFailsTheTaskWithBatchsMessage) {
+  StartExecutor();
+  // Well-formed, but not for a single-node container job: only Batch knows.
+  TaskSpec spec = StepFunctionsSpec({{"containerOverrides", {{"instanceType", "m5.large"}}}});
+  ASSERT_TRUE(executor_->Submit(spec).ok());
+  auto seen =
+      WaitForObservation(spec.name, [](const TaskObservation& o) { return IsTerminal(o.status); });
+  EXPECT_EQ(seen.status, TaskStatus::kFailed);
+  EXPECT_NE(seen.status_reason.find("ClientException"), std::string::npos) << seen.status_reason;
+  EXPECT_NE(seen.status_reason.find("instanceType"), std::string::npos) << seen.status_reason;
+}
+
+TEST_F(BatchExecutorTest, AnAttemptInheritedFromAnEarlierProcessIsFoundInItsOwnQueue) {
+  fake_.SetOutcome("echo", FakeBatchOutcome{0, 0, ""});
+  TaskSpec spec = StepFunctionsSpec({{"jobQueue", "step-functions-queue"}});
+  BatchSubmission earlier{spec.name, "step-functions-queue", "echo:1", {}, {}};
+  ASSERT_TRUE(client_->SubmitJob(earlier).ok());  // submitted before a crash; its id was lost
+  StartExecutor();
+  spec.fresh = false;
+  ASSERT_TRUE(executor_->Submit(spec).ok());
+  auto seen =
+      WaitForObservation(spec.name, [](const TaskObservation& o) { return IsTerminal(o.status); });
+  EXPECT_EQ(seen.status, TaskStatus::kSucceeded) << seen.status_reason;
+  EXPECT_EQ(fake_.SubmitCount(spec.name), 1);  // adopted, never submitted again
 }
 
 }  // namespace

@@ -102,6 +102,44 @@ await check("TerminateJob stops a running job; CancelJob a waiting one", async (
   await waitFor(waiting.jobId, "FAILED");
 });
 
+await check("SubmitJob takes Step Functions' fields and DescribeJobs echoes them", async () => {
+  const fields = {
+    parameters: { input: "s3://bucket/key" },
+    containerOverrides: {
+      command: ["process", "Ref::input"],
+      environment: [{ name: "MODE", value: "fast" }],
+      resourceRequirements: [{ type: "VCPU", value: "1" }, { type: "MEMORY", value: "2048" }],
+    },
+    retryStrategy: { attempts: 3, evaluateOnExit: [{ onExitCode: "1*", action: "RETRY" }] },
+    timeout: { attemptDurationSeconds: 120 },
+    tags: { team: "data" },
+    arrayProperties: { size: 4 },
+  };
+  const { jobId } = await submit("sdk-sfn-fields", "echo:1", fields);
+  const { jobs: [job] } = await batch.send(new DescribeJobsCommand({ jobs: [jobId] }));
+  expect(JSON.stringify(job.parameters) === JSON.stringify(fields.parameters), JSON.stringify(job.parameters));
+  expect(job.container.command.join(" ") === "process s3://bucket/key", job.container.command);
+  expect(job.container.environment[0].name === "MODE", JSON.stringify(job.container.environment));
+  expect(job.container.resourceRequirements.length === 2, JSON.stringify(job.container.resourceRequirements));
+  expect(job.retryStrategy.attempts === 3 && job.retryStrategy.evaluateOnExit[0].action === "RETRY",
+         JSON.stringify(job.retryStrategy));
+  expect(job.timeout.attemptDurationSeconds === 120, JSON.stringify(job.timeout));
+  expect(job.tags.team === "data", JSON.stringify(job.tags));
+  expect(job.arrayProperties.size === 4, JSON.stringify(job.arrayProperties));
+});
+
+await check("SubmitJob fields Batch refuses are a ClientException (HTTP 400)", async () => {
+  for (const fields of [
+    { timeout: { attemptDurationSeconds: 30 } },
+    { retryStrategy: { attempts: 11 } },
+    { arrayProperties: { size: 1 } },
+    { containerOverrides: { resourceRequirements: [{ type: "CPU", value: "1" }] } },
+    { containerOverrides: { environment: [{ name: "AWS_BATCH_JOB_ID", value: "x" }] } },
+  ]) {
+    await expectError(submit("sdk-refused", "echo:1", fields), "ClientException", 400);
+  }
+});
+
 await check("a bad job name is a ClientException (HTTP 400)", async () => {
   const error = await expectError(submit("-bad name"), "ClientException", 400);
   expect(error instanceof ClientException, "not an instance of ClientException");

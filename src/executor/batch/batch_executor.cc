@@ -4,6 +4,8 @@
 
 #include <cctype>
 
+#include "executor/batch/submit_job_fields.h"
+
 namespace wfm {
 namespace {
 
@@ -12,6 +14,8 @@ using SteadyClock = std::chrono::steady_clock;
 constexpr int kMissingSweepsBeforeLost = 3;
 constexpr auto kCheckedResourceTtl = std::chrono::minutes(1);
 constexpr size_t kMaxCheckedResources = 1000;
+// A job description larger than this loses its bulky members (see BoundedDescription).
+constexpr size_t kMaxDescriptionBytes = 64 * 1024;
 
 bool IsBeforeStart(const std::string& status) {
   return status == "SUBMITTED" || status == "PENDING" || status == "RUNNABLE";
@@ -30,7 +34,49 @@ bool IsBatchJobId(const std::string& id) {
          id.find_first_not_of("0123456789", 37) == std::string::npos;
 }
 
+// Batch's job object as JSON text, at most kMaxDescriptionBytes: a larger one (long environment,
+// many attempts or parameters) keeps only the members that say what became of the job.
+std::string BoundedDescription(const nlohmann::json& job) {
+  std::string text = job.dump();
+  if (text.size() <= kMaxDescriptionBytes || !job.is_object()) return text;
+  nlohmann::json kept = nlohmann::json::object();
+  for (const char* member : {"jobArn", "jobId", "jobName", "jobQueue", "jobDefinition", "status",
+                             "statusReason", "createdAt", "startedAt", "stoppedAt"}) {
+    if (job.contains(member)) kept[member] = job[member];
+  }
+  if (job.contains("container") && job["container"].is_object()) {
+    kept["container"] = nlohmann::json::object();
+    for (const char* member : {"exitCode", "reason", "logStreamName", "taskArn"}) {
+      if (job["container"].contains(member)) kept["container"][member] = job["container"][member];
+    }
+  }
+  text = kept.dump();
+  if (text.size() <= kMaxDescriptionBytes) return text;
+  return nlohmann::json{{"jobId", job.value("jobId", "")}, {"status", job.value("status", "")}}
+      .dump();
+}
+
 }  // namespace
+
+const std::string& BatchExecutor::QueueOf(const TaskSpec& spec) const {
+  if (spec.submit_job.is_object()) {
+    auto queue = spec.submit_job.find("jobQueue");
+    if (queue != spec.submit_job.end() && queue->is_string()) {
+      return queue->get_ref<const std::string&>();
+    }
+  }
+  return options_.queue;
+}
+
+BatchSubmission BatchExecutor::SubmissionOf(const TaskSpec& spec) const {
+  BatchSubmission submission{spec.name, QueueOf(spec),  spec.resource, spec.environment,
+                             {},        spec.submit_job};
+  for (const auto& [key, value] : spec.environment) {
+    if (key == "WORKFLOW_MANAGER_JOB_ID") submission.tags["workflow-manager:job-id"] = value;
+    if (key == "WORKFLOW_MANAGER_STATE") submission.tags["workflow-manager:state"] = value;
+  }
+  return submission;
+}
 
 TaskStatus BatchExecutor::MapStatus(const std::string& status) {
   if (status == "RUNNING") return TaskStatus::kRunning;
@@ -134,6 +180,11 @@ void BatchExecutor::ForgetStaleTerminal() {
 }
 
 Result<std::string> BatchExecutor::Submit(const TaskSpec& spec) {
+  if (spec.function_input) {
+    return Error{ErrorCode::kInvalidArgument, "local functions run only with the local executor"};
+  }
+  auto fields = CheckSubmitJobFields(spec.submit_job);
+  if (!fields.ok()) return fields.error();
   std::lock_guard lock(mu_);
   if (Attempt* known = Find(spec.name)) {
     if (known->lookup_only && !known->terminate_requested) {
@@ -165,7 +216,13 @@ Result<std::string> BatchExecutor::Submit(const TaskSpec& spec) {
     wake_.notify_all();
     return spec.known_id;
   }
-  size_t overrides = OverridesJsonLength(spec.environment) + kEcsOverridesReservedForBatch;
+  nlohmann::json body = SubmitJobBody(SubmissionOf(spec));
+  size_t overrides = body["containerOverrides"].dump().size() + kEcsOverridesReservedForBatch;
+  if (body.dump().size() >= kBatchMaxSubmitBytes) {
+    return Error{ErrorCode::kInvalidArgument,
+                 "the SubmitJob request would have " + std::to_string(body.dump().size()) +
+                     " bytes; AWS Batch takes less than " + std::to_string(kBatchMaxSubmitBytes)};
+  }
   if (overrides > kEcsMaxOverridesChars) {
     return Error{ErrorCode::kInvalidArgument,
                  "the task's environment needs " + std::to_string(overrides) +
@@ -266,7 +323,7 @@ bool BatchExecutor::SubmitOne(const std::string& name) {
   // A fresh attempt cannot exist in Batch yet; any other may have been submitted by an earlier
   // process without its id being stored: look it up by name.
   if (!spec.fresh) {
-    auto found = client_.ListJobsByName(options_.queue, spec.name);
+    auto found = client_.ListJobsByName(QueueOf(spec), spec.name);
     if (!found.ok() && found.error().code == ErrorCode::kUnavailable) {
       problem = found.error().message;
     } else if (!found.ok()) {
@@ -283,14 +340,9 @@ bool BatchExecutor::SubmitOne(const std::string& name) {
     if (terminate_requested) {
       failure = "terminated before it was submitted: " + terminate_reason;
     } else if (lookup_only) {
-      failure = "AWS Batch has no job named " + spec.name + " in queue " + options_.queue;
+      failure = "AWS Batch has no job named " + spec.name + " in queue " + QueueOf(spec);
     } else {
-      BatchSubmission submission{spec.name, options_.queue, spec.resource, spec.environment, {}};
-      for (const auto& [key, value] : spec.environment) {
-        if (key == "WORKFLOW_MANAGER_JOB_ID") submission.tags["workflow-manager:job-id"] = value;
-        if (key == "WORKFLOW_MANAGER_STATE") submission.tags["workflow-manager:state"] = value;
-      }
-      auto submitted = client_.SubmitJob(submission);
+      auto submitted = client_.SubmitJob(SubmissionOf(spec));
       if (submitted.ok()) {
         batch_id = submitted.value();
       } else if (submitted.error().code == ErrorCode::kUnavailable) {
@@ -382,13 +434,18 @@ bool BatchExecutor::Record(Attempt& attempt, const BatchJob& job) {
   seen.container = !job.task_arn.empty() ? job.task_arn : job.log_stream;
   seen.started_at = job.started_at;
   seen.stopped_at = job.stopped_at;
+  // Step Functions tasks (and adopted ones, which may be) get Batch's own description.
+  bool described = !attempt.spec.submit_job.is_null() || attempt.lookup_only;
+  if (described && (seen.status == TaskStatus::kRunning || IsTerminal(seen.status))) {
+    seen.description_json = BoundedDescription(job.description);
+  }
   TimestampMs now = clock_.Now();
   if (job.status == "RUNNABLE") {
     if (attempt.runnable_since == 0) attempt.runnable_since = now;
     if (now - attempt.runnable_since >= options_.runnable_warning_ms) {
       seen.status_reason = "RUNNABLE for " +
                            std::to_string((now - attempt.runnable_since) / 60000) +
-                           " min in queue " + options_.queue + ": " +
+                           " min in queue " + QueueOf(attempt.spec) + ": " +
                            (job.status_reason.empty() ? "no reason given by AWS Batch (capacity?)"
                                                       : job.status_reason);
     }

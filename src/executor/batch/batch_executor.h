@@ -62,8 +62,16 @@ class BatchExecutor : public Executor {
   BatchExecutor(BatchClient& client, Clock& clock, BatchExecutorOptions options);
   ~BatchExecutor() override;
 
-  // Errors: kInvalidArgument when the task's environment cannot fit in ECS's container overrides.
+  // Step Functions tasks: spec.submit_job's fields go into the SubmitJob request (jobName and
+  // jobDefinition stay the attempt's name and spec.resource; jobQueue, when given, replaces the
+  // configured queue, for the submission and for finding it by name after a restart).
+  // Errors: kInvalidArgument when the task's environment cannot fit in ECS's container overrides
+  // or the request in SubmitJob's 30 KiB, when spec.submit_job is malformed
+  // (submit_job_fields.h), and for a local function (spec.function_input), which runs only with
+  // the local executor. A request Batch refuses later fails the task with Batch's message.
   Result<std::string> Submit(const TaskSpec& spec) override;
+  // Observations of RUNNING and terminal Step Functions tasks (and of adopted ones) carry Batch's
+  // DescribeJobs object as description_json, cut to its essential members beyond 64 KiB.
   std::vector<TaskObservation> Describe(const std::vector<std::string>& ids) override;
   // Returns every id (see above): never calls AWS, never blocks on it.
   std::vector<std::string> Terminate(const std::vector<std::string>& ids,
@@ -106,6 +114,9 @@ class BatchExecutor : public Executor {
     TaskObservation seen;
   };
 
+  // The queue of an attempt: submit_job's jobQueue, or the configured one.
+  const std::string& QueueOf(const TaskSpec& spec) const;
+  BatchSubmission SubmissionOf(const TaskSpec& spec) const;
   void SubmitLoop();
   void PollLoop();
   // Submits or adopts one attempt. Returns false when AWS was unavailable (try again later).

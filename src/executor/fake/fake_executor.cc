@@ -15,9 +15,17 @@ Result<std::string> FakeExecutor::Submit(const TaskSpec& spec) {
     if (tasks_.count(spec.name)) return spec.name;  // adopted: the same name was submitted before
     TaskObservation task;
     task.id = spec.name;
+    auto script = scripts_.find(spec.resource);
+    if (script != scripts_.end()) results_[spec.name] = script->second(spec);
     if (mode_ == Mode::kSucceedAtOnce) {
-      task.status = TaskStatus::kSucceeded;
-      task.exit_code = 0;
+      FakeTaskResult result = results_[spec.name];
+      results_.erase(spec.name);
+      task.status = result.exit_code == 0 ? TaskStatus::kSucceeded : TaskStatus::kFailed;
+      task.exit_code = result.exit_code;
+      if (result.exit_code != 0)
+        task.status_reason = "exit code " + std::to_string(result.exit_code);
+      task.output_json = std::move(result.output_json);
+      task.description_json = std::move(result.description_json);
       task.started_at = task.stopped_at = clock_.Now();
     }
     tasks_[spec.name] = task;
@@ -87,10 +95,25 @@ void FakeExecutor::Start(const std::string& id) {
   Notify(id);
 }
 
-void FakeExecutor::Finish(const std::string& id, int exit_code) {
+void FakeExecutor::ScriptResource(const std::string& resource,
+                                  std::function<FakeTaskResult(const TaskSpec&)> script) {
+  std::lock_guard lock(mu_);
+  scripts_[resource] = std::move(script);
+}
+
+void FakeExecutor::Finish(const std::string& id, int exit_code, std::string output_json,
+                          std::string description_json) {
   {
     std::lock_guard lock(mu_);
     auto& task = tasks_.at(id);
+    auto scripted = results_.find(id);
+    if (scripted != results_.end()) {
+      if (output_json.empty()) output_json = std::move(scripted->second.output_json);
+      if (description_json.empty()) description_json = std::move(scripted->second.description_json);
+      results_.erase(scripted);
+    }
+    task.output_json = std::move(output_json);
+    task.description_json = std::move(description_json);
     if (task.started_at == 0) task.started_at = clock_.Now();
     task.status = exit_code == 0 ? TaskStatus::kSucceeded : TaskStatus::kFailed;
     task.exit_code = exit_code;
@@ -122,6 +145,7 @@ void FakeExecutor::Forget(const std::string& id) {
 void FakeExecutor::ForgetFinished() {
   std::lock_guard lock(mu_);
   std::erase_if(tasks_, [](const auto& entry) { return IsTerminal(entry.second.status); });
+  std::erase_if(results_, [this](const auto& entry) { return !tasks_.count(entry.first); });
   submit_counts_.clear();
   specs_.clear();
   specs_.shrink_to_fit();

@@ -11,6 +11,14 @@
 
 namespace wfm {
 
+// How a scripted task ends (Step Functions tasks: what a local function wrote, the job as
+// DescribeJobs describes it).
+struct FakeTaskResult {
+  int exit_code = 0;
+  std::string output_json;
+  std::string description_json;
+};
+
 class FakeExecutor : public Executor {
  public:
   enum class Mode {
@@ -27,7 +35,16 @@ class FakeExecutor : public Executor {
 
   // Scripting, thread-safe. Each notifies the listener.
   void Start(const std::string& id);
-  void Finish(const std::string& id, int exit_code);
+  // Ends a task with `exit_code`, with the output and description its resource's script gives
+  // (ScriptResource), or the ones given here when not empty.
+  void Finish(const std::string& id, int exit_code, std::string output_json = "",
+              std::string description_json = "");
+  // Tasks created from now on with TaskSpec::resource `resource` end with what `script` returns
+  // for their spec (called once per task, in Submit, with this executor's lock held: it must not
+  // call into this executor): in kSucceedAtOnce mode at once, with its exit code; in kManual mode
+  // at Finish, with Finish's exit code.
+  void ScriptResource(const std::string& resource,
+                      std::function<FakeTaskResult(const TaskSpec&)> script);
   // Gives a task a lasting id (reported once as TaskObservation::new_id); both ids work after.
   void Rename(const std::string& id, const std::string& new_id);
   // Forgets a task, as an executor would that lost it.
@@ -56,6 +73,8 @@ class FakeExecutor : public Executor {
   std::unordered_map<std::string, TaskObservation> tasks_;
   std::unordered_map<std::string, int> submit_counts_;
   std::map<std::string, Error> failing_resources_;
+  std::map<std::string, std::function<FakeTaskResult(const TaskSpec&)>> scripts_;  // by resource
+  std::unordered_map<std::string, FakeTaskResult> results_;  // scripted results, by task id
   std::set<std::string> terminated_;
   bool refuse_terminates_ = false;
   std::vector<TaskSpec> specs_;

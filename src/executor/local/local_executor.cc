@@ -15,6 +15,7 @@
 #include <fstream>
 
 #include "executor/local/state_file.h"
+#include "executor/local/step_functions_task.h"
 #include "executor/local/task_launch.h"
 
 namespace wfm {
@@ -108,6 +109,8 @@ std::string LocalExecutor::WorkDir(const std::string& name) const {
 Result<std::string> LocalExecutor::Submit(const TaskSpec& spec) {
   auto definition = definitions_.Resolve(spec.resource);
   if (!definition.ok()) return definition.error();
+  auto overrides = ApplySubmitJobOverrides(spec.submit_job, definition.value());
+  if (!overrides.ok()) return overrides.error();
   std::vector<std::string> changed;
   {
     std::lock_guard lock(mu_);
@@ -115,6 +118,8 @@ Result<std::string> LocalExecutor::Submit(const TaskSpec& spec) {
     Tracked& task = tasks_[spec.name];
     task.spec = spec;
     task.definition = definition.value();
+    task.overrides = std::move(overrides.value());
+    task.created_at = clock_.Now();
     task.seen.id = spec.name;
     task.seen.status = TaskStatus::kQueued;
     if (fs::exists(StatePath(spec.name))) {
@@ -144,6 +149,7 @@ void LocalExecutor::AdoptLocked(Tracked& task) {
           "pid " + std::to_string(command.is_object() ? command.value("pid", 0) : task.runner_pid);
       watched_.insert(task.seen.id);
       ++running_;
+      DescribeStepFunctionsTask(WorkDir(task.seen.id), task.seen);
       spdlog::info("local executor: adopted running task {}", task.seen.id);
       return;
     }
@@ -156,12 +162,16 @@ void LocalExecutor::AdoptLocked(Tracked& task) {
     }
   }
   close(lock);
-  if (ReadStateOutcome(state, &task.seen)) return;
+  if (ReadStateOutcome(state, &task.seen)) {
+    CompleteStepFunctionsObservation(WorkDir(task.seen.id), task.seen);
+    return;
+  }
   if (!ReadStateRecord(state, "started").is_discarded()) {
     task.seen.status = TaskStatus::kFailed;
     task.seen.status_reason =
         "the task's runner stopped without recording an outcome (killed?); outcome unknown";
     task.seen.stopped_at = clock_.Now();
+    DescribeStepFunctionsTask(WorkDir(task.seen.id), task.seen);
     return;
   }
   if (task.definition.command.empty()) return;  // described, not submitted: leave it queued
@@ -204,8 +214,23 @@ bool LocalExecutor::StartLocked(Tracked& task) {
     close(lock);
     return fail("can't create the task's directory " + WorkDir(id) + ": " + ec.message());
   }
-  auto environment = TaskEnvironment(inherited_env_, task.definition.environment,
-                                     task.spec.environment, WorkDir(id));
+  Environment definition_env = task.definition.environment;  // then the SubmitJob overrides
+  definition_env.insert(definition_env.end(), task.overrides.begin(), task.overrides.end());
+  Environment engine_env = task.spec.environment;
+  std::string stdin_path = "/dev/null";
+  if (task.spec.function_input) {
+    stdin_path = FunctionInputPath(WorkDir(id));
+    engine_env.emplace_back("WFM_TASK_OUTPUT", FunctionOutputPath(WorkDir(id)));
+  }
+  if (task.spec.function_input || !task.spec.submit_job.is_null()) {
+    auto written = WriteStepFunctionsTaskFiles(task.spec, task.definition, task.overrides,
+                                               task.created_at, WorkDir(id));
+    if (!written.ok()) {
+      close(lock);
+      return fail(written.error().message);
+    }
+  }
+  auto environment = TaskEnvironment(inherited_env_, definition_env, engine_env, WorkDir(id));
   if (!environment.ok()) {
     close(lock);
     return fail(environment.error().message);
@@ -216,6 +241,7 @@ bool LocalExecutor::StartLocked(Tracked& task) {
                       std::move(environment.value()),
                       WorkDir(id),
                       LogPath(id),
+                      stdin_path,
                       lock};
   launch.args.insert(launch.args.end(), task.definition.command.begin(),
                      task.definition.command.end());
@@ -231,6 +257,7 @@ bool LocalExecutor::StartLocked(Tracked& task) {
   task.seen.started_at = clock_.Now();
   task.seen.container = "pid " + std::to_string(task.runner_pid);
   ++running_;
+  DescribeStepFunctionsTask(WorkDir(id), task.seen);
   return true;
 }
 
@@ -264,6 +291,7 @@ void LocalExecutor::FinishLocked(Tracked& task) {
     task.seen.status_reason = "the task's runner exited without recording an outcome";
     task.seen.stopped_at = clock_.Now();
   }
+  CompleteStepFunctionsObservation(WorkDir(task.seen.id), task.seen);
 }
 
 std::vector<TaskObservation> LocalExecutor::Describe(const std::vector<std::string>& ids) {

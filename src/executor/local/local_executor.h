@@ -3,7 +3,8 @@
 // <attempt name>.state (state_file.h: locked by the runner while it lives), <attempt name>.log
 // with the command's output, and <attempt name>.d/, the task's working directory. So after the
 // service is killed and restarted a task is adopted (never started twice) and its outcome still
-// recorded. A task gets nothing of the service but what task_launch.h lets through.
+// recorded. A task gets nothing of the service but what task_launch.h lets through. Step
+// Functions tasks (SubmitJob overrides, local functions) are described in step_functions_task.h.
 #pragma once
 
 #include <deque>
@@ -56,7 +57,9 @@ class LocalExecutor : public Executor {
   struct Tracked {
     TaskObservation seen;
     TaskSpec spec;
-    JobDefinition definition;
+    JobDefinition definition;  // with the SubmitJob overrides applied (step_functions_task.h)
+    Environment overrides;     // containerOverrides.environment
+    TimestampMs created_at = 0;
     pid_t runner_pid = 0;
     int pidfd = -1;  // readable when the runner exits
     bool own_child = false;

@@ -40,10 +40,11 @@ struct RunnerLaunch {
   Environment environment;        // exactly what the runner (and its command) gets
   std::string work_dir;           // the runner's working directory; must exist
   std::string log_path;           // the runner's stdout and stderr (created, appended to)
+  std::string stdin_path;         // the runner's stdin (and its command's), opened read-only
   int state_fd = -1;              // the locked state file: the runner's descriptor 3
 };
 
-// Spawns the runner in a session of its own with descriptors 0 (/dev/null), 1 and 2 (the log) and
+// Spawns the runner in a session of its own with descriptors 0 (stdin_path), 1 and 2 (the log) and
 // 3 (the state file) and none else (every other descriptor of this process is closed in the
 // child, close-on-exec or not), default signal dispositions and an empty signal mask. Does not
 // close `state_fd`. Returns the runner's pid (a child of this process). Errors: kUnavailable with
