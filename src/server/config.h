@@ -51,6 +51,8 @@ struct Config {
   // The Step Functions face: the region and account its ARNs name.
   std::string sfn_region = "us-east-1";
   std::string sfn_account_id = "123456789012";
+  // Multiplies the durations of Wait states and Retry intervals (0 skips them): a testing aid.
+  double wait_time_scale = 1.0;
 };
 
 // True for a postgresql:// (or postgres://) connection URL.

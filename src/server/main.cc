@@ -14,6 +14,8 @@
 #include "api/open_file_limit.h"
 #include "core/logging.h"
 #include "engine/engine.h"
+#include "engine/execution_engine.h"
+#include "engine/shared_executor.h"
 #include "server/admin_commands.h"
 #include "server/config.h"
 #include "server/executors.h"
@@ -127,6 +129,12 @@ int main(int argc, char** argv) {
             region.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") == std::string::npos;
         return ok ? "" : "a region is lower-case letters, digits and '-'";
       });
+  app.add_option("--wait-time-scale", config.wait_time_scale,
+                 "multiplies Wait states and Retry intervals of state machines; 0 skips them "
+                 "(a testing aid for your CI; timeouts are not scaled)")
+      ->envname("WFM_WAIT_TIME_SCALE")
+      ->check(CLI::Range(0.0, 1000.0))
+      ->capture_default_str();
   app.add_option("--account-id", config.sfn_account_id,
                  "the account in the ARNs of the Step Functions API")
       ->envname("WFM_ACCOUNT_ID")
@@ -308,13 +316,22 @@ int main(int argc, char** argv) {
     leadership = std::make_unique<PostgresLeaderLock>(
         config.store, std::chrono::milliseconds(config.leader_check_ms));
   }
+  // v1 jobs and Step Functions executions share the executor (each engine its own tasks).
+  SharedExecutor shared_executor(*executor->executor);
   EngineOptions engine_options;
   engine_options.leadership = leadership.get();
   engine_options.leader_retry_interval_ms = config.leader_check_ms;
-  Engine engine(*store.value(), *executor->executor, clock, engine_options);
+  Engine engine(*store.value(), shared_executor, clock, engine_options);
+  ExecutionEngineOptions execution_options;
+  execution_options.leadership = leadership.get();
+  execution_options.wait_time_scale = config.wait_time_scale;
+  if (leadership) execution_options.discovery_interval_ms = config.leader_check_ms;
+  ExecutionEngine executions(*store.value(), shared_executor, clock, execution_options);
 
+  ApiOptions api_options = MakeApiOptions(config, *executor->executor);
+  api_options.executions = &executions;
   Api api(*store.value(), engine, clock, executor->log_reader, std::string(kOpenApiYaml),
-          MakeApiOptions(config, *executor->executor));
+          api_options);
   AuthGuard guard(*store.value(), clock, auth_options.value());
   guard.WarnIfNoTokens();
   HttpServerOptions http_options;
@@ -338,6 +355,7 @@ int main(int argc, char** argv) {
   // The engine starts only once the port is ours: a start that fails changes nothing.
   if (!server.ok()) return Fail(server.error().message);
   engine.Start();
+  executions.Start();
   spdlog::info("workflow-manager listening on {}:{} (store: {}, executor: {})",
                config.listen.substr(0, colon), server.value()->port(),
                config.store.empty()          ? "sqlite under " + config.data_dir
@@ -350,6 +368,7 @@ int main(int argc, char** argv) {
   spdlog::info("received {}, shutting down", strsignal(signal_number));
   server.value()->Stop();
   engine.Stop();
+  executions.Stop();
   spdlog::info("stopped");
   return 0;
 }
