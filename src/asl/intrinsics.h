@@ -16,8 +16,8 @@ namespace wfm::asl {
 bool LooksLikeIntrinsic(std::string_view text);
 
 // Empty when `text` is a well-formed call of a known intrinsic with a plausible number of
-// arguments (nested calls, string/number/boolean/null literals and paths checked too); otherwise a
-// message saying what is wrong.
+// arguments (nested calls - at most 10 deep, as Step Functions allows -, string/number/boolean/null
+// literals and paths checked too); otherwise a message saying what is wrong.
 std::string CheckIntrinsic(std::string_view text);
 
 // Random numbers for States.MathRandom and States.UUID: returns a uniformly distributed 64-bit
