@@ -131,8 +131,8 @@ class Validator {
                        "The state machine's 'TimeoutSeconds' must be an integer from 1 to " +
                            std::string("99999999, not ") + Show(*timeout));
     }
+    CollectNames(doc, "the state machine");
     CheckMachine(doc, Scope{"the state machine", ""}, kTopFields);
-    ResolveCrossScopeTargets();
   }
 
  private:
@@ -241,25 +241,44 @@ class Validator {
     }
   }
 
-  void MissingTarget(const Transition& transition, const Scope& scope) {
-    pending_targets_.push_back({transition, scope.description});
+  // Every state name of `machine` and of the scopes nested in it, with the description of its
+  // scope (the first one where a name appears), so that a transition to a state of another scope
+  // can say so.
+  void CollectNames(const Json& machine, const std::string& description) {
+    auto states = machine.find("States");
+    if (states == machine.end() || !states->is_object()) return;
+    for (const auto& [name, state] : states->items()) {
+      names_.emplace(name, description);
+      if (!state.is_object()) continue;
+      if (auto branches = state.find("Branches"); branches != state.end() && branches->is_array()) {
+        for (size_t i = 0; i < branches->size(); ++i) {
+          if ((*branches)[i].is_object()) {
+            CollectNames((*branches)[i],
+                         "branch " + std::to_string(i) + " of state '" + name + "'");
+          }
+        }
+      }
+      for (const char* field : {"ItemProcessor", "Iterator"}) {
+        auto processor = state.find(field);
+        if (processor == state.end() || !processor->is_object()) continue;
+        std::string what =
+            std::string_view(field) == "Iterator" ? "the iterator" : "the item processor";
+        CollectNames(*processor, what + " of state '" + name + "'");
+      }
+    }
   }
 
-  // Transitions are only checked once every name is known: a target that is a state of another
-  // scope gets a message saying that transitions cannot leave their scope.
-  void ResolveCrossScopeTargets() {
-    for (const auto& [transition, description] : pending_targets_) {
-      auto elsewhere = scope_of_name_.find(transition.target);
-      std::string message = transition.origin + " names '" + transition.target + "', which is ";
-      if (elsewhere != scope_of_name_.end()) {
-        message += "a state of " + elsewhere->second + ", not of " + description +
-                   "; transitions cannot leave their scope";
-      } else {
-        message += "not a state";
-        if (description != "the state machine") message += " of " + description;
-      }
-      findings_->Error("MISSING_TRANSITION_TARGET", transition.location, message);
+  void MissingTarget(const Transition& transition, const Scope& scope) {
+    auto elsewhere = names_.find(transition.target);
+    std::string message = transition.origin + " names '" + transition.target + "', which is ";
+    if (elsewhere != names_.end() && elsewhere->second != scope.description) {
+      message += "a state of " + elsewhere->second + ", not of " + scope.description +
+                 "; transitions cannot leave their scope";
+    } else {
+      message += "not a state";
+      if (scope.description != "the state machine") message += " of " + scope.description;
     }
+    findings_->Error("MISSING_TRANSITION_TARGET", transition.location, message);
   }
 
   // Checks one state; returns whether it is terminal.
@@ -628,8 +647,8 @@ class Validator {
   }
 
   Findings* findings_;
-  std::unordered_map<std::string, std::string> scope_of_name_;  // state name -> its scope
-  std::vector<std::pair<Transition, std::string>> pending_targets_;
+  std::unordered_map<std::string, std::string> names_;          // every state name -> its scope
+  std::unordered_map<std::string, std::string> scope_of_name_;  // states checked so far -> scope
 };
 
 // Parses `text`, reporting duplicate keys (a duplicate state name in a States object is
@@ -649,6 +668,14 @@ std::optional<Json> ParseReportingDuplicates(std::string_view text, Findings* fi
     }
     return out;
   };
+  // Whether frames[i] is a States object: under the top level, a Parallel branch (an element of
+  // Branches) or an ItemProcessor / Iterator.
+  auto is_states_object = [&frames](size_t i) {
+    if (i < 1 || !frames[i - 1].object || frames[i - 1].key != "States") return false;
+    if (i == 1) return true;
+    const Frame& owner = frames[i - 2];
+    return !owner.object || owner.key == "ItemProcessor" || owner.key == "Iterator";
+  };
   auto element_done = [&frames] {
     if (!frames.empty() && !frames.back().object) ++frames.back().index;
   };
@@ -665,9 +692,7 @@ std::optional<Json> ParseReportingDuplicates(std::string_view text, Findings* fi
         frame.key = parsed.get<std::string>();
         if (!frame.keys.insert(frame.key).second) {
           std::string object = pointer_of_open_object();
-          bool states = frames.size() >= 2 && frames[frames.size() - 2].object &&
-                        frames[frames.size() - 2].key == "States";
-          if (states) {
+          if (is_states_object(frames.size() - 1)) {
             findings->Error("DUPLICATE_STATE_NAME", Pointer(object, frame.key),
                             "State name '" + frame.key + "' appears twice in " +
                                 (object.empty() ? "/" : object));
