@@ -13,6 +13,8 @@ pg_dir=$(mktemp -d /tmp/wfm-bench-pg.XXXXXX)
 trap '"$here/../tests/pg/postgres_server.sh" stop "$pg_dir/pg"; rm -rf "$pg_dir"' EXIT
 PG_FSYNC=on "$here/../tests/pg/postgres_server.sh" start "$pg_dir/pg" >/dev/null
 "$build/engine_bench" --executor fake --store "$(cat "$pg_dir/pg/url")" --jobs "$jobs"
+"$build/sfn_bench" --postgres "$(cat "$pg_dir/pg/url")" --executions "${SFN_EXECUTIONS:-2000}" \
+  --map-items "${SFN_MAP_ITEMS:-10000}"
 
 "$build/engine_bench" --executor local --store sqlite --jobs "${LOCAL_JOBS:-1000}" --max-parallel 2
 
