@@ -121,7 +121,7 @@ Frame& Interpreter::NewFrame(int64_t parent, int64_t index,
   return frame;
 }
 
-void Interpreter::Start(int64_t now) {
+void Interpreter::Start(int64_t now, Json variables) {
   Json details = {{"input", Text(context_.input)},
                   {"inputDetails", NotTruncated()},
                   {"roleArn", context_.role_arn}};
@@ -135,7 +135,7 @@ void Interpreter::Start(int64_t now) {
   if (definition_->timeout_seconds) {
     state_.timeout_due_ms = now + *definition_->timeout_seconds * 1000;
   }
-  NewFrame(0, 0, {}, definition_->start_at, context_.input, Json::object(), now);
+  NewFrame(0, 0, {}, definition_->start_at, context_.input, std::move(variables), now);
   RunQueue(now);
 }
 

@@ -45,7 +45,8 @@ class Interpreter {
               const ExecutionContext& context, const InterpreterOptions& options);
 
   // Starts a new execution: ExecutionStarted, then runs until it waits for something.
-  void Start(int64_t now);
+  // `variables` (an object) are the workflow variables its top level starts with.
+  void Start(int64_t now, Json variables = Json::object());
   // Fires the timers due at `now` (Wait, Retry, timeouts, heartbeats, the execution's timeout)
   // and runs every frame that can run.
   void Advance(int64_t now);

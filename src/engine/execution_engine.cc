@@ -7,6 +7,7 @@
 #include <random>
 
 #include "engine/execution_tasks.h"
+#include "engine/test_state.h"
 
 namespace wfm {
 namespace {
@@ -788,9 +789,9 @@ void ExecutionEngine::Loop() {
 }
 
 Result<nlohmann::json> ExecutionEngine::TestState(const nlohmann::json& request) {
-  (void)request;
-  return Error{ErrorCode::kInvalidArgument, "TestState is not supported yet",
-               "ValidationException"};
+  asl::InterpreterOptions options = interpreter_options_;
+  options.wait_time_scale = 1;  // a Retry interval shows as RETRIABLE; Waits are ended at once
+  return RunTestState(request, executor_, clock_, options);
 }
 
 }  // namespace wfm

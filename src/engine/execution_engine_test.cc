@@ -330,3 +330,69 @@ TEST_F(ExecutionEngineTest, AFailedExecutionIsRedrivenFromTheStateThatFailed) {
 
 }  // namespace
 }  // namespace wfm
+
+namespace wfm {
+namespace {
+
+class TestStateTest : public ExecutionEngineTest {
+ protected:
+  json Test(const json& state, const json& input = json::object(),
+            const std::string& level = "DEBUG") {
+    json request = {
+        {"definition", state.dump()}, {"input", input.dump()}, {"inspectionLevel", level}};
+    auto answer = engine_->TestState(request);
+    EXPECT_TRUE(answer.ok()) << answer.error().message;
+    return answer.ok() ? answer.value() : json();
+  }
+};
+
+TEST_F(TestStateTest, APassStateGivesItsOutputAndNextState) {
+  json answer =
+      Test({{"Type", "Pass"}, {"Result", 5}, {"ResultPath", "$.r"}, {"Next", "After"}}, {{"a", 1}});
+  EXPECT_EQ(answer["status"], "SUCCEEDED");
+  EXPECT_EQ(answer["nextState"], "After");
+  EXPECT_EQ(json::parse(answer["output"].get<std::string>()), json({{"a", 1}, {"r", 5}}));
+}
+
+TEST_F(TestStateTest, AChoiceNamesTheRuleItTook) {
+  json state = {
+      {"Type", "Choice"},
+      {"Choices", json::array({{{"Variable", "$.n"}, {"NumericGreaterThan", 3}, {"Next", "Big"}}})},
+      {"Default", "Small"}};
+  EXPECT_EQ(Test(state, {{"n", 5}})["nextState"], "Big");
+  EXPECT_EQ(Test(state, {{"n", 1}})["nextState"], "Small");
+}
+
+TEST_F(TestStateTest, ATaskRunsAndItsErrorsAreRetriableCaughtOrFailed) {
+  Script("half", [](const TaskSpec& spec) {
+    int n = json::parse(*spec.function_input)["n"].get<int>();
+    return n % 2 ? FakeTaskResult{1, R"({"Error":"Odd","Cause":"n is odd"})", ""}
+                 : FakeTaskResult{0, json(n / 2).dump(), ""};
+  });
+  json task = {{"Type", "Task"}, {"Resource", Fn("half")}, {"End", true}};
+  json ok = Test(task, {{"n", 8}});
+  EXPECT_EQ(ok["status"], "SUCCEEDED");
+  EXPECT_EQ(ok["output"], "4");
+  EXPECT_EQ(ok["inspectionData"]["result"], "4");
+  EXPECT_EQ(Test(task, {{"n", 3}})["status"], "FAILED");
+  json retried = task;
+  retried["Retry"] = json::array({{{"ErrorEquals", {"Odd"}}}});
+  EXPECT_EQ(Test(retried, {{"n", 3}})["status"], "RETRIABLE");
+  json caught = task;
+  caught.erase("End");
+  caught["Next"] = "Fine";
+  caught["Catch"] = json::array({{{"ErrorEquals", {"States.ALL"}}, {"Next", "Recover"}}});
+  json answer = Test(caught, {{"n", 3}});
+  EXPECT_EQ(answer["status"], "CAUGHT_ERROR");
+  EXPECT_EQ(answer["nextState"], "Recover");
+  EXPECT_EQ(answer["error"], "Odd");
+}
+
+TEST_F(TestStateTest, AnInvalidStateIsRefused) {
+  auto answer = engine_->TestState({{"definition", R"({"Type":"Pass"})"}});
+  ASSERT_FALSE(answer.ok());
+  EXPECT_EQ(answer.error().type, "InvalidDefinition");
+}
+
+}  // namespace
+}  // namespace wfm
