@@ -1,12 +1,16 @@
-// One suite, every Store: each test runs against memory and an SQLite file.
+// One suite, every Store: each test runs against memory, an SQLite file and PostgreSQL.
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <iostream>
 #include <memory>
 #include <thread>
 
@@ -14,6 +18,7 @@
 #include "model/json.h"
 #include "store/memory/memory_store.h"
 #include "store/postgres/postgres_store.h"
+#include "store/record_sql.h"
 #include "store/schema/migrations.h"
 #include "store/sqlite/sqlite_store.h"
 
@@ -336,6 +341,459 @@ TEST_P(StoreConformance, GivesRacingSettersOneValue) {
   EXPECT_EQ(seen[0].size(), 1u) << seen[0];
 }
 
+// --- Records and histories (the Step Functions face's documents and events) ---
+
+Record MakeRecord(const std::string& kind, const std::string& key, TimestampMs created_at,
+                  const std::string& parent = "", const std::string& status = "") {
+  return Record{kind, key, parent, status, created_at, R"({"key":")" + key + R"("})", 0};
+}
+
+std::string ExecutionArn(int i) {
+  return "arn:aws:states:us-east-1:123456789012:execution:sm:run-" + std::to_string(i);
+}
+
+// Ids of an execution's whole history in id order, read in pages of `limit`.
+std::vector<int64_t> HistoryIds(Store& store, const std::string& execution, int limit = 1000) {
+  std::vector<int64_t> ids;
+  for (int64_t from = 1;;) {
+    auto page = store.ReadHistory(execution, from, limit, false);
+    EXPECT_TRUE(page.ok()) << page.error().message;
+    if (!page.ok() || page->empty()) return ids;
+    for (const auto& event : page.value()) ids.push_back(event.id);
+    from = page->back().id + 1;
+  }
+}
+
+TEST_P(StoreConformance, CreatesReadsUpdatesAndDeletesRecords) {
+  Record machine = MakeRecord(kRecordStateMachine, "arn:sm:a", 100);
+  ASSERT_TRUE(store_->CreateRecord(machine).ok());
+  Record execution = MakeRecord(kRecordExecution, "arn:exec:1", 200, "arn:sm:a", "RUNNING");
+  execution.version = 42;  // ignored
+  ASSERT_TRUE(store_->CreateRecord(execution).ok());
+  auto read = store_->GetRecord(kRecordExecution, "arn:exec:1");
+  ASSERT_TRUE(read.ok()) << read.error().message;
+  EXPECT_EQ(read->kind, kRecordExecution);
+  EXPECT_EQ(read->key, "arn:exec:1");
+  EXPECT_EQ(read->parent, "arn:sm:a");
+  EXPECT_EQ(read->status, "RUNNING");
+  EXPECT_EQ(read->created_at, 200);
+  EXPECT_EQ(read->body, execution.body);
+  EXPECT_EQ(read->version, 1);
+
+  auto duplicate = store_->CreateRecord(MakeRecord(kRecordExecution, "arn:exec:1", 300));
+  ASSERT_FALSE(duplicate.ok());
+  EXPECT_EQ(duplicate.error().code, ErrorCode::kAlreadyExists);
+  // Keys are unique within a kind only.
+  EXPECT_TRUE(store_->CreateRecord(MakeRecord(kRecordActivity, "arn:exec:1", 300)).ok());
+  EXPECT_EQ(store_->GetRecord(kRecordExecution, "arn:exec:1")->created_at, 200);
+
+  Record changed = *read;
+  changed.status = "SUCCEEDED";
+  changed.body = R"({"output":1})";
+  changed.created_at = 999;  // an update keeps the stored creation time
+  ASSERT_TRUE(store_->UpdateRecord(changed, 1).ok());
+  read = store_->GetRecord(kRecordExecution, "arn:exec:1");
+  EXPECT_EQ(read->version, 2);
+  EXPECT_EQ(read->status, "SUCCEEDED");
+  EXPECT_EQ(read->body, R"({"output":1})");
+  EXPECT_EQ(read->created_at, 200);
+  auto stale = store_->UpdateRecord(changed, 1);
+  ASSERT_FALSE(stale.ok());
+  EXPECT_EQ(stale.error().code, ErrorCode::kConflict);
+  EXPECT_EQ(store_->GetRecord(kRecordExecution, "arn:exec:1")->version, 2);
+  EXPECT_EQ(store_->UpdateRecord(MakeRecord(kRecordExecution, "arn:none", 1), 1).error().code,
+            ErrorCode::kNotFound);
+  EXPECT_EQ(store_->GetRecord(kRecordExecution, "arn:none").error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(store_->GetRecord(kRecordStateMachine, "arn:exec:1").error().code,
+            ErrorCode::kNotFound);
+
+  ASSERT_TRUE(store_->DeleteRecord(kRecordExecution, "arn:exec:1").ok());
+  EXPECT_EQ(store_->GetRecord(kRecordExecution, "arn:exec:1").error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(store_->DeleteRecord(kRecordExecution, "arn:exec:1").error().code,
+            ErrorCode::kNotFound);
+  EXPECT_TRUE(store_->GetRecord(kRecordActivity, "arn:exec:1").ok());
+  EXPECT_TRUE(store_->GetRecord(kRecordStateMachine, "arn:sm:a").ok());
+  EXPECT_TRUE(store_->ListRecords({kRecordExecution, "", "", "", 10})->records.empty());
+}
+
+TEST_P(StoreConformance, PagesThroughRecordsNewestFirstByKindParentAndStatus) {
+  constexpr int kRecords = 2500;
+  const std::vector<std::string> parents{"arn:sm:a", "arn:sm:b", "arn:sm:c"};
+  const std::vector<std::string> statuses{"RUNNING", "SUCCEEDED", "FAILED", "ABORTED"};
+  std::vector<Record> all;
+  CommitBatch batch;
+  for (int i = 0; i < kRecords; ++i) {
+    // Runs of up to seven share a creation time: ties are broken by key, descending.
+    Record r = MakeRecord(kRecordExecution, ExecutionArn(i), 1000 + i / 7, parents[i % 3],
+                          statuses[(i / 3) % 4]);
+    all.push_back(r);
+    batch.records.push_back({r, 0});
+    if (batch.records.size() == 500) {
+      ASSERT_TRUE(store_->Commit(batch).value().empty());
+      batch.records.clear();
+    }
+  }
+  for (int i = 0; i < 20; ++i) {  // another kind, same parents: never listed with executions
+    ASSERT_TRUE(store_
+                    ->CreateRecord(MakeRecord(kRecordStateMachineVersion, "v" + std::to_string(i),
+                                              5000, parents[0], statuses[0]))
+                    .ok());
+  }
+  std::sort(all.begin(), all.end(), [](const Record& a, const Record& b) {
+    return std::tie(a.created_at, a.key) > std::tie(b.created_at, b.key);
+  });
+  for (const std::string& parent : {std::string(), parents[1]}) {
+    for (const std::string& status : {std::string(), statuses[2]}) {
+      SCOPED_TRACE("parent '" + parent + "', status '" + status + "'");
+      std::vector<std::string> expected;
+      for (const Record& r : all) {
+        if ((parent.empty() || r.parent == parent) && (status.empty() || r.status == status)) {
+          expected.push_back(r.key);
+        }
+      }
+      std::vector<std::string> seen;
+      RecordQuery query{kRecordExecution, parent, status, "", 97};
+      int pages = 0;
+      do {
+        auto page = store_->ListRecords(query);
+        ASSERT_TRUE(page.ok()) << page.error().message;
+        ASSERT_LE(page->records.size(), 97u);
+        for (const Record& r : page->records) {
+          seen.push_back(r.key);
+          EXPECT_EQ(r.version, 1);
+          EXPECT_EQ(r.body, R"({"key":")" + r.key + R"("})");
+        }
+        query.page_token = page->next_page_token;
+        ++pages;
+      } while (!query.page_token.empty() && pages <= kRecords);
+      EXPECT_EQ(seen, expected);  // newest first, no duplicates, no gaps
+      EXPECT_EQ(pages, static_cast<int>((expected.size() + 96) / 97));
+    }
+  }
+  EXPECT_TRUE(store_->ListRecords({kRecordExecution, "arn:sm:none", "", "", 10})->records.empty());
+  EXPECT_EQ(store_->ListRecords({kRecordExecution, "", "", "garbage", 10}).error().code,
+            ErrorCode::kInvalidArgument);
+  EXPECT_EQ(store_->ListRecords({kRecordExecution, "", "", "", 0}).error().code,
+            ErrorCode::kInvalidArgument);
+  EXPECT_EQ(store_->ListRecords({kRecordExecution, "", "", "", 1001}).error().code,
+            ErrorCode::kInvalidArgument);
+  EXPECT_EQ(store_->ListRecords({"", "", "", "", 10}).error().code, ErrorCode::kInvalidArgument);
+}
+
+TEST_P(StoreConformance, ListsRecordsWithAStatusOldestFirst) {
+  Record late = MakeRecord(kRecordExecution, "arn:exec:late", 30, "arn:sm:a", "RUNNING");
+  Record early = MakeRecord(kRecordExecution, "arn:exec:early", 10, "arn:sm:b", "RUNNING");
+  Record done = MakeRecord(kRecordExecution, "arn:exec:done", 20, "arn:sm:a", "SUCCEEDED");
+  for (const Record* r : {&late, &early, &done}) ASSERT_TRUE(store_->CreateRecord(*r).ok());
+  ASSERT_TRUE(store_->CreateRecord(MakeRecord(kRecordActivity, "arn:act", 5, "", "RUNNING")).ok());
+  auto keys = [&](const std::string& status) {
+    std::vector<std::string> out;
+    auto records = store_->ListRecordsWithStatus(kRecordExecution, status);
+    EXPECT_TRUE(records.ok()) << records.error().message;
+    if (records.ok()) {
+      for (const Record& r : records.value()) out.push_back(r.key);
+    }
+    return out;
+  };
+  EXPECT_EQ(keys("RUNNING"), (std::vector<std::string>{early.key, late.key}));
+  early.status = "FAILED";
+  ASSERT_TRUE(store_->UpdateRecord(early, 1).ok());
+  EXPECT_EQ(keys("RUNNING"), std::vector<std::string>{late.key});
+  EXPECT_EQ(keys("FAILED"), std::vector<std::string>{early.key});
+  EXPECT_EQ(keys("TIMED_OUT"), std::vector<std::string>{});
+  EXPECT_EQ(store_->ListRecords({kRecordExecution, "", "FAILED", "", 10})->records.size(), 1u);
+  EXPECT_TRUE(
+      store_->ListRecords({kRecordExecution, "arn:sm:b", "RUNNING", "", 10})->records.empty());
+}
+
+TEST_P(StoreConformance, CommitsJobsRecordsAndEventsTogether) {
+  auto w = store_->CreateWorkflow(MakeWorkflow("wf")).value();
+  Job job = MakeJob(w, 1);
+  ASSERT_TRUE(store_->CreateJob(job).ok());
+  Record contested = MakeRecord(kRecordExecution, ExecutionArn(1), 10, "arn:sm", "RUNNING");
+  ASSERT_TRUE(store_->CreateRecord(contested).ok());
+  ASSERT_TRUE(store_->UpdateRecord(contested, 1).ok());  // now at version 2
+
+  CommitBatch batch;
+  job.status = JobStatus::kRunning;
+  batch.jobs.push_back({job, 1});
+  Record fresh = MakeRecord(kRecordExecution, ExecutionArn(2), 20, "arn:sm", "RUNNING");
+  batch.records.push_back({fresh, 0});
+  contested.status = "SUCCEEDED";
+  batch.records.push_back({contested, 1});  // stale: left alone, its events too
+  Record taken = MakeRecord(kRecordExecution, ExecutionArn(1), 30);
+  batch.records.push_back({taken, 0});  // a create of an existing key conflicts as well
+  for (int64_t id = 1; id <= 3; ++id) {
+    batch.events.push_back({fresh.key, id, R"({"id":)" + std::to_string(id) + "}"});
+    batch.events.push_back({contested.key, id, "{}"});
+  }
+  auto conflicts = store_->Commit(batch);
+  ASSERT_TRUE(conflicts.ok()) << conflicts.error().message;
+  EXPECT_EQ(conflicts.value(), (std::vector<std::string>{contested.key, taken.key}));
+  EXPECT_EQ(batch.jobs[0].job.version, 2);
+  EXPECT_EQ(batch.records[0].record.version, 1);
+  EXPECT_EQ(store_->GetJob(job.id)->status, JobStatus::kRunning);
+  EXPECT_EQ(store_->GetRecord(kRecordExecution, fresh.key)->version, 1);
+  auto left_alone = store_->GetRecord(kRecordExecution, contested.key);
+  EXPECT_EQ(left_alone->status, "RUNNING");
+  EXPECT_EQ(left_alone->version, 2);
+  EXPECT_EQ(left_alone->created_at, 10);
+  EXPECT_EQ(HistoryIds(*store_, fresh.key), (std::vector<int64_t>{1, 2, 3}));
+  EXPECT_EQ(store_->ReadHistory(fresh.key, 2, 1, false)->front().body, R"({"id":2})");
+  EXPECT_TRUE(HistoryIds(*store_, contested.key).empty());
+
+  // The next commit continues both histories: the contested one from its real version.
+  CommitBatch next;
+  next.records.push_back({contested, 2});
+  next.events.push_back({contested.key, 1, "{}"});
+  next.events.push_back({fresh.key, 4, "{}"});  // events without a record mutation
+  ASSERT_TRUE(store_->Commit(next).value().empty());
+  EXPECT_EQ(next.records[0].record.version, 3);
+  EXPECT_EQ(store_->GetRecord(kRecordExecution, contested.key)->status, "SUCCEEDED");
+  EXPECT_EQ(HistoryIds(*store_, contested.key), std::vector<int64_t>{1});
+  EXPECT_EQ(HistoryIds(*store_, fresh.key), (std::vector<int64_t>{1, 2, 3, 4}));
+}
+
+TEST_P(StoreConformance, AppliesMutationsOfOneRecordInBatchOrder) {
+  Record r = MakeRecord(kRecordExecution, ExecutionArn(1), 10, "arn:sm", "RUNNING");
+  CommitBatch batch;
+  batch.records.push_back({r, 0});
+  r.status = "SUCCEEDED";
+  batch.records.push_back({r, 1});
+  r.status = "FAILED";
+  batch.records.push_back({r, 1});  // stale by then
+  auto conflicts = store_->Commit(batch);
+  ASSERT_TRUE(conflicts.ok()) << conflicts.error().message;
+  EXPECT_EQ(conflicts.value(), std::vector<std::string>{r.key});
+  EXPECT_EQ(batch.records[0].record.version, 1);
+  EXPECT_EQ(batch.records[1].record.version, 2);
+  auto stored = store_->GetRecord(kRecordExecution, r.key);
+  EXPECT_EQ(stored->status, "SUCCEEDED");
+  EXPECT_EQ(stored->version, 2);
+}
+
+TEST_P(StoreConformance, AnEventIdCollisionFailsTheWholeCommit) {
+  auto w = store_->CreateWorkflow(MakeWorkflow("wf")).value();
+  Job job = MakeJob(w, 1);
+  ASSERT_TRUE(store_->CreateJob(job).ok());
+  Record execution = MakeRecord(kRecordExecution, ExecutionArn(1), 10, "arn:sm", "RUNNING");
+  CommitBatch setup;
+  setup.records.push_back({execution, 0});
+  setup.events.push_back({execution.key, 1, "{}"});
+  setup.events.push_back({execution.key, 2, "{}"});
+  ASSERT_TRUE(store_->Commit(setup).value().empty());
+  auto command = store_->AddCancelCommand(job.id, "r", 1);
+  ASSERT_TRUE(command.ok());
+
+  auto try_commit = [&](std::vector<HistoryEvent> events) {
+    CommitBatch batch;
+    Job running = job;
+    running.status = JobStatus::kRunning;
+    running.version = 1;  // as read; a successful commit would make it 2
+    batch.jobs.push_back({running, 1});
+    batch.consumed_commands.push_back(command->id);
+    Record done = execution;
+    done.status = "SUCCEEDED";
+    done.version = 1;
+    batch.records.push_back({done, 1});
+    Record other = MakeRecord(kRecordExecution, ExecutionArn(2), 20);
+    batch.records.push_back({other, 0});
+    batch.events = std::move(events);
+    auto result = store_->Commit(batch);
+    ASSERT_FALSE(result.ok());
+    EXPECT_EQ(result.error().code, ErrorCode::kConflict);
+    EXPECT_NE(result.error().message.find(execution.key), std::string::npos)
+        << result.error().message;
+    EXPECT_EQ(batch.jobs[0].job.version, 1);  // not set: nothing was written
+    EXPECT_EQ(batch.records[0].record.version, 1);
+    EXPECT_EQ(store_->GetJob(job.id)->version, 1);
+    EXPECT_EQ(store_->GetJob(job.id)->status, JobStatus::kQueued);
+    EXPECT_EQ(store_->ListCancelCommands()->size(), 1u);
+    EXPECT_EQ(store_->GetRecord(kRecordExecution, execution.key)->status, "RUNNING");
+    EXPECT_EQ(store_->GetRecord(kRecordExecution, other.key).error().code, ErrorCode::kNotFound);
+    EXPECT_EQ(HistoryIds(*store_, execution.key), (std::vector<int64_t>{1, 2}));
+    EXPECT_TRUE(HistoryIds(*store_, other.key).empty());
+  };
+  {
+    SCOPED_TRACE("an id that is stored");
+    try_commit({{ExecutionArn(2), 1, "{}"}, {execution.key, 3, "{}"}, {execution.key, 2, "{}"}});
+  }
+  {
+    SCOPED_TRACE("an id twice in the batch");
+    try_commit({{ExecutionArn(2), 1, "{}"}, {execution.key, 3, "{}"}, {execution.key, 3, "{}"}});
+  }
+}
+
+TEST_P(StoreConformance, ReadsHistoryForwardAndBackwardInPages) {
+  const std::string execution = ExecutionArn(1), other = ExecutionArn(2);
+  CommitBatch batch;
+  for (int64_t id = 1; id <= 25; ++id) {
+    batch.events.push_back({execution, id, R"({"id":)" + std::to_string(id) + "}"});
+    batch.events.push_back({other, id, "{}"});
+  }
+  ASSERT_TRUE(store_->Commit(batch).ok());
+  auto ids = [&](int64_t from, int limit, bool reverse) {
+    std::vector<int64_t> out;
+    auto events = store_->ReadHistory(execution, from, limit, reverse);
+    EXPECT_TRUE(events.ok()) << events.error().message;
+    if (!events.ok()) return out;
+    for (const auto& e : events.value()) {
+      EXPECT_EQ(e.execution, execution);
+      EXPECT_EQ(e.body, R"({"id":)" + std::to_string(e.id) + "}");
+      out.push_back(e.id);
+    }
+    return out;
+  };
+  auto range = [](int64_t first, int64_t last) {
+    std::vector<int64_t> out;
+    for (int64_t id = first; first <= last ? id <= last : id >= last;
+         id += first <= last ? 1 : -1) {
+      out.push_back(id);
+    }
+    return out;
+  };
+  EXPECT_EQ(ids(1, 10, false), range(1, 10));
+  EXPECT_EQ(ids(11, 10, false), range(11, 20));
+  EXPECT_EQ(ids(21, 10, false), range(21, 25));
+  EXPECT_TRUE(ids(26, 10, false).empty());
+  EXPECT_EQ(ids(0, 1000, false), range(1, 25));
+  EXPECT_EQ(ids(0, 10, true), range(25, 16));
+  EXPECT_EQ(ids(15, 10, true), range(15, 6));
+  EXPECT_EQ(ids(5, 10, true), range(5, 1));
+  EXPECT_EQ(ids(100, 3, true), range(25, 23));
+  EXPECT_EQ(ids(-1, 1, true), range(25, 25));
+  EXPECT_TRUE(store_->ReadHistory(ExecutionArn(3), 0, 10, true)->empty());
+  EXPECT_TRUE(store_->ReadHistory(ExecutionArn(3), 1, 10, false)->empty());
+  EXPECT_EQ(store_->ReadHistory(execution, 1, 0, false).error().code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(store_->ReadHistory(execution, 1, 1001, true).error().code,
+            ErrorCode::kInvalidArgument);
+}
+
+TEST_P(StoreConformance, DeletingAnExecutionDeletesItsHistoryOnly) {
+  Record machine = MakeRecord(kRecordStateMachine, "arn:sm", 1);
+  Record first = MakeRecord(kRecordExecution, ExecutionArn(1), 2, machine.key, "RUNNING");
+  Record second = MakeRecord(kRecordExecution, ExecutionArn(2), 3, machine.key, "RUNNING");
+  CommitBatch batch;
+  for (const Record* r : {&machine, &first, &second}) batch.records.push_back({*r, 0});
+  for (int64_t id = 1; id <= 5; ++id) {
+    batch.events.push_back({first.key, id, "{}"});
+    batch.events.push_back({second.key, id, "{}"});
+  }
+  ASSERT_TRUE(store_->Commit(batch).value().empty());
+  ASSERT_TRUE(store_->DeleteRecord(kRecordExecution, first.key).ok());
+  EXPECT_TRUE(HistoryIds(*store_, first.key).empty());
+  EXPECT_EQ(HistoryIds(*store_, second.key).size(), 5u);
+  ASSERT_TRUE(store_->DeleteRecord(kRecordStateMachine, machine.key).ok());
+  EXPECT_EQ(HistoryIds(*store_, second.key).size(), 5u);
+  EXPECT_TRUE(store_->GetRecord(kRecordExecution, second.key).ok());
+
+  // The same name again starts with an empty history and takes event 1.
+  CommitBatch again;
+  again.records.push_back({first, 0});
+  again.events.push_back({first.key, 1, "{}"});
+  ASSERT_TRUE(store_->Commit(again).value().empty());
+  EXPECT_EQ(HistoryIds(*store_, first.key), std::vector<int64_t>{1});
+}
+
+TEST_P(StoreConformance, KeepsLargeBodiesWhole) {
+  std::string large(300 * 1024, 'x');
+  for (size_t i = 0; i < large.size(); i += 997) large[i] = static_cast<char>('a' + i % 26);
+  std::string body = R"({"payload":")" + large + R"("})";
+  Record created = MakeRecord(kRecordExecution, ExecutionArn(1), 1, "arn:sm", "RUNNING");
+  created.body = body;
+  ASSERT_TRUE(store_->CreateRecord(created).ok());
+  EXPECT_EQ(store_->GetRecord(kRecordExecution, created.key)->body, body);
+  Record committed = MakeRecord(kRecordExecution, ExecutionArn(2), 2, "arn:sm", "RUNNING");
+  committed.body = body + " ";
+  CommitBatch batch;
+  batch.records.push_back({committed, 0});
+  batch.events.push_back({committed.key, 1, body});
+  batch.events.push_back({committed.key, 2, "{}"});
+  ASSERT_TRUE(store_->Commit(batch).value().empty());
+  EXPECT_EQ(store_->GetRecord(kRecordExecution, committed.key)->body, body + " ");
+  EXPECT_EQ(store_->ListRecords({kRecordExecution, "arn:sm", "", "", 10})->records.at(1).body,
+            body);
+  auto events = store_->ReadHistory(committed.key, 0, 10, true);
+  ASSERT_TRUE(events.ok()) << events.error().message;
+  ASSERT_EQ(events->size(), 2u);
+  EXPECT_EQ((*events)[1].body, body);
+  created.body = "{}" + body;
+  ASSERT_TRUE(store_->UpdateRecord(created, 1).ok());
+  EXPECT_EQ(store_->GetRecord(kRecordExecution, created.key)->body, "{}" + body);
+}
+
+TEST_P(StoreConformance, CommitsFromFourThreadsAtOnce) {
+  // Each thread advances its own execution and competes for a shared one: the shared record's
+  // event ids follow its versions, so an event of a lost update would collide with the winner's.
+  constexpr int kThreads = 4, kRounds = 40;
+  Record shared = MakeRecord(kRecordExecution, "arn:exec:shared", 1, "arn:sm", "RUNNING");
+  ASSERT_TRUE(store_->CreateRecord(shared).ok());
+  std::atomic<int> shared_wins{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      Record own = MakeRecord(kRecordExecution, ExecutionArn(t), 10 + t, "arn:sm", "RUNNING");
+      int64_t own_version = 0;
+      for (int round = 1; round <= kRounds; ++round) {
+        auto seen = store_->GetRecord(kRecordExecution, shared.key);
+        ASSERT_TRUE(seen.ok()) << seen.error().message;
+        CommitBatch batch;
+        batch.records.push_back({own, own_version});
+        batch.events.push_back({own.key, round, "{}"});
+        batch.records.push_back({*seen, seen->version});
+        batch.events.push_back({shared.key, seen->version, std::to_string(t)});
+        auto conflicts = store_->Commit(batch);
+        ASSERT_TRUE(conflicts.ok()) << conflicts.error().message;
+        if (conflicts->empty()) {
+          ++shared_wins;
+        } else {
+          ASSERT_EQ(conflicts.value(), std::vector<std::string>{shared.key});
+        }
+        own_version = batch.records[0].record.version;
+        ASSERT_EQ(own_version, round);
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  auto final_shared = store_->GetRecord(kRecordExecution, shared.key);
+  ASSERT_TRUE(final_shared.ok());
+  EXPECT_EQ(final_shared->version, 1 + shared_wins.load());
+  EXPECT_GE(shared_wins.load(), 1);
+  std::vector<int64_t> expected;
+  for (int64_t id = 1; id <= shared_wins.load(); ++id) expected.push_back(id);
+  EXPECT_EQ(HistoryIds(*store_, shared.key, 7), expected);
+  for (int t = 0; t < kThreads; ++t) {
+    EXPECT_EQ(store_->GetRecord(kRecordExecution, ExecutionArn(t))->version, kRounds);
+    EXPECT_EQ(HistoryIds(*store_, ExecutionArn(t)).size(), static_cast<size_t>(kRounds));
+  }
+}
+
+TEST_P(StoreConformance, CommitsTenThousandEventsInOneTransaction) {
+  constexpr int kEvents = 10000;
+  Record execution = MakeRecord(kRecordExecution, ExecutionArn(1), 1, "arn:sm", "RUNNING");
+  CommitBatch batch;
+  batch.records.push_back({execution, 0});
+  for (int64_t id = 1; id <= kEvents; ++id) {
+    batch.events.push_back({execution.key, id,
+                            R"({"type":"PassStateEntered","id":)" + std::to_string(id) +
+                                R"(,"previousEventId":)" + std::to_string(id - 1) +
+                                R"(,"stateEnteredEventDetails":{"name":"Step","input":"{}"}})"});
+  }
+  auto start = std::chrono::steady_clock::now();
+  auto conflicts = store_->Commit(batch);
+  auto elapsed = std::chrono::steady_clock::now() - start;
+  ASSERT_TRUE(conflicts.ok()) << conflicts.error().message;
+  EXPECT_TRUE(conflicts->empty());
+  // A figure for the README, not a check: wall-clock time depends on the machine.
+  std::cout << GetParam().name << ": a commit of " << kEvents << " events took "
+            << std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count() << " ms\n";
+  std::vector<int64_t> ids = HistoryIds(*store_, execution.key);
+  ASSERT_EQ(ids.size(), static_cast<size_t>(kEvents));
+  EXPECT_EQ(ids.front(), 1);
+  EXPECT_EQ(ids.back(), kEvents);
+  EXPECT_EQ(store_->ReadHistory(execution.key, 0, 1, true)->front().body, batch.events.back().body);
+}
+
 INSTANTIATE_TEST_SUITE_P(
     AllStores, StoreConformance,
     ::testing::Values(
@@ -409,6 +867,84 @@ TEST(SqliteStore, UpgradesADatabaseOfTheFirstSchemaKeepingItsData) {
   EXPECT_TRUE((*store)->CreateToken(token).ok());
   EXPECT_EQ((*store)->GetOrPutSetting("k", "v").value(), "v");
   store.value().reset();
+  fs::remove_all(dir);
+}
+
+TEST(SqliteStore, UpgradesADatabaseWithoutRecordsKeepingItsData) {
+  fs::path dir = fs::temp_directory_path() / ("wfm-upgrade-" + NewUuid());
+  fs::create_directories(dir);
+  std::string path = (dir / "wfm.db").string();
+  {
+    // The schema of the release before records: every migration up to 0002.
+    SQLite::Database db(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    db.exec(
+        "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, "
+        "applied_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP)");
+    for (const Migration& m : kSqliteMigrations) {
+      if (m.version > 2) continue;
+      db.exec(m.sql);
+      db.exec("INSERT INTO schema_migrations (version) VALUES (" + std::to_string(m.version) + ")");
+    }
+    db.exec("INSERT INTO settings (key, value) VALUES ('k', 'old')");
+  }
+  auto store = SqliteStore::Open(path);
+  ASSERT_TRUE(store.ok()) << store.error().message;
+  EXPECT_EQ((*store)->GetOrPutSetting("k", "new").value(), "old");
+  Record execution{kRecordExecution, "arn:exec", "arn:sm", "RUNNING", 1, "{}", 0};
+  CommitBatch batch;
+  batch.records.push_back({execution, 0});
+  batch.events.push_back({execution.key, 1, "{}"});
+  ASSERT_TRUE((*store)->Commit(batch).value().empty());
+  EXPECT_EQ((*store)->ListRecords({kRecordExecution, "arn:sm", "RUNNING", "", 10})->records.size(),
+            1u);
+  EXPECT_EQ((*store)->ReadHistory("arn:exec", 0, 10, true)->size(), 1u);
+  store.value().reset();
+  SQLite::Database db(path, SQLite::OPEN_READONLY);
+  EXPECT_EQ(db.execAndGet("SELECT count(*) FROM schema_migrations").getInt(),
+            static_cast<int>(kSqliteMigrations.size()));
+  fs::remove_all(dir);
+}
+
+TEST(SqliteStore, ListsRecordsAndReadsHistoryThroughIndexes) {
+  fs::path dir = fs::temp_directory_path() / ("wfm-plan-" + NewUuid());
+  fs::create_directories(dir);
+  std::string path = (dir / "wfm.db").string();
+  {
+    auto store = SqliteStore::Open(path).value();
+    CommitBatch batch;
+    for (int i = 0; i < 3000; ++i) {
+      std::string key = "arn:exec:" + std::to_string(i);
+      batch.records.push_back(
+          {Record{i % 3 ? kRecordExecution : kRecordStateMachine, key,
+                  "arn:sm:" + std::to_string(i % 10), i % 4 ? "SUCCEEDED" : "RUNNING", i, "{}", 0},
+           0});
+      batch.events.push_back({key, 1, "{}"});
+      batch.events.push_back({key, 2, "{}"});
+    }
+    ASSERT_TRUE(store->Commit(batch).value().empty());
+  }
+  SQLite::Database db(path, SQLite::OPEN_READWRITE);
+  db.exec("ANALYZE");
+  std::vector<std::string> statements{ListRecordsWithStatusSql(SqlDialect::kSqlite)};
+  for (bool parent : {false, true}) {
+    for (bool status : {false, true}) {
+      for (bool after : {false, true}) {
+        statements.push_back(ListRecordsSql(SqlDialect::kSqlite, parent, status, after));
+      }
+    }
+  }
+  for (bool reverse : {false, true}) {
+    statements.push_back(ReadHistorySql(SqlDialect::kSqlite, reverse, false));
+  }
+  statements.push_back(ReadHistorySql(SqlDialect::kSqlite, true, true));
+  for (const std::string& sql : statements) {
+    SQLite::Statement explain(db, "EXPLAIN QUERY PLAN " + sql);
+    std::string plan;
+    while (explain.executeStep()) plan += explain.getColumn(3).getString() + "\n";
+    EXPECT_NE(plan.find("SEARCH"), std::string::npos) << sql << "\n" << plan;
+    EXPECT_EQ(plan.find("SCAN"), std::string::npos) << sql << "\n" << plan;
+    EXPECT_EQ(plan.find("TEMP B-TREE"), std::string::npos) << sql << "\n" << plan;
+  }
   fs::remove_all(dir);
 }
 
