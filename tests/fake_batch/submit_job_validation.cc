@@ -18,7 +18,9 @@ const json& Shapes() {
 
 bool IsIntegerIn(const json& value, int64_t low, int64_t high) {
   if (!value.is_number_integer()) return false;
-  if (value.is_number_unsigned()) return value.get<uint64_t>() <= static_cast<uint64_t>(high);
+  if (value.is_number_unsigned() && value.get<uint64_t>() > static_cast<uint64_t>(high)) {
+    return false;
+  }
   return value.get<int64_t>() >= low && value.get<int64_t>() <= high;
 }
 
