@@ -8,6 +8,7 @@
 # marker line: tests/e2e/sfn_crash/mark.sh), and every history has ids 1..N without gaps, each
 # previousEventId below its id, one ExecutionStarted and one ExecutionSucceeded.
 # usage: sfn_crash.sh WORKFLOW_MANAGER_BINARY SOURCE_DIR   (EXECUTIONS and KILLS may be set)
+# 200 executions are 8,600 task attempts; the run time is set by how fast the service starts them.
 WFM_BIN=$1
 SOURCE_DIR=$(cd "$2" && pwd)
 source "$SOURCE_DIR/tests/e2e/lib.sh"
