@@ -440,10 +440,15 @@ INSTANTIATE_TEST_SUITE_P(
                     Machine(R"({"A": {"Type": "Task", "Resource": "r", "End": true,
                                       "Retry": [{"ErrorEquals": []}]}})"),
                     kSchema, "/States/A/Retry/0/ErrorEquals", "non-empty array"},
+        // asl-validator accepts a fractional MaxAttempts (type number); the specification: a
+        // non-negative integer.
         InvalidCase{"MaxAttemptsNegative",
                     Machine(R"({"A": {"Type": "Task", "Resource": "r", "End": true,
                         "Retry": [{"ErrorEquals": ["E"], "MaxAttempts": -1}]}})"),
                     kSchema, "/States/A/Retry/0/MaxAttempts", "from 0 to 99999999"},
+        // asl-validator's schema accepts IntervalSeconds 0 and BackoffRate 0 (its minimum is 0);
+        // the specification: IntervalSeconds a positive integer, BackoffRate greater than or equal
+        // to 1.0.
         InvalidCase{"IntervalZero", Machine(R"({"A": {"Type": "Task", "Resource": "r", "End": true,
                         "Retry": [{"ErrorEquals": ["E"], "IntervalSeconds": 0}]}})"),
                     kSchema, "/States/A/Retry/0/IntervalSeconds", "from 1 to 99999999"},
@@ -631,6 +636,8 @@ INSTANTIATE_TEST_SUITE_P(
                         "Parameters": {},
                         "ItemProcessor": {"StartAt": "X", "States": {"X": {"Type": "Succeed"}}}}})"),
                     kSchema, "/States/A", "'ItemSelector' and 'Parameters'"},
+        // Distributed Map needs child executions and Amazon S3, which this service does not have:
+        // it is refused here, clearly, rather than run as an inline Map.
         InvalidCase{"MapDistributed",
                     Machine(R"({"A": {"Type": "Map", "End": true, "ItemProcessor": {
                         "ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
@@ -650,6 +657,8 @@ INSTANTIATE_TEST_SUITE_P(
                         "MaxConcurrencyPath": "$.c",
                         "ItemProcessor": {"StartAt": "X", "States": {"X": {"Type": "Succeed"}}}}})"),
                     kSchema, "/States/A", "'MaxConcurrency' and 'MaxConcurrencyPath'"},
+        // ToleratedFailurePercentage is a number (the developer guide); asl-validator requires an
+        // integer, so 12.5 (accepted here, see definition_test) is one of its disagreements.
         InvalidCase{"MapPercentage", Machine(R"({"A": {"Type": "Map", "End": true,
                         "ToleratedFailurePercentage": 101,
                         "ItemProcessor": {"StartAt": "X", "States": {"X": {"Type": "Succeed"}}}}})"),
