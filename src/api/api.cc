@@ -8,6 +8,7 @@
 #include <set>
 
 #include "core/ids.h"
+#include "engine/execution_view.h"
 #include "model/json.h"
 #include "model/requests.h"
 
@@ -215,6 +216,9 @@ std::optional<HttpResponse> Api::Route(const HttpRequest& request, const HttpRes
     }
     if (n == 3) return m == "GET" ? GetWorkflow(parts[1], parts[2]) : MethodNotAllowed("GET");
   }
+  if (n == 2 && parts[0] == "executions") {
+    return m == "GET" ? GetExecution(parts[1]) : MethodNotAllowed("GET");
+  }
   if (n >= 1 && parts[0] == "jobs") {
     if (n == 1) {
       if (m == "POST") return StartJob(request.body);
@@ -366,6 +370,23 @@ HttpResponse Api::GetJob(const std::string& id) {
   auto job = store_.GetJob(id);
   if (!job.ok()) return ErrorResponse(job.error());
   return Json(200, JobToJson(job.value(), JsonForm::kApi));
+}
+
+HttpResponse Api::GetExecution(const std::string& arn) {
+  auto record = store_.GetRecord(kRecordExecution, arn);
+  if (!record.ok()) return ErrorResponse(record.error());
+  auto info = ExecutionInfoOf(record.value());
+  if (!info.ok()) return ErrorResponse(info.error());
+  // The first 20,000 events at most (bounded work on an I/O thread); the view says "truncated".
+  std::vector<HistoryEvent> events;
+  for (int64_t from = 1; events.size() < 20000;) {
+    auto page = store_.ReadHistory(arn, from, 1000, false);
+    if (!page.ok()) return ErrorResponse(page.error());
+    if (page->empty()) break;
+    from = page->back().id + 1;
+    for (auto& event : page.value()) events.push_back(std::move(event));
+  }
+  return Json(200, ExecutionView(info.value(), events, 10000));
 }
 
 void Api::CancelJob(const std::string& id, const std::string& body, HttpResponder then) {

@@ -79,6 +79,8 @@ class Api {
   HttpResponse StartJob(const std::string& body);
   HttpResponse ListJobs(const std::map<std::string, std::string>& query);
   HttpResponse GetJob(const std::string& id);
+  // GET /executions/{arn}: a Step Functions execution with every state it visited.
+  HttpResponse GetExecution(const std::string& arn);
   // Stores a cancel request; `then` gets the answer once it is applied or cancel_wait passed.
   void CancelJob(const std::string& id, const std::string& body, HttpResponder then);
   HttpResponse GetTaskLog(const std::string& job_id, const std::string& state);

@@ -16,15 +16,11 @@ Json Text(const Json& value) { return value.dump(); }
 Json NotTruncated() { return {{"truncated", false}}; }
 
 // InputPath and OutputPath: the default keeps the value, null gives {}.
-Outcome<Json> SelectPath(const PathField& field, const Json& value, const PathScope& scope,
-                         const char* field_name) {
+Outcome<Json> SelectPath(const PathField& field, const Json& value, const PathScope& scope) {
   if (field.kind == PathField::Kind::kDefault) return value;
   if (field.kind == PathField::Kind::kNull) return Json::object();
   auto selected = EvaluatePath(field.path, scope);
-  if (!selected.ok()) {
-    return Failure{kStatesRuntime, std::string("Invalid path '") + field.path +
-                                       "' : " + field_name + ": " + selected.error().message};
-  }
+  if (!selected.ok()) return Failure{kStatesRuntime, selected.error().message};
   return std::move(selected).value();
 }
 
@@ -33,8 +29,7 @@ Outcome<Json> PlaceResult(const PathField& field, const Json& input, const Json&
   if (field.kind == PathField::Kind::kNull) return input;
   auto placed = ApplyResultPath(field.path, input, result);
   if (!placed.ok()) {
-    return Failure{kStatesResultPathMatchFailure,
-                   "Unable to apply ResultPath '" + field.path + "': " + placed.error().message};
+    return Failure{kStatesResultPathMatchFailure, placed.error().message};
   }
   return std::move(placed).value();
 }
@@ -188,8 +183,7 @@ void Interpreter::Act(Frame& frame, const State& state, int64_t now) {
 }
 
 void Interpreter::RunPass(Frame& frame, const State& state, int64_t now) {
-  auto effective =
-      SelectPath(state.input_path, frame.input, ScopeOf(frame.input, frame), "InputPath");
+  auto effective = SelectPath(state.input_path, frame.input, ScopeOf(frame.input, frame));
   if (!effective.ok()) return FailState(frame, state, effective.failure(), now);
   Json result = std::move(effective).value();
   if (state.parameters) {
@@ -203,8 +197,7 @@ void Interpreter::RunPass(Frame& frame, const State& state, int64_t now) {
 }
 
 void Interpreter::RunChoice(Frame& frame, const State& state, int64_t now) {
-  auto effective =
-      SelectPath(state.input_path, frame.input, ScopeOf(frame.input, frame), "InputPath");
+  auto effective = SelectPath(state.input_path, frame.input, ScopeOf(frame.input, frame));
   if (!effective.ok()) return FailState(frame, state, effective.failure(), now);
   const Json& input = effective.value();
   PathScope scope = ScopeOf(input, frame);
@@ -231,7 +224,7 @@ void Interpreter::RunChoice(Frame& frame, const State& state, int64_t now) {
 
 void Interpreter::RunWait(Frame& frame, const State& state, int64_t now) {
   PathScope scope = ScopeOf(frame.input, frame);
-  auto effective = SelectPath(state.input_path, frame.input, scope, "InputPath");
+  auto effective = SelectPath(state.input_path, frame.input, scope);
   if (!effective.ok()) return FailState(frame, state, effective.failure(), now);
   frame.effective = std::move(effective).value();
   PathScope inner = ScopeOf(frame.effective, frame);
@@ -275,10 +268,9 @@ void Interpreter::FinishWait(Frame& frame, const State& state, int64_t now) {
 
 void Interpreter::RunSucceed(Frame& frame, const State& state, int64_t now) {
   PathScope scope = ScopeOf(frame.input, frame);
-  auto effective = SelectPath(state.input_path, frame.input, scope, "InputPath");
+  auto effective = SelectPath(state.input_path, frame.input, scope);
   if (!effective.ok()) return FailState(frame, state, effective.failure(), now);
-  auto output = SelectPath(state.output_path, effective.value(), ScopeOf(effective.value(), frame),
-                           "OutputPath");
+  auto output = SelectPath(state.output_path, effective.value(), ScopeOf(effective.value(), frame));
   if (!output.ok()) return FailState(frame, state, output.failure(), now);
   Emit(&frame, "SucceedStateExited", "stateExitedEventDetails",
        {{"name", state.name}, {"output", Text(output.value())}, {"outputDetails", NotTruncated()}},
@@ -309,8 +301,7 @@ void Interpreter::RunFail(Frame& frame, const State& state, int64_t now) {
 }
 
 void Interpreter::RunTask(Frame& frame, const State& state, int64_t now) {
-  auto effective =
-      SelectPath(state.input_path, frame.input, ScopeOf(frame.input, frame), "InputPath");
+  auto effective = SelectPath(state.input_path, frame.input, ScopeOf(frame.input, frame));
   if (!effective.ok()) return FailState(frame, state, effective.failure(), now);
   TaskResource resource = ClassifyResource(state.resource);
   TaskAttempt task;
@@ -389,8 +380,7 @@ void Interpreter::RunTask(Frame& frame, const State& state, int64_t now) {
 }
 
 void Interpreter::RunParallel(Frame& frame, const State& state, int64_t now) {
-  auto effective =
-      SelectPath(state.input_path, frame.input, ScopeOf(frame.input, frame), "InputPath");
+  auto effective = SelectPath(state.input_path, frame.input, ScopeOf(frame.input, frame));
   if (!effective.ok()) return FailState(frame, state, effective.failure(), now);
   Json input = std::move(effective).value();
   if (state.parameters) {
@@ -414,12 +404,11 @@ void Interpreter::RunParallel(Frame& frame, const State& state, int64_t now) {
 }
 
 void Interpreter::RunMap(Frame& frame, const State& state, int64_t now) {
-  auto effective =
-      SelectPath(state.input_path, frame.input, ScopeOf(frame.input, frame), "InputPath");
+  auto effective = SelectPath(state.input_path, frame.input, ScopeOf(frame.input, frame));
   if (!effective.ok()) return FailState(frame, state, effective.failure(), now);
   frame.effective = std::move(effective).value();
   PathScope scope = ScopeOf(frame.effective, frame);
-  auto items = SelectPath(state.items_path, frame.effective, scope, "ItemsPath");
+  auto items = SelectPath(state.items_path, frame.effective, scope);
   if (!items.ok()) return FailState(frame, state, items.failure(), now);
   if (!items.value().is_array()) {
     return FailState(frame, state,
@@ -590,8 +579,7 @@ void Interpreter::Exit(Frame& frame, const State& state, const Json& result,
   }
   auto placed = PlaceResult(state.result_path, frame.input, selected);
   if (!placed.ok()) return FailState(frame, state, placed.failure(), now);
-  auto output =
-      SelectPath(state.output_path, placed.value(), ScopeOf(placed.value(), frame), "OutputPath");
+  auto output = SelectPath(state.output_path, placed.value(), ScopeOf(placed.value(), frame));
   if (!output.ok()) return FailState(frame, state, output.failure(), now);
   Json details = {
       {"name", state.name}, {"output", Text(output.value())}, {"outputDetails", NotTruncated()}};

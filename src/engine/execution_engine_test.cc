@@ -396,3 +396,46 @@ TEST_F(TestStateTest, AnInvalidStateIsRefused) {
 
 }  // namespace
 }  // namespace wfm
+
+#include "engine/execution_view.h"
+
+namespace wfm {
+namespace {
+
+TEST_F(ExecutionEngineTest, TheViewListsEveryVisitWithItsAttempts) {
+  Script("flaky-once", [calls = 0](const TaskSpec&) mutable {
+    return ++calls == 1 ? FakeTaskResult{1, R"({"Error":"E","Cause":"c"})", ""}
+                        : FakeTaskResult{0, R"({"ok":true})", ""};
+  });
+  json definition = {{"StartAt", "P"},
+                     {"States",
+                      {{"P", {{"Type", "Pass"}, {"Next", "T"}}},
+                       {"T",
+                        {{"Type", "Task"},
+                         {"Resource", Fn("flaky-once")},
+                         {"Retry", json::array({{{"ErrorEquals", {"E"}}}})},
+                         {"End", true}}}}}};
+  MakeEngine(0);
+  Record record = Start("view", definition, {{"x", 1}});
+  engine_->RunUntilIdle();
+  ExecutionInfo info = Info("view");
+  auto events = store_.ReadHistory(record.key, 1, 1000, false);
+  ASSERT_TRUE(events.ok());
+  json view = ExecutionView(info, events.value());
+  EXPECT_EQ(view["status"], "SUCCEEDED");
+  ASSERT_EQ(view["states"].size(), 2u);
+  EXPECT_EQ(view["states"][0]["name"], "P");
+  EXPECT_EQ(view["states"][0]["input"], json({{"x", 1}}));
+  json task = view["states"][1];
+  EXPECT_EQ(task["name"], "T");
+  EXPECT_EQ(task["status"], "SUCCEEDED");
+  EXPECT_EQ(task["output"], json({{"ok", true}}));
+  ASSERT_EQ(task["attempts"].size(), 2u);
+  EXPECT_EQ(task["attempts"][0]["status"], "FAILED");
+  EXPECT_EQ(task["attempts"][0]["error"], "E");
+  EXPECT_EQ(task["attempts"][1]["status"], "SUCCEEDED");
+  EXPECT_EQ(ExecutionView(info, events.value(), 1)["truncated"], true);
+}
+
+}  // namespace
+}  // namespace wfm
