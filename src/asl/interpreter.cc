@@ -621,7 +621,7 @@ void Interpreter::FailState(Frame& frame, const State& state, const Failure& fai
   bool handles = state.type == StateType::kTask || state.type == StateType::kParallel ||
                  state.type == StateType::kMap;
   if (handles) {
-    int retrier = MatchRetrier(state.retry, failure.error);
+    int retrier = MatchRetrier(state.retry, failure.error, state.type);
     if (retrier >= 0) {
       if (frame.retrier_counts.size() < state.retry.size()) {
         frame.retrier_counts.resize(state.retry.size(), 0);
@@ -642,7 +642,7 @@ void Interpreter::FailState(Frame& frame, const State& state, const Failure& fai
         return;
       }
     }
-    int catcher = MatchCatcher(state.catchers, failure.error);
+    int catcher = MatchCatcher(state.catchers, failure.error, state.type);
     if (catcher >= 0) {
       const Catcher& c = state.catchers[catcher];
       Json error_output = {{"Error", failure.error}, {"Cause", failure.cause}};
