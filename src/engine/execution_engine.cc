@@ -128,7 +128,8 @@ void ExecutionEngine::RunUntilIdle() {
   while (true) {
     bool more = Round();
     std::lock_guard lock(inbox_mu_);
-    if (!more && inbox_.reload.empty() && inbox_.changed_ids.empty() && inbox_.taken.empty()) {
+    if (!more && inbox_.reload.empty() && inbox_.started.empty() && inbox_.changed_ids.empty() &&
+        inbox_.taken.empty()) {
       return;
     }
   }
@@ -158,6 +159,21 @@ void ExecutionEngine::OnActivityTaken(const OfferedActivityTask& task, const std
 
 // --- loading and storing -------------------------------------------------------------------
 
+Result<std::shared_ptr<const asl::StateMachine>> ExecutionEngine::Definition(
+    const std::string& text) const {
+  {
+    std::lock_guard lock(definitions_mu_);
+    auto cached = definitions_.find(text);
+    if (cached != definitions_.end()) return cached->second;
+  }
+  auto parsed = asl::ParseDefinition(text);
+  if (!parsed.ok()) return parsed.error();
+  std::lock_guard lock(definitions_mu_);
+  if (definitions_.size() >= 256) definitions_.clear();  // a bound, not an LRU: parsing is cheap
+  definitions_.emplace(text, parsed.value());
+  return parsed.value();
+}
+
 Result<std::unique_ptr<ExecutionEngine::Active>> ExecutionEngine::Load(const Record& record) const {
   auto info = ExecutionInfoOf(record);
   if (!info.ok()) return info.error();
@@ -167,7 +183,7 @@ Result<std::unique_ptr<ExecutionEngine::Active>> ExecutionEngine::Load(const Rec
   }
   auto state = asl::ExecutionStateFromJson(body["run"]);
   if (!state.ok()) return state.error();
-  auto definition = asl::ParseDefinition(info->definition);
+  auto definition = Definition(info->definition);
   if (!definition.ok()) {
     return Error{ErrorCode::kInternal,
                  "execution " + record.key + ": " + definition.error().message};
@@ -233,7 +249,7 @@ void ExecutionEngine::Collect(Active& active) const {
 // --- the API's requests ------------------------------------------------------------------------
 
 Result<Record> ExecutionEngine::StartExecution(const StartExecutionRequest& request) {
-  auto definition = asl::ParseDefinition(request.definition);
+  auto definition = Definition(request.definition);
   if (!definition.ok()) {
     return Error{ErrorCode::kInvalidArgument, definition.error().message, "InvalidDefinition"};
   }
@@ -274,7 +290,7 @@ Result<Record> ExecutionEngine::StartExecution(const StartExecutionRequest& requ
   record.version = 1;
   {
     std::lock_guard lock(inbox_mu_);
-    inbox_.reload.insert(info.arn);
+    inbox_.started.push_back(record);
   }
   wake_.notify_all();
   return record;
@@ -687,6 +703,16 @@ bool ExecutionEngine::Round() {
     next_discovery_ = steady_now + std::chrono::milliseconds(options_.discovery_interval_ms);
   }
   int64_t now = clock_.Now();
+  for (const Record& record : inbox.started) {
+    auto known = active_.find(record.key);
+    if (known != active_.end() && known->second->record.version >= record.version) continue;
+    auto active = Load(record);
+    if (!active.ok()) {
+      spdlog::error("executions: {}", active.error().message);
+      continue;
+    }
+    Adopt(std::move(active).value());
+  }
   for (const auto& arn : inbox.reload) {
     auto record = store_.GetRecord(kRecordExecution, arn);
     if (!record.ok()) {
@@ -782,8 +808,8 @@ void ExecutionEngine::Loop() {
       }
     }
     wake_.wait_until(lock, deadline, [this] {
-      return stopping_ || !inbox_.reload.empty() || !inbox_.changed_ids.empty() ||
-             !inbox_.taken.empty();
+      return stopping_ || !inbox_.reload.empty() || !inbox_.started.empty() ||
+             !inbox_.changed_ids.empty() || !inbox_.taken.empty();
     });
   }
 }

@@ -89,10 +89,13 @@ class ExecutionEngine : public ExecutionService {
   };
   struct Inbox {
     std::set<std::string> reload;       // execution ARNs to (re)load from the store
+    std::vector<Record> started;        // executions just stored by StartExecution
     std::set<std::string> changed_ids;  // executor ids whose observation changed
     std::vector<std::pair<OfferedActivityTask, std::string>> taken;  // (task, worker)
   };
 
+  // The parsed definition of `text`, from a cache of recent ones. Thread-safe.
+  Result<std::shared_ptr<const asl::StateMachine>> Definition(const std::string& text) const;
   // Builds an Active from a stored record. Errors: kInternal for a corrupt record or definition.
   Result<std::unique_ptr<Active>> Load(const Record& record) const;
   // The record body of `active` as it is now.
@@ -138,6 +141,9 @@ class ExecutionEngine : public ExecutionService {
   };
   std::shared_ptr<CallbackTarget> callback_target_ = std::make_shared<CallbackTarget>();
   std::unique_ptr<ActivityBroker> broker_;
+
+  mutable std::mutex definitions_mu_;
+  mutable std::unordered_map<std::string, std::shared_ptr<const asl::StateMachine>> definitions_;
 
   mutable std::mutex inbox_mu_;
   std::condition_variable wake_;

@@ -598,7 +598,7 @@ TEST_F(LocalExecutorTest, AnOutputOfMoreThan256KiBFailsTheTask) {
   seen = WaitDone(*executor_, too_large);
   EXPECT_EQ(seen.status, TaskStatus::kFailed);
   EXPECT_EQ(seen.status_reason, "output larger than 256 KiB");
-  EXPECT_EQ(seen.output_json, "");
+  EXPECT_EQ(nlohmann::json::parse(seen.output_json)["Error"], "States.DataLimitExceeded");
 }
 
 TEST_F(LocalExecutorTest, AnOutputReplacedByALinkOrAFifoFailsTheTaskInsteadOfBlocking) {

@@ -33,6 +33,8 @@ Status WriteFile(const std::string& path, const std::string& content) {
   return OkStatus();
 }
 
+constexpr const char* kOutputTooLarge = "output larger than 256 KiB";
+
 // Reads at most kMaxFunctionOutputBytes of a regular file without following a link (the task may
 // have replaced it by anything). Sets `why` when it can't.
 std::string ReadBoundedOutput(const std::string& path, std::string& why) {
@@ -56,7 +58,7 @@ std::string ReadBoundedOutput(const std::string& path, std::string& why) {
     }
     text.resize(got);
     if (got > kMaxFunctionOutputBytes) {
-      why = "output larger than 256 KiB";
+      why = kOutputTooLarge;
       text.clear();
     }
   }
@@ -185,6 +187,11 @@ void CompleteStepFunctionsObservation(const std::string& work_dir, TaskObservati
     if (!why.empty()) {
       seen.status = TaskStatus::kFailed;
       seen.status_reason = why;
+    }
+    if (why == kOutputTooLarge) {  // the error a Task state gets: not one States.ALL catches
+      seen.output_json = json{{"Error", "States.DataLimitExceeded"},
+                              {"Cause", "The function's output is larger than 256 KiB"}}
+                             .dump();
     }
   }
   DescribeStepFunctionsTask(work_dir, seen);
