@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# Step Functions tasks on AWS Batch, end to end: the real binary with --executor batch against
+# fake-batch-server (SigV4-checked) on loopback, driven through the Step Functions API with curl.
+# batch:submitJob.sync's result is the job's description; a failed job is States.TaskFailed with
+# that description as Cause and can be caught; a Retry resubmits under a new attempt name; a
+# SIGKILL between SubmitJob and storing its id ends in adoption, not a second submission;
+# batch:submitJob without .sync returns {JobArn, JobId, JobName} at once.
+# usage: sfn_batch.sh WORKFLOW_MANAGER_BINARY FAKE_BATCH_SERVER SOURCE_DIR
+WFM_BIN=$1
+FAKE_BIN=$2
+SOURCE_DIR=$3
+source "$SOURCE_DIR/tests/e2e/lib.sh"
+cd "$SOURCE_DIR"
+
+cat >"$WORK/fake.json" <<'JSON'
+{"outcomes": {"echo": {"runningMs": 20}, "fail": {"exitCode": 3}, "sleep": {"runningMs": 600000}},
+ "jobDefinitions": [{"name": "echo", "revision": 1}, {"name": "fail", "revision": 1},
+                    {"name": "sleep", "revision": 1}]}
+JSON
+"$FAKE_BIN" --port-file "$WORK/fake.port" --access-key AKIDE2ETEST --secret e2e-secret-key-value \
+  --region eu-west-1 --config "$WORK/fake.json" >"$WORK/fake.log" 2>&1 &
+PIDS[fake]=$!
+for _ in $(seq 1 500); do [ -s "$WORK/fake.port" ] && break; sleep 0.01; done
+FAKE="http://127.0.0.1:$(cat "$WORK/fake.port")"
+fake_stats() { curl -fs "$FAKE/_fake/stats"; }
+fake_config() { curl -fs -XPOST "$FAKE/_fake/config" -d "$1" >/dev/null; }
+# submit_count NAME: how many SubmitJob calls the fake saw for the job name NAME.
+submit_count() { fake_stats | jq --arg n "$1" '.submitCounts[$n] // 0'; }
+# submitted_names: the job names the fake saw, one per line, sorted.
+submitted_names() { fake_stats | jq -r '.submitCounts | keys[]'; }
+
+export AWS_ACCESS_KEY_ID=AKIDE2ETEST AWS_SECRET_ACCESS_KEY=e2e-secret-key-value
+export AWS_SESSION_TOKEN=e2e-session-token-value AWS_EC2_METADATA_DISABLED=true
+FLAGS=(--executor batch --batch-queue e2e-queue --aws-region eu-west-1 --batch-endpoint "$FAKE"
+       --batch-poll-interval 0.05 --batch-runnable-warning 0 --wait-time-scale 0 --log-level debug)
+PORTS[main]=0
+start_service "${FLAGS[@]}"
+PORTS[main]=${BASE##*:}  # restarts happen on the same port
+
+# sfn OPERATION BODY: calls the Step Functions face of $BASE; prints the answer, fails on non-200.
+sfn() {
+  call POST / -H "X-Amz-Target: AWSStepFunctions.$1" -H 'Content-Type: application/x-amz-json-1.0' \
+    -d "$2"
+  [ "$(cat "$WORK/status")" = 200 ] || fail "$1 answered $(cat "$WORK/status"): $(cat "$WORK/body")"
+}
+# create_machine NAME DEFINITION: prints the new state machine's ARN.
+create_machine() {
+  sfn CreateStateMachine "$(jq -nc --arg n "$1" --arg d "$2" \
+    '{name: $n, roleArn: "arn:aws:iam::123456789012:role/r", definition: $d}')" |
+    jq -r .stateMachineArn
+}
+# start_execution MACHINE_ARN NAME INPUT: prints the execution's ARN.
+start_execution() {
+  sfn StartExecution "$(jq -nc --arg m "$1" --arg n "$2" --arg i "$3" \
+    '{stateMachineArn: $m, name: $n, input: $i}')" | jq -r .executionArn
+}
+# describe EXECUTION_ARN: DescribeExecution's answer.
+describe() { sfn DescribeExecution "$(jq -nc --arg e "$1" '{executionArn: $e}')"; }
+# wait_execution EXECUTION_ARN: waits until it is no longer RUNNING (3 minutes at most); prints
+# DescribeExecution's answer.
+wait_execution() {
+  local answer
+  for _ in $(seq 1 9000); do
+    answer=$(describe "$1")
+    [ "$(echo "$answer" | jq -r .status)" != RUNNING ] && { echo "$answer"; return 0; }
+    sleep 0.02
+  done
+  fail "execution $1 still RUNNING: $answer"
+}
+# history EXECUTION_ARN: every event of its history (one page of up to 1000).
+history() {
+  sfn GetExecutionHistory "$(jq -nc --arg e "$1" '{executionArn: $e, maxResults: 1000}')"
+}
+# event_types EXECUTION_ARN: the types of its history events, comma-separated, in order.
+event_types() { history "$1" | jq -r '[.events[].type] | join(",")'; }
+# check_history_ids EXECUTION_ARN: ids run 1..n without gaps and every previousEventId points back.
+check_history_ids() {
+  history "$1" | jq -e '.events as $e | [range(0; $e | length)] |
+      all(. as $i | $e[$i].id == $i + 1 and (($e[$i].previousEventId // 0) < $e[$i].id))' \
+    >/dev/null || fail "history ids of $1 have gaps: $(history "$1" | jq -c '[.events[] | [.id, .previousEventId]]')"
+}
+
+# (1) submitJob.sync that succeeds: the output is the job's description.
+SYNC_OK=$(jq -nc '{StartAt: "Run", States: {Run: {Type: "Task",
+  Resource: "arn:aws:states:::batch:submitJob.sync",
+  Parameters: {JobName: "ignored-name", JobDefinition: "echo", JobQueue: "e2e-queue",
+               ContainerOverrides: {"Command.$": "$.command",
+                                    Environment: [{Name: "GREETING", Value: "hello"}]}},
+  End: true}}}')
+machine=$(create_machine sync-ok "$SYNC_OK")
+exec1=$(start_execution "$machine" one '{"command": ["echo", "hello"]}')
+answer=$(wait_execution "$exec1")
+[ "$(echo "$answer" | jq -r .status)" = SUCCEEDED ] || fail "submitJob.sync: $answer"
+echo "$answer" | jq -r .output >"$WORK/out1.json"
+jq -e '.Status == "SUCCEEDED" and (.JobId | test("^[0-9a-f-]{36}$")) and (.JobName | type == "string")
+       and .Container.ExitCode == 0' "$WORK/out1.json" >/dev/null ||
+  fail "submitJob.sync's output is not the job's description: $(cat "$WORK/out1.json")"
+pass "submitJob.sync SUCCEEDED; its output is the job's description (Status, JobId, Container.ExitCode)"
+job1=$(jq -r .JobName "$WORK/out1.json")
+[ "$(submit_count "$job1")" = 1 ] || fail "SubmitJob count for $job1: $(fake_stats)"
+pass "the fake saw exactly one SubmitJob for $job1"
+[ "$(event_types "$exec1")" = \
+  "ExecutionStarted,TaskStateEntered,TaskScheduled,TaskStarted,TaskSucceeded,TaskStateExited,ExecutionSucceeded" ] ||
+  fail "history of a submitJob.sync: $(event_types "$exec1")"
+history "$exec1" | jq -e '.events[] | select(.type == "TaskScheduled") | .taskScheduledEventDetails |
+    .resourceType == "batch" and .resource == "submitJob.sync" and
+    (.parameters | fromjson | .JobDefinition == "echo")' >/dev/null ||
+  fail "TaskScheduled's details: $(history "$exec1" | jq -c '.events[2]')"
+check_history_ids "$exec1"
+pass "history: TaskScheduled (batch, submitJob.sync), TaskStarted, TaskSucceeded; ids without gaps"
+echo "$CHECKS passed, 0 failed"
