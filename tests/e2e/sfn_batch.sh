@@ -11,6 +11,7 @@ FAKE_BIN=$2
 SOURCE_DIR=$3
 source "$SOURCE_DIR/tests/e2e/lib.sh"
 cd "$SOURCE_DIR"
+export LC_ALL=C  # comm compares the sorted job names jq prints
 
 cat >"$WORK/fake.json" <<'JSON'
 {"outcomes": {"echo": {"runningMs": 20}, "fail": {"exitCode": 3}, "sleep": {"runningMs": 600000}},
@@ -108,4 +109,75 @@ history "$exec1" | jq -e '.events[] | select(.type == "TaskScheduled") | .taskSc
   fail "TaskScheduled's details: $(history "$exec1" | jq -c '.events[2]')"
 check_history_ids "$exec1"
 pass "history: TaskScheduled (batch, submitJob.sync), TaskStarted, TaskSucceeded; ids without gaps"
+
+# (2) A failing job caught on States.TaskFailed: the Catch path runs; Cause is the description.
+CATCH=$(jq -nc '{StartAt: "Run", States: {
+  Run: {Type: "Task", Resource: "arn:aws:states:::batch:submitJob.sync",
+        Parameters: {JobName: "n", JobDefinition: "fail", JobQueue: "e2e-queue"},
+        Catch: [{ErrorEquals: ["States.TaskFailed"], ResultPath: "$.error", Next: "Caught"}],
+        End: true},
+  Caught: {Type: "Pass", Parameters: {"caught.$": "$.error", "path": "catch"}, End: true}}}')
+machine=$(create_machine catch-failed "$CATCH")
+exec2=$(start_execution "$machine" two '{"keep": 1}')
+answer=$(wait_execution "$exec2")
+[ "$(echo "$answer" | jq -r .status)" = SUCCEEDED ] || fail "the caught failure: $answer"
+echo "$answer" | jq -r .output >"$WORK/out2.json"
+jq -e '.path == "catch" and .caught.Error == "States.TaskFailed"' "$WORK/out2.json" >/dev/null ||
+  fail "the Catch path did not run with States.TaskFailed: $(cat "$WORK/out2.json")"
+jq -r .caught.Cause "$WORK/out2.json" >"$WORK/cause2.json"
+jq -e '.Status == "FAILED" and .Container.ExitCode == 3 and (.JobId | test("^[0-9a-f-]{36}$"))
+       and .JobDefinition == "fail"' "$WORK/cause2.json" >/dev/null ||
+  fail "the Cause is not the failed job's description: $(cat "$WORK/cause2.json")"
+pass "a failed job is States.TaskFailed, caught; its Cause parses as the job's description (FAILED, exit 3)"
+[ "$(submit_count "$(jq -r .JobName "$WORK/cause2.json")")" = 1 ] || fail "the failed job was submitted again"
+types=$(event_types "$exec2")
+[ "$types" = "ExecutionStarted,TaskStateEntered,TaskScheduled,TaskStarted,TaskFailed,TaskStateExited,PassStateEntered,PassStateExited,ExecutionSucceeded" ] ||
+  fail "history of a caught failure: $types"
+history "$exec2" | jq -e '.events[] | select(.type == "TaskFailed") | .taskFailedEventDetails |
+    .error == "States.TaskFailed" and .resourceType == "batch" and (.cause | fromjson | .Status == "FAILED")' \
+  >/dev/null || fail "TaskFailed's details: $(history "$exec2" | jq -c '.events[] | select(.type == "TaskFailed")')"
+check_history_ids "$exec2"
+pass "history: TaskFailed (States.TaskFailed, the description as cause), then the Catch's Pass state"
+
+# (3) A Retry resubmits under a new attempt name. The job definition depends on the retry count
+# (fail first, echo second), so the fake sees two SubmitJob calls with different job names.
+RETRY=$(jq -nc '{StartAt: "Run", States: {Run: {Type: "Task",
+  Resource: "arn:aws:states:::batch:submitJob.sync",
+  Parameters: {JobName: "n", JobQueue: "e2e-queue",
+               "JobDefinition.$": "States.ArrayGetItem($.definitions, $$.State.RetryCount)"},
+  Retry: [{ErrorEquals: ["States.TaskFailed"], IntervalSeconds: 1, MaxAttempts: 1}],
+  End: true}}}')
+machine=$(create_machine retry "$RETRY")
+names_before=$(submitted_names)
+exec3=$(start_execution "$machine" three '{"definitions": ["fail", "echo"]}')
+answer=$(wait_execution "$exec3")
+new_names=$(comm -13 <(echo "$names_before") <(submitted_names))
+[ "$(echo "$new_names" | wc -l)" = 2 ] || fail "expected two new job names, the fake saw: $new_names"
+for n in $new_names; do [ "$(submit_count "$n")" = 1 ] || fail "$n submitted $(submit_count "$n") times"; done
+pass "the Retry resubmitted: two SubmitJob calls with different names ($(echo $new_names))"
+[ "$(echo "$answer" | jq -r .status)" = SUCCEEDED ] || fail "the retried execution: $answer"
+second=$(echo "$answer" | jq -r .output | jq -r .JobName)
+echo "$new_names" | grep -qx "$second" || fail "the output's JobName $second is not one of the attempts"
+echo "$answer" | jq -r .output | jq -e '.Status == "SUCCEEDED" and .JobDefinition == "echo"' >/dev/null ||
+  fail "the execution did not end as the second attempt: $(echo "$answer" | jq -r .output)"
+pass "the execution ended as the second attempt did (SUCCEEDED, JobName $second)"
+types=$(event_types "$exec3")
+[ "$types" = "ExecutionStarted,TaskStateEntered,TaskScheduled,TaskStarted,TaskFailed,TaskScheduled,TaskStarted,TaskSucceeded,TaskStateExited,ExecutionSucceeded" ] ||
+  fail "history of a retried task: $types"
+check_history_ids "$exec3"
+pass "history: TaskFailed then a second TaskScheduled/TaskStarted/TaskSucceeded"
+
+# Both attempts failing: the execution fails as the last attempt did.
+names_before=$(submitted_names)
+exec3b=$(start_execution "$machine" three-fails '{"definitions": ["fail", "fail"]}')
+answer=$(wait_execution "$exec3b")
+new_names=$(comm -13 <(echo "$names_before") <(submitted_names))
+[ "$(echo "$new_names" | wc -l)" = 2 ] || fail "expected two new job names, the fake saw: $new_names"
+echo "$answer" | jq -e '.status == "FAILED" and .error == "States.TaskFailed"' >/dev/null ||
+  fail "an execution whose retries are spent: $answer"
+last=$(echo "$answer" | jq -r .cause | jq -r .JobName)
+first=$(history "$exec3b" | jq -r '[.events[] | select(.type == "TaskFailed")][0].taskFailedEventDetails.cause | fromjson | .JobName')
+[ "$last" != "$first" ] && echo "$new_names" | grep -qx "$last" ||
+  fail "the execution's cause is not the second attempt's job (first $first, cause $last)"
+pass "retries spent: FAILED with States.TaskFailed and the second attempt's description as cause"
 echo "$CHECKS passed, 0 failed"
