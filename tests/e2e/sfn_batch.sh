@@ -180,4 +180,93 @@ first=$(history "$exec3b" | jq -r '[.events[] | select(.type == "TaskFailed")][0
 [ "$last" != "$first" ] && echo "$new_names" | grep -qx "$last" ||
   fail "the execution's cause is not the second attempt's job (first $first, cause $last)"
 pass "retries spent: FAILED with States.TaskFailed and the second attempt's description as cause"
+
+# (4) SIGKILL between SubmitJob and storing its id: the fake holds SubmitJob's answer back; the
+# service is killed once the fake has the submission, restarted on the same port, and adopts the
+# job (ListJobs by name) instead of submitting it again.
+machine=$(create_machine crash "$SYNC_OK")
+fake_config '{"submitDelayMs": 4000}'
+names_before=$(submitted_names)
+exec4=$(start_execution "$machine" four '{"command": ["echo", "crash"]}')
+name=""
+for _ in $(seq 1 500); do
+  name=$(comm -13 <(echo "$names_before") <(submitted_names))
+  [ -n "$name" ] && break
+  sleep 0.01
+done
+[ -n "$name" ] || fail "the submission never reached the fake"
+stop_service KILL
+pass "SIGKILL while SubmitJob's answer for $name was on its way"
+fake_config '{"submitDelayMs": 0}'
+lists_before=$(fake_stats | jq '.calls.ListJobs // 0')
+start_service "${FLAGS[@]}"
+[ "${BASE##*:}" = "${PORTS[main]}" ] || fail "restarted on another port"
+answer=$(wait_execution "$exec4")
+[ "$(echo "$answer" | jq -r .status)" = SUCCEEDED ] || fail "the execution after the restart: $answer"
+[ "$(submit_count "$name")" = 1 ] || fail "$name submitted $(submit_count "$name") times"
+[ "$(comm -13 <(echo "$names_before") <(submitted_names))" = "$name" ] || fail "another job was submitted"
+[ "$(fake_stats | jq '.calls.ListJobs // 0')" -gt "$lists_before" ] || fail "no ListJobs lookup"
+echo "$answer" | jq -r .output | jq -e --arg n "$name" '.JobName == $n and .Status == "SUCCEEDED"' \
+  >/dev/null || fail "the output is not the adopted job's description: $(echo "$answer" | jq -r .output)"
+pass "after the restart the job was adopted (ListJobs), SubmitJob for $name stayed at 1, the execution SUCCEEDED"
+types=$(event_types "$exec4")
+[ "$(history "$exec4" | jq '[.events[] | select(.type == "TaskScheduled")] | length')" = 1 ] &&
+  [ "$(history "$exec4" | jq '[.events[] | select(.type == "TaskSucceeded")] | length')" = 1 ] ||
+  fail "history after the restart: $types"
+check_history_ids "$exec4"
+pass "history after the restart: one TaskScheduled, one TaskSucceeded, no gaps ($types)"
+
+# StopExecution of a running submitJob.sync terminates the Batch job.
+LONG=$(jq -nc '{StartAt: "Run", States: {Run: {Type: "Task",
+  Resource: "arn:aws:states:::batch:submitJob.sync",
+  Parameters: {JobName: "n", JobDefinition: "sleep", JobQueue: "e2e-queue"}, End: true}}}')
+machine=$(create_machine long "$LONG")
+stopped_before=$(fake_stats | jq '.terminated + .cancelled | length')
+exec6=$(start_execution "$machine" six '{}')
+for _ in $(seq 1 500); do
+  history "$exec6" | jq -e '.events | any(.type == "TaskStarted")' >/dev/null && break
+  sleep 0.02
+done
+sfn StopExecution "$(jq -nc --arg e "$exec6" '{executionArn: $e, error: "E", cause: "why"}')" >/dev/null
+answer=$(wait_execution "$exec6")
+echo "$answer" | jq -e '.status == "ABORTED" and .error == "E" and .cause == "why"' >/dev/null ||
+  fail "StopExecution: $answer"
+for _ in $(seq 1 500); do
+  [ "$(fake_stats | jq '.terminated + .cancelled | length')" -gt "$stopped_before" ] && break
+  sleep 0.02
+done
+[ "$(fake_stats | jq '.terminated + .cancelled | length')" -gt "$stopped_before" ] ||
+  fail "StopExecution terminated no Batch job: $(fake_stats | jq -c '{terminated, cancelled}')"
+pass "StopExecution of a running submitJob.sync: ABORTED (E, why) and the Batch job terminated"
+for secret in e2e-secret-key-value e2e-session-token-value; do
+  ! grep -q "$secret" "$WORK/main.log" || fail "a secret appears in the service's log"
+done
+pass "no secret in the service's log"
+
+# (5) submitJob without .sync: {JobArn, JobId, JobName} at once, while the job still runs (last:
+# the service answers the attempt's name as JobId, see the checks).
+NO_SYNC=$(jq -nc '{StartAt: "Submit", States: {Submit: {Type: "Task",
+  Resource: "arn:aws:states:::batch:submitJob",
+  Parameters: {JobName: "n", JobDefinition: "sleep", JobQueue: "e2e-queue"}, End: true}}}')
+machine=$(create_machine no-sync "$NO_SYNC")
+exec5=$(start_execution "$machine" five '{}')
+answer=$(wait_execution "$exec5")
+[ "$(echo "$answer" | jq -r .status)" = SUCCEEDED ] || fail "submitJob: $answer"
+echo "$answer" | jq -r .output >"$WORK/out5.json"
+jq -e '(keys == ["JobArn", "JobId", "JobName"]) and (.JobId | test("^[0-9a-f-]{36}$"))' \
+  "$WORK/out5.json" >/dev/null || fail "submitJob's result shape: $(cat "$WORK/out5.json")"
+[ "$(submit_count "$(jq -r .JobName "$WORK/out5.json")")" = 1 ] || fail "submitJob: SubmitJob count"
+pass "submitJob returns {JobArn, JobId, JobName} while the job still runs"
+# The job lives in the Batch region (--aws-region eu-west-1), not the Step Functions region of
+# the ARNs (--region): its ARN is the one SubmitJob answered, as the .sync description shows it.
+jq -e '.JobArn == "arn:aws:batch:eu-west-1:123456789012:job/" + .JobId' "$WORK/out5.json" >/dev/null ||
+  fail "submitJob's JobArn is not the Batch job's ARN ($(jq -r .JobArn "$WORK/out1.json") for a .sync job): $(cat "$WORK/out5.json")"
+pass "submitJob's JobArn is the Batch job's ARN"
+types=$(event_types "$exec5")
+[ "$(history "$exec5" | jq '[.events[] | select(.type == "TaskSucceeded")] | length')" = 1 ] ||
+  fail "history of submitJob: $types"
+check_history_ids "$exec5"
+pass "history of submitJob: $types"
+
+stop_service TERM
 echo "$CHECKS passed, 0 failed"
