@@ -23,6 +23,10 @@ JSON
 PIDS[fake]=$!
 for _ in $(seq 1 500); do [ -s "$WORK/fake.port" ] && break; sleep 0.01; done
 FAKE="http://127.0.0.1:$(cat "$WORK/fake.port")"
+# bug MESSAGE: records a failed check and goes on, so that one run shows every failing check of
+# the last sections; the script fails at its end.
+BUGS=0
+bug() { echo "FAIL: $*" >&2; BUGS=$((BUGS + 1)); }
 fake_stats() { curl -fs "$FAKE/_fake/stats"; }
 fake_config() { curl -fs -XPOST "$FAKE/_fake/config" -d "$1" >/dev/null; }
 # submit_count NAME: how many SubmitJob calls the fake saw for the job name NAME.
@@ -253,20 +257,60 @@ exec5=$(start_execution "$machine" five '{}')
 answer=$(wait_execution "$exec5")
 [ "$(echo "$answer" | jq -r .status)" = SUCCEEDED ] || fail "submitJob: $answer"
 echo "$answer" | jq -r .output >"$WORK/out5.json"
-jq -e '(keys == ["JobArn", "JobId", "JobName"]) and (.JobId | test("^[0-9a-f-]{36}$"))' \
-  "$WORK/out5.json" >/dev/null || fail "submitJob's result shape: $(cat "$WORK/out5.json")"
 [ "$(submit_count "$(jq -r .JobName "$WORK/out5.json")")" = 1 ] || fail "submitJob: SubmitJob count"
-pass "submitJob returns {JobArn, JobId, JobName} while the job still runs"
+if jq -e '(keys == ["JobArn", "JobId", "JobName"]) and (.JobId | test("^[0-9a-f-]{36}$"))' \
+  "$WORK/out5.json" >/dev/null; then
+  pass "submitJob returns {JobArn, JobId, JobName} while the job still runs"
+else
+  bug "submitJob's JobId is not the Batch job's id: $(cat "$WORK/out5.json")"
+fi
 # The job lives in the Batch region (--aws-region eu-west-1), not the Step Functions region of
 # the ARNs (--region): its ARN is the one SubmitJob answered, as the .sync description shows it.
-jq -e '.JobArn == "arn:aws:batch:eu-west-1:123456789012:job/" + .JobId' "$WORK/out5.json" >/dev/null ||
-  fail "submitJob's JobArn is not the Batch job's ARN ($(jq -r .JobArn "$WORK/out1.json") for a .sync job): $(cat "$WORK/out5.json")"
-pass "submitJob's JobArn is the Batch job's ARN"
+if jq -e '.JobArn == "arn:aws:batch:eu-west-1:123456789012:job/" + .JobId' "$WORK/out5.json" >/dev/null; then
+  pass "submitJob's JobArn is the Batch job's ARN"
+else
+  bug "submitJob's JobArn is not the Batch job's ARN ($(jq -r .JobArn "$WORK/out1.json") for a .sync job): $(cat "$WORK/out5.json")"
+fi
 types=$(event_types "$exec5")
 [ "$(history "$exec5" | jq '[.events[] | select(.type == "TaskSucceeded")] | length')" = 1 ] ||
   fail "history of submitJob: $types"
 check_history_ids "$exec5"
 pass "history of submitJob: $types"
 
+
+# (6) submitJob that Batch refuses (a job definition it does not have): the task fails, as in
+# AWS (there the error is Batch.ClientException), instead of succeeding with a job that never was.
+SUBMIT_ANY=$(jq -nc '{StartAt: "Submit", States: {Submit: {Type: "Task",
+  Resource: "arn:aws:states:::batch:submitJob",
+  Parameters: {JobName: "n", "JobDefinition.$": "$.definition", JobQueue: "e2e-queue"}, End: true}}}')
+machine=$(create_machine submit-any "$SUBMIT_ANY")
+exec7=$(start_execution "$machine" refused '{"definition": "no-such-definition"}')
+answer=$(wait_execution "$exec7")
+if echo "$answer" | jq -e '.status == "FAILED" and (.error | type == "string" and length > 0)' >/dev/null; then
+  pass "submitJob refused by Batch fails the execution ($(echo "$answer" | jq -r .error))"
+else
+  bug "submitJob refused by Batch (no such job definition) did not fail the task: $(echo "$answer" | jq -c '{status, output, error}')"
+fi
+
+# (7) SIGKILL while submitJob's SubmitJob is throttled: after the restart the job is submitted
+# (exactly once); the execution must not report a job that Batch never got.
+fake_config '{"faults": {"throttleRate": 1.0}}'
+exec8=$(start_execution "$machine" throttled '{"definition": "echo"}')
+sleep 0.5  # a few throttled SubmitJob calls (the fake does not count them)
+stop_service KILL
+fake_config '{"faults": {}}'
+start_service "${FLAGS[@]}"
+answer=$(wait_execution "$exec8")
+name8=$(echo "$answer" | jq -r '.output // "{}"' | jq -r '.JobName // empty')
+[ -n "$name8" ] || name8=$(history "$exec8" | jq -r '.events[] | select(.type == "TaskSucceeded") |
+  .taskSucceededEventDetails.output | fromjson | .JobName')
+for _ in $(seq 1 750); do [ "$(submit_count "$name8")" -ge 1 ] && break; sleep 0.02; done
+if [ "$(submit_count "$name8")" = 1 ]; then
+  pass "a submitJob throttled across a SIGKILL was submitted once after the restart"
+else
+  bug "submitJob throttled across a SIGKILL: the execution is $(echo "$answer" | jq -r .status) with $(echo "$answer" | jq -r .output) but the fake saw $(submit_count "$name8") SubmitJob for $name8: $(fake_stats | jq -c '{submitCounts, calls}')"
+fi
+
 stop_service TERM
+[ "$BUGS" = 0 ] || fail "$BUGS check(s) failed above"
 echo "$CHECKS passed, 0 failed"
