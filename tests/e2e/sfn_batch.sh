@@ -304,7 +304,7 @@ answer=$(wait_execution "$exec8")
 name8=$(echo "$answer" | jq -r '.output // "{}"' | jq -r '.JobName // empty')
 [ -n "$name8" ] || name8=$(history "$exec8" | jq -r '.events[] | select(.type == "TaskSucceeded") |
   .taskSucceededEventDetails.output | fromjson | .JobName')
-for _ in $(seq 1 750); do [ "$(submit_count "$name8")" -ge 1 ] && break; sleep 0.02; done
+for _ in $(seq 1 100); do [ "$(submit_count "$name8")" -ge 1 ] && break; sleep 0.05; done
 if [ "$(submit_count "$name8")" = 1 ]; then
   pass "a submitJob throttled across a SIGKILL was submitted once after the restart"
 else
