@@ -556,6 +556,18 @@ void ExecutionEngine::ApplyExecutorChanges(const std::vector<std::string>& ids, 
       active.dirty = true;
     }
     asl::TaskResource resource = asl::ClassifyResource(stored.task->resource);
+    // batch:submitJob (no .sync) ends once the job is described (it exists: its ARN is known),
+    // whatever it does then; a refused submission fails it below.
+    bool submitted = !seen.description_json.empty() || seen.status == TaskStatus::kSucceeded;
+    if (resource.kind == asl::ResourceKind::kBatchSubmit && !resource.wait_for_token && submitted) {
+      std::string job_id = seen.new_id.empty() ? seen.id : seen.new_id;
+      by_executor_id_.erase(job_id);
+      ensured_.erase(attempt);
+      active.interpreter->TaskSucceeded(
+          attempt, SubmitJobResult(job_id, attempt, active.info.arn, seen.description_json), now);
+      Collect(active);
+      continue;
+    }
     if (IsTerminal(seen.status)) {
       by_executor_id_.erase(seen.new_id.empty() ? seen.id : seen.new_id);
       ensured_.erase(attempt);
@@ -629,12 +641,7 @@ bool ExecutionEngine::Act(Active& active, int64_t now) {
     fresh_.erase(attempt);
     ensured_.insert(attempt);
     by_executor_id_[id.value()] = {active.info.arn, attempt};
-    if (resource.kind == asl::ResourceKind::kBatchSubmit && !resource.wait_for_token) {
-      ensured_.erase(attempt);
-      by_executor_id_.erase(id.value());
-      active.interpreter->TaskSucceeded(attempt,
-                                        SubmitJobResult(id.value(), attempt, active.info.arn), now);
-    } else if (task.executor_id != id.value()) {
+    if (task.executor_id != id.value()) {
       active.interpreter->TaskStarted(attempt, id.value(), "", now);
     }
     changed = true;

@@ -152,10 +152,19 @@ asl::Outcome<Json> TaskResultOf(const TaskObservation& seen, const asl::TaskReso
 }
 
 Json SubmitJobResult(const std::string& job_id, const std::string& job_name,
-                     const std::string& execution_arn) {
-  return {{"JobArn", "arn:aws:batch:" + RegionAndAccount(execution_arn) + ":job/" + job_id},
-          {"JobId", job_id},
-          {"JobName", job_name}};
+                     const std::string& execution_arn, const std::string& description_json) {
+  Json description = Json::parse(description_json, nullptr, false);
+  std::string arn = "arn:aws:batch:" + RegionAndAccount(execution_arn) + ":job/" + job_id;
+  if (description.is_object() && description.contains("jobArn") &&
+      description["jobArn"].is_string()) {
+    arn = description["jobArn"].get<std::string>();
+  }
+  std::string name = job_name;
+  if (description.is_object() && description.contains("jobName") &&
+      description["jobName"].is_string()) {
+    name = description["jobName"].get<std::string>();
+  }
+  return {{"JobArn", arn}, {"JobId", job_id}, {"JobName", name}};
 }
 
 }  // namespace wfm

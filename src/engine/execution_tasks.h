@@ -25,9 +25,10 @@ asl::Outcome<TaskSpec> TaskSpecFor(const asl::TaskAttempt& task, const asl::Task
 asl::Outcome<asl::Json> TaskResultOf(const TaskObservation& seen,
                                      const asl::TaskResource& resource);
 
-// batch:submitJob's result once the job is submitted: {"JobArn", "JobId", "JobName"}.
+// batch:submitJob's result once the job is submitted: {"JobArn", "JobId", "JobName"}; the ARN
+// from the job's description when there is one, else built in the execution's region and account.
 asl::Json SubmitJobResult(const std::string& job_id, const std::string& job_name,
-                          const std::string& execution_arn);
+                          const std::string& execution_arn, const std::string& description_json);
 
 // Keys of objects with their first letter in upper (PascalCase) or lower (camelCase) case,
 // recursively, except inside the user-keyed maps "parameters"/"Parameters" and "tags"/"Tags".

@@ -48,14 +48,15 @@ asl::Outcome<Json> RunTask(const asl::TaskAttempt& task, const asl::ExecutionCon
   spec.value().fresh = true;
   auto id = executor.Submit(spec.value());
   if (!id.ok()) return asl::Failure{asl::kStatesTaskFailed, id.error().message};
-  if (resource.kind == asl::ResourceKind::kBatchSubmit) {
-    return SubmitJobResult(id.value(), task.name, context.execution_arn);
-  }
   std::string current = id.value();
   auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(1);
   while (std::chrono::steady_clock::now() < deadline) {
     TaskObservation seen = executor.Describe({current}).at(0);
     if (!seen.new_id.empty()) current = seen.new_id;
+    bool submitted = !seen.description_json.empty() || seen.status == TaskStatus::kSucceeded;
+    if (resource.kind == asl::ResourceKind::kBatchSubmit && submitted) {
+      return SubmitJobResult(current, task.name, context.execution_arn, seen.description_json);
+    }
     if (IsTerminal(seen.status)) return TaskResultOf(seen, resource);
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
