@@ -457,9 +457,20 @@ bool Engine::TakeCancelCommands(std::set<std::string>* dirty, std::vector<int64_
 
 void Engine::ApplyExecutorChanges(const std::vector<std::string>& ids,
                                   std::set<std::string>* dirty) {
+  // Only ids still awaited: the executor forgets a task once it has reported it terminal, and a
+  // late notification of an id it forgot would make it adopt (and watch) that id anew.
   std::vector<std::string> known;
   for (const auto& id : ids) {
-    if (job_of_executor_id_.count(id)) known.push_back(id);
+    auto job_it = job_of_executor_id_.find(id);
+    if (job_it == job_of_executor_id_.end()) continue;
+    auto job = active_.find(job_it->second);
+    if (job == active_.end()) continue;
+    for (const Task& task : job->second.tasks) {
+      if (task.id == id && (!IsTerminal(task.status) || AwaitsStop(task))) {
+        known.push_back(id);
+        break;
+      }
+    }
   }
   if (known.empty()) return;
   for (const auto& seen : executor_.Describe(known)) {

@@ -81,6 +81,24 @@ TEST_F(EngineTest, RunsAChainInOrderAndSucceeds) {
   EXPECT_EQ(engine_->ActiveJobCount(), 0u);
 }
 
+// An executor forgets a task once it has reported it terminal; a notification arriving after that
+// must not make the engine ask about it again (the executor would adopt it anew and keep it).
+TEST_F(EngineTest, ALateNotificationOfAFinishedTaskDoesNotAskAboutItAgain) {
+  auto job = engine_->StartJob(Chain(), "[]").value();
+  engine_->RunUntilIdle();
+  std::string first = TaskOf(Read(job.id), "start").id;
+  executor_.Finish(first, 0);
+  engine_->RunUntilIdle();
+  ASSERT_EQ(TaskOf(Read(job.id), "start").status, TaskStatus::kSucceeded);
+  ASSERT_EQ(Read(job.id).status, JobStatus::kRunning);  // the job is still watched
+  int asked = executor_.DescribeCount(first);
+  EXPECT_GE(asked, 1);
+
+  executor_.Touch(first);
+  engine_->RunUntilIdle();
+  EXPECT_EQ(executor_.DescribeCount(first), asked);
+}
+
 TEST_F(EngineTest, AFailedTaskAbortsItsDependentsAndFailsTheJob) {
   auto job = engine_->StartJob(Chain(), "[]").value();
   engine_->RunUntilIdle();

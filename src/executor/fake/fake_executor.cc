@@ -40,6 +40,7 @@ std::vector<TaskObservation> FakeExecutor::Describe(const std::vector<std::strin
   std::vector<TaskObservation> out;
   out.reserve(ids.size());
   for (const auto& id : ids) {
+    ++describe_counts_[id];
     auto it = tasks_.find(id);
     if (it != tasks_.end()) {
       out.push_back(it->second);
@@ -147,6 +148,7 @@ void FakeExecutor::ForgetFinished() {
   std::erase_if(tasks_, [](const auto& entry) { return IsTerminal(entry.second.status); });
   std::erase_if(results_, [this](const auto& entry) { return !tasks_.count(entry.first); });
   submit_counts_.clear();
+  describe_counts_.clear();
   specs_.clear();
   specs_.shrink_to_fit();
   terminated_.clear();
@@ -163,6 +165,12 @@ int FakeExecutor::SubmitCount(const std::string& name) const {
   return it == submit_counts_.end() ? 0 : it->second;
 }
 
+int FakeExecutor::DescribeCount(const std::string& id) const {
+  std::lock_guard lock(mu_);
+  auto it = describe_counts_.find(id);
+  return it == describe_counts_.end() ? 0 : it->second;
+}
+
 int FakeExecutor::Launches() const {
   std::lock_guard lock(mu_);
   return static_cast<int>(specs_.size());
@@ -177,6 +185,8 @@ std::vector<TaskSpec> FakeExecutor::Specs() const {
   std::lock_guard lock(mu_);
   return specs_;
 }
+
+void FakeExecutor::Touch(const std::string& id) { Notify(id); }
 
 void FakeExecutor::Notify(const std::string& id) { notifier_.Notify({id}); }
 

@@ -51,6 +51,8 @@ class FakeExecutor : public Executor {
   void Forget(const std::string& id);
   // While true, Terminate takes charge of nothing (as an unreachable executor).
   void RefuseTerminates(bool refuse);
+  // Notifies the listener of `id` without changing the task (a late or repeated notification).
+  void Touch(const std::string& id);
   // Makes the next Submit of resource `resource` fail with `error`.
   void FailSubmitsOf(const std::string& resource, Error error);
 
@@ -61,6 +63,7 @@ class FakeExecutor : public Executor {
   // Inspection, thread-safe.
   int SubmitCount(const std::string& name) const;  // calls to Submit for that name
   int Launches() const;                            // tasks created (not adopted)
+  int DescribeCount(const std::string& id) const;  // times `id` was asked for by Describe
   std::set<std::string> Terminated() const;
   std::vector<TaskSpec> Specs() const;  // every created task's spec, in order
 
@@ -72,6 +75,7 @@ class FakeExecutor : public Executor {
   mutable std::mutex mu_;
   std::unordered_map<std::string, TaskObservation> tasks_;
   std::unordered_map<std::string, int> submit_counts_;
+  std::unordered_map<std::string, int> describe_counts_;
   std::map<std::string, Error> failing_resources_;
   std::map<std::string, std::function<FakeTaskResult(const TaskSpec&)>> scripts_;  // by resource
   std::unordered_map<std::string, FakeTaskResult> results_;  // scripted results, by task id
