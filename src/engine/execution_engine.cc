@@ -7,6 +7,7 @@
 #include <random>
 
 #include "engine/execution_tasks.h"
+#include "engine/task_stop_record.h"
 #include "engine/test_state.h"
 
 namespace wfm {
@@ -246,6 +247,35 @@ void ExecutionEngine::Collect(Active& active) const {
   }
 }
 
+namespace {
+
+bool IsActivity(const asl::TaskToStop& stop) {
+  return asl::ClassifyResource(stop.resource).kind == asl::ResourceKind::kActivity;
+}
+
+// Adds to `batch` the task-stop records of what `to_stop` of execution `arn` sends to the executor
+// (activity tasks are only withdrawn from the broker).
+void AddStopRecords(const std::vector<asl::TaskToStop>& to_stop, const std::string& arn,
+                    TimestampMs now, CommitBatch* batch) {
+  for (const auto& stop : to_stop) {
+    if (!IsActivity(stop)) batch->records.push_back({TaskStopRecordOf(stop, arn, now), 0});
+  }
+}
+
+// Deletes the task-stop records of `to_stop` that a commit wrote although the execution's own
+// change was refused (a conflict): the execution, reloaded, decides again. Best effort: a record
+// left behind only stops a task that is over or is stopped again.
+void DeleteStopRecords(Store& store, const std::vector<asl::TaskToStop>& to_stop,
+                       const std::set<std::string>& conflicts) {
+  for (const auto& stop : to_stop) {
+    if (!IsActivity(stop) && !conflicts.count(stop.name)) {
+      (void)store.DeleteRecord(kRecordTaskStop, stop.name);
+    }
+  }
+}
+
+}  // namespace
+
 // --- the API's requests ------------------------------------------------------------------------
 
 Result<Record> ExecutionEngine::StartExecution(const StartExecutionRequest& request) {
@@ -313,19 +343,21 @@ Status ExecutionEngine::ApplyToStored(const std::string& arn,
     Collect(loaded);
     CommitBatch batch;
     batch.records.push_back(RecordMutation{RecordOf(loaded), loaded.record.version});
+    AddStopRecords(loaded.to_stop, arn, clock_.Now(), &batch);
     batch.events = std::move(loaded.pending_events);
     auto conflicts = store_.Commit(batch);
     if (!conflicts.ok()) return conflicts.error();
-    if (!conflicts->empty()) continue;  // the engine wrote first: try again on its version
-    for (const auto& stop : loaded.to_stop) {
-      broker_->Withdraw(stop.name);
-      if (asl::ClassifyResource(stop.resource).kind != asl::ResourceKind::kActivity) {
-        executor_.Terminate({stop.executor_id.empty() ? stop.name : stop.executor_id},
-                            "execution stopped");
-      }
+    std::set<std::string> refused(conflicts->begin(), conflicts->end());
+    if (refused.count(arn)) {  // the engine wrote first: try again on its version
+      DeleteStopRecords(store_, loaded.to_stop, refused);
+      continue;
     }
+    for (const auto& stop : loaded.to_stop) broker_->Withdraw(stop.name);
     {
       std::lock_guard lock(inbox_mu_);
+      for (const auto& stop : loaded.to_stop) {
+        if (!IsActivity(stop)) inbox_.stops.push_back(stop);  // the round sends them
+      }
       inbox_.reload.insert(arn);
     }
     wake_.notify_all();
@@ -478,6 +510,7 @@ void ExecutionEngine::ForgetAll() {
   ensured_.clear();
   fresh_.clear();
   broker_->Clear();
+  pending_stops_.clear();
   recovered_ = false;
   active_count_ = 0;
 }
@@ -509,8 +542,10 @@ void ExecutionEngine::Recover() {
     }
     Adopt(std::move(active).value());
   }
+  LoadStoredStops();
   recovered_ = true;
-  spdlog::info("executions: recovered {} running execution(s)", running->size());
+  spdlog::info("executions: recovered {} running execution(s), {} task stop(s) to send",
+               running->size(), pending_stops_.size());
 }
 
 void ExecutionEngine::Discover() {
@@ -521,6 +556,7 @@ void ExecutionEngine::Discover() {
     auto active = Load(record);
     if (active.ok()) Adopt(std::move(active).value());
   }
+  LoadStoredStops();  // stored by the API of another replica
 }
 
 std::vector<std::string> ExecutionEngine::ActiveExecutorIds() const {
@@ -597,11 +633,7 @@ bool ExecutionEngine::Act(Active& active, int64_t now) {
     fresh_.erase(stop.name);
     by_executor_id_.erase(stop.name);
     if (!stop.executor_id.empty()) by_executor_id_.erase(stop.executor_id);
-    if (asl::ClassifyResource(stop.resource).kind == asl::ResourceKind::kActivity) continue;
-    std::string id = stop.executor_id.empty() ? stop.name : stop.executor_id;
-    if (executor_.Terminate({id}, "its state ended").empty()) {
-      spdlog::warn("executions: could not stop task {} now", id);
-    }
+    if (!IsActivity(stop)) pending_stops_[stop.name] = stop;  // stored with the decision
   }
   for (int64_t frame_id : to_start) {
     auto it = active.state.frames.find(frame_id);
@@ -657,9 +689,13 @@ bool ExecutionEngine::Act(Active& active, int64_t now) {
 bool ExecutionEngine::CommitDirty() {
   CommitBatch batch;
   std::vector<Active*> written;
+  std::vector<size_t> execution_mutation;  // per written execution, its index in batch.records
+  TimestampMs now = clock_.Now();
   for (auto& [arn, active] : active_) {
     if (!active->dirty) continue;
+    execution_mutation.push_back(batch.records.size());
     batch.records.push_back(RecordMutation{RecordOf(*active), active->record.version});
+    AddStopRecords(active->to_stop, arn, now, &batch);
     for (auto& event : active->pending_events) batch.events.push_back(std::move(event));
     active->pending_events.clear();
     written.push_back(active.get());
@@ -679,11 +715,17 @@ bool ExecutionEngine::CommitDirty() {
     retry_at_ = SteadyClock::now() + std::chrono::milliseconds(options_.retry_interval_ms);
     return false;
   }
-  std::set<std::string> lost(conflicts->begin(), conflicts->end());
+  // Refused: executions another writer changed first, and stops stored already (kept).
+  std::set<std::string> refused(conflicts->begin(), conflicts->end());
+  std::vector<std::string> lost;
   for (size_t i = 0; i < written.size(); ++i) {
     Active* active = written[i];
-    if (lost.count(active->info.arn)) continue;
-    active->record.version = batch.records[i].record.version;
+    if (refused.count(active->info.arn)) {
+      DeleteStopRecords(store_, active->to_stop, refused);
+      lost.push_back(active->info.arn);
+      continue;
+    }
+    active->record.version = batch.records[execution_mutation[i]].record.version;
     active->dirty = false;
   }
   for (const auto& arn : lost) {
@@ -748,6 +790,7 @@ bool ExecutionEngine::Round() {
     next_poll_ = steady_now + std::chrono::milliseconds(options_.poll_interval_ms);
   }
   ApplyExecutorChanges(changed, now);
+  for (auto& stop : inbox.stops) pending_stops_[stop.name] = std::move(stop);
   for (const auto& [offered, worker] : inbox.taken) {
     auto it = active_.find(offered.execution_arn);
     if (it == active_.end()) continue;
@@ -775,7 +818,45 @@ bool ExecutionEngine::Round() {
     }
   }
   for (const auto& arn : finished) Forget(arn);
+  if (!pending_stops_.empty()) SendPendingStops();
   return more;
+}
+
+void ExecutionEngine::LoadStoredStops() {
+  auto stored = store_.ListRecordsWithStatus(kRecordTaskStop, kTaskStopPending);
+  if (!stored.ok()) {
+    spdlog::warn("executions: can't load pending task stops: {}", stored.error().message);
+    return;
+  }
+  for (const Record& record : stored.value()) {
+    auto stop = TaskStopOf(record);
+    if (!stop.ok()) {
+      spdlog::error("executions: {}", stop.error().message);
+      continue;
+    }
+    pending_stops_.emplace(record.key, std::move(stop).value());
+  }
+}
+
+void ExecutionEngine::SendPendingStops() {
+  std::vector<std::string> ids;
+  std::unordered_map<std::string, std::string> name_of_id;
+  for (const auto& [name, stop] : pending_stops_) {
+    ids.push_back(stop.executor_id.empty() ? name : stop.executor_id);
+    name_of_id[ids.back()] = name;
+  }
+  for (const auto& id : executor_.Terminate(ids, "its state was left")) {
+    auto name = name_of_id.find(id);
+    if (name == name_of_id.end()) continue;
+    Status deleted = store_.DeleteRecord(kRecordTaskStop, name->second);
+    if (deleted.ok() || deleted.error().code == ErrorCode::kNotFound) {
+      pending_stops_.erase(name->second);
+    }
+  }
+  if (!pending_stops_.empty()) {
+    spdlog::warn("executions: {} task(s) not stopped yet; trying again", pending_stops_.size());
+    retry_at_ = SteadyClock::now() + std::chrono::milliseconds(options_.retry_interval_ms);
+  }
 }
 
 void ExecutionEngine::Loop() {

@@ -92,6 +92,7 @@ class ExecutionEngine : public ExecutionService {
     std::vector<Record> started;        // executions just stored by StartExecution
     std::set<std::string> changed_ids;  // executor ids whose observation changed
     std::vector<std::pair<OfferedActivityTask, std::string>> taken;  // (task, worker)
+    std::vector<asl::TaskToStop> stops;  // stored by the API's requests, for the round to send
   };
 
   // The parsed definition of `text`, from a cache of recent ones. Thread-safe.
@@ -122,6 +123,11 @@ class ExecutionEngine : public ExecutionService {
   // Starts, stops and offers what the stored decisions of `active` say; returns true when that
   // changed the execution (it must be stored again).
   bool Act(Active& active, int64_t now);
+  // Adds the stored stops of the task-stop records (recovery, discovery) to pending_stops_.
+  void LoadStoredStops();
+  // Sends every pending stop to the executor; those it took charge of have their record deleted
+  // and leave pending_stops_, the others are sent again after the retry interval.
+  void SendPendingStops();
   bool CommitDirty();
   void Loop();
   void OnExecutorChange(const std::vector<std::string>& ids);
@@ -157,6 +163,8 @@ class ExecutionEngine : public ExecutionService {
   std::unordered_map<std::string, std::pair<std::string, std::string>> by_executor_id_;
   std::unordered_set<std::string> ensured_;  // attempts submitted or adopted by this process
   std::unordered_set<std::string> fresh_;    // attempts decided by this process, not yet asked
+  // Stops stored and not yet taken charge of by the executor, by attempt name.
+  std::map<std::string, asl::TaskToStop> pending_stops_;
   bool leading_ = false;
   bool recovered_ = false;
   std::chrono::steady_clock::time_point next_poll_{}, next_discovery_{}, retry_at_{};

@@ -255,6 +255,59 @@ TEST_F(ExecutionEngineTest, StopAbortsAndTerminatesTheRunningTask) {
   EXPECT_EQ(missing.error().type, "ExecutionDoesNotExist");
 }
 
+// A request for execution `name` of a machine of one Task state running function `function`.
+StartExecutionRequest OneTaskRequest(const std::string& name, const std::string& function) {
+  StartExecutionRequest request;
+  request.state_machine_arn = kMachineArn;
+  request.state_machine_name = "m";
+  request.definition =
+      json({{"StartAt", "T"},
+            {"States", {{"T", {{"Type", "Task"}, {"Resource", Fn(function)}, {"End", true}}}}}})
+          .dump();
+  request.execution_arn = "arn:aws:states:us-east-1:123456789012:execution:m:" + name;
+  request.name = name;
+  return request;
+}
+
+TEST_F(ExecutionEngineTest, AStopTheExecutorCannotTakeYetIsSentAgainUntilItIs) {
+  FakeExecutor manual(clock_, FakeExecutor::Mode::kManual);
+  ExecutionEngine engine(store_, manual, clock_);
+  StartExecutionRequest request = OneTaskRequest("refused", "slow");
+  ASSERT_TRUE(engine.StartExecution(request).ok());
+  engine.RunUntilIdle();
+  manual.RefuseTerminates(true);
+  ASSERT_TRUE(engine.StopExecution(request.execution_arn, "User.Stop", "enough").ok());
+  engine.RunUntilIdle();
+  EXPECT_EQ(Info("refused").status, kExecutionAborted);
+  EXPECT_TRUE(manual.Terminated().empty());
+  EXPECT_EQ(store_.ListRecordsWithStatus("task-stop", "PENDING")->size(), 1u);
+
+  manual.RefuseTerminates(false);
+  engine.RunUntilIdle();
+  EXPECT_EQ(manual.Terminated().size(), 1u);
+  EXPECT_TRUE(store_.ListRecordsWithStatus("task-stop", "PENDING")->empty());
+}
+
+TEST_F(ExecutionEngineTest, AStopDecidedBeforeACrashIsSentAfterTheRestart) {
+  FakeExecutor manual(clock_, FakeExecutor::Mode::kManual);
+  auto engine = std::make_unique<ExecutionEngine>(store_, manual, clock_);
+  StartExecutionRequest request = OneTaskRequest("crash", "slow");
+  ASSERT_TRUE(engine->StartExecution(request).ok());
+  engine->RunUntilIdle();
+  manual.RefuseTerminates(true);  // the executor is away when the stop is decided
+  ASSERT_TRUE(engine->StopExecution(request.execution_arn, "User.Stop", "enough").ok());
+  engine->RunUntilIdle();
+  engine.reset();  // the service dies with the stop unsent
+  ASSERT_TRUE(manual.Terminated().empty());
+
+  manual.RefuseTerminates(false);
+  engine = std::make_unique<ExecutionEngine>(store_, manual, clock_);
+  engine->RunUntilIdle();
+  EXPECT_EQ(manual.Terminated(), std::set<std::string>{manual.Specs()[0].name});
+  EXPECT_TRUE(store_.ListRecordsWithStatus("task-stop", "PENDING")->empty());
+  EXPECT_EQ(Info("crash").status, kExecutionAborted);
+}
+
 TEST_F(ExecutionEngineTest, StartIsIdempotentByNameAndInput) {
   json definition = {{"StartAt", "W"},
                      {"States", {{"W", {{"Type", "Wait"}, {"Seconds", 10}, {"End", true}}}}}};
