@@ -182,16 +182,17 @@ void Interpreter::Act(Frame& frame, const State& state, int64_t now) {
   }
 }
 
-void Interpreter::RunPass(Frame& frame, const State& state, int64_t now) {
+Outcome<Json> Interpreter::EffectiveInput(const Frame& frame, const State& state) {
   auto effective = SelectPath(state.input_path, frame.input, ScopeOf(frame.input, frame));
+  if (!effective.ok() || !state.parameters) return effective;
+  return EvaluatePayloadTemplate(*state.parameters, ScopeOf(effective.value(), frame),
+                                 options_.random);
+}
+
+void Interpreter::RunPass(Frame& frame, const State& state, int64_t now) {
+  auto effective = EffectiveInput(frame, state);
   if (!effective.ok()) return FailState(frame, state, effective.failure(), now);
   Json result = std::move(effective).value();
-  if (state.parameters) {
-    auto built =
-        EvaluatePayloadTemplate(*state.parameters, ScopeOf(result, frame), options_.random);
-    if (!built.ok()) return FailState(frame, state, built.failure(), now);
-    result = std::move(built).value();
-  }
   if (state.result) result = *state.result;
   Exit(frame, state, result, result, now);
 }
@@ -380,14 +381,9 @@ void Interpreter::RunTask(Frame& frame, const State& state, int64_t now) {
 }
 
 void Interpreter::RunParallel(Frame& frame, const State& state, int64_t now) {
-  auto effective = SelectPath(state.input_path, frame.input, ScopeOf(frame.input, frame));
+  auto effective = EffectiveInput(frame, state);
   if (!effective.ok()) return FailState(frame, state, effective.failure(), now);
   Json input = std::move(effective).value();
-  if (state.parameters) {
-    auto built = EvaluatePayloadTemplate(*state.parameters, ScopeOf(input, frame), options_.random);
-    if (!built.ok()) return FailState(frame, state, built.failure(), now);
-    input = std::move(built).value();
-  }
   Emit(&frame, "ParallelStateStarted", "", nullptr, now);
   frame.phase = FramePhase::kChildren;
   frame.total = static_cast<int64_t>(state.branches.size());

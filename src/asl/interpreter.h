@@ -84,6 +84,8 @@ class Interpreter {
   void RunQueue(int64_t now);
   void Enter(Frame& frame, int64_t now);
   void Act(Frame& frame, const State& state, int64_t now);  // the state's work after entering
+  // The state's effective input: InputPath applied to the frame's input, then Parameters.
+  Outcome<Json> EffectiveInput(const Frame& frame, const State& state);
   void RunPass(Frame& frame, const State& state, int64_t now);
   void RunChoice(Frame& frame, const State& state, int64_t now);
   void RunWait(Frame& frame, const State& state, int64_t now);
