@@ -184,9 +184,13 @@ void Interpreter::Act(Frame& frame, const State& state, int64_t now) {
 
 Outcome<Json> Interpreter::EffectiveInput(const Frame& frame, const State& state) {
   auto effective = SelectPath(state.input_path, frame.input, ScopeOf(frame.input, frame));
-  if (!effective.ok() || !state.parameters) return effective;
-  return EvaluatePayloadTemplate(*state.parameters, ScopeOf(effective.value(), frame),
-                                 options_.random);
+  if (!effective.ok()) return effective;
+  Inspected("afterInputPath", effective.value());
+  if (!state.parameters) return effective;
+  auto built = EvaluatePayloadTemplate(*state.parameters, ScopeOf(effective.value(), frame),
+                                       options_.random);
+  if (built.ok()) Inspected("afterParameters", built.value());
+  return built;
 }
 
 void Interpreter::RunPass(Frame& frame, const State& state, int64_t now) {
@@ -194,6 +198,7 @@ void Interpreter::RunPass(Frame& frame, const State& state, int64_t now) {
   if (!effective.ok()) return FailState(frame, state, effective.failure(), now);
   Json result = std::move(effective).value();
   if (state.result) result = *state.result;
+  Inspected("result", result);
   Exit(frame, state, result, result, now);
 }
 
@@ -304,6 +309,7 @@ void Interpreter::RunFail(Frame& frame, const State& state, int64_t now) {
 void Interpreter::RunTask(Frame& frame, const State& state, int64_t now) {
   auto effective = SelectPath(state.input_path, frame.input, ScopeOf(frame.input, frame));
   if (!effective.ok()) return FailState(frame, state, effective.failure(), now);
+  Inspected("afterInputPath", effective.value());
   TaskResource resource = ClassifyResource(state.resource);
   TaskAttempt task;
   task.token = context_.token_prefix + NewToken(options_.random);
@@ -317,6 +323,7 @@ void Interpreter::RunTask(Frame& frame, const State& state, int64_t now) {
     input = std::move(built).value();
   }
   context_object_.erase("Task");
+  Inspected("afterParameters", input);
   if (TooLarge(input)) {
     return FailState(frame, state,
                      Failure{kStatesDataLimitExceeded,
@@ -572,9 +579,11 @@ void Interpreter::Exit(Frame& frame, const State& state, const Json& result,
         EvaluatePayloadTemplate(*state.result_selector, ScopeOf(result, frame), options_.random);
     if (!built.ok()) return FailState(frame, state, built.failure(), now);
     selected = std::move(built).value();
+    Inspected("afterResultSelector", selected);
   }
   auto placed = PlaceResult(state.result_path, frame.input, selected);
   if (!placed.ok()) return FailState(frame, state, placed.failure(), now);
+  Inspected("afterResultPath", placed.value());
   auto output = SelectPath(state.output_path, placed.value(), ScopeOf(placed.value(), frame));
   if (!output.ok()) return FailState(frame, state, output.failure(), now);
   Json details = {
@@ -794,6 +803,7 @@ bool Interpreter::TaskSucceeded(const std::string& attempt, Json result, int64_t
   frame->task.reset();
   frame->phase = FramePhase::kEnter;
   SetContext(*frame);
+  Inspected("result", result);
   Exit(*frame, state, result, result, now);
   RunQueue(now);
   return true;

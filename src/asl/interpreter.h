@@ -75,6 +75,10 @@ class Interpreter {
   std::vector<TaskToStop> TakeTasksToStop();
   // The earliest time a timer is due (0: none).
   int64_t NextDueMs() const;
+  // From now on, records in `sink` (an object; null: nothing) each data-processing step of the
+  // states it runs as TestState's inspectionData names them (afterInputPath, afterParameters,
+  // result, afterResultSelector, afterResultPath), as JSON text. `sink` must outlive its use.
+  void Inspect(Json* sink) { inspection_ = sink; }
 
  private:
   Frame& NewFrame(int64_t parent, int64_t index, std::vector<std::pair<std::string, int64_t>> scope,
@@ -127,6 +131,11 @@ class Interpreter {
   std::vector<Json> events_;
   std::vector<int64_t> to_start_;
   std::vector<TaskToStop> to_stop_;
+  Json* inspection_ = nullptr;
+  // Records `value` as step `step` in the inspection sink, if any.
+  void Inspected(const char* step, const Json& value) {
+    if (inspection_) (*inspection_)[step] = value.dump();
+  }
 };
 
 }  // namespace wfm::asl

@@ -441,6 +441,70 @@ TEST_F(TestStateTest, ATaskRunsAndItsErrorsAreRetriableCaughtOrFailed) {
   EXPECT_EQ(answer["error"], "Odd");
 }
 
+TEST_F(TestStateTest, AWaitEndsAtOnceAndGoesOn) {
+  for (json wait : {json({{"Type", "Wait"}, {"Seconds", 5}, {"Next", "After"}}),
+                    json({{"Type", "Wait"}, {"Timestamp", "2999-01-01T00:00:00Z"}, {"End", true}})}) {
+    json answer = Test(wait, {{"a", 1}});
+    EXPECT_EQ(answer["status"], "SUCCEEDED") << wait;
+    EXPECT_EQ(json::parse(answer["output"].get<std::string>()), json({{"a", 1}}));
+  }
+}
+
+TEST_F(TestStateTest, DebugShowsEveryDataProcessingStep) {
+  Script("echo", [](const TaskSpec& spec) {
+    return FakeTaskResult{0, json({{"got", json::parse(*spec.function_input)}}).dump(), ""};
+  });
+  json task = {{"Type", "Task"},
+               {"Resource", Fn("echo")},
+               {"InputPath", "$.in"},
+               {"Parameters", {{"x.$", "$.x"}}},
+               {"ResultSelector", {{"y.$", "$.got.x"}}},
+               {"ResultPath", "$.out"},
+               {"End", true}};
+  json data = Test(task, {{"in", {{"x", 7}}}})["inspectionData"];
+  EXPECT_EQ(data["afterInputPath"], R"({"x":7})");
+  EXPECT_EQ(data["afterParameters"], R"({"x":7})");
+  EXPECT_EQ(data["result"], R"({"got":{"x":7}})");
+  EXPECT_EQ(data["afterResultSelector"], R"({"y":7})");
+  EXPECT_EQ(data["afterResultPath"], R"({"in":{"x":7},"out":{"y":7}})");
+}
+
+TEST_F(TestStateTest, AMockStandsForTheTaskMapOrParallel) {
+  auto run = [this](const json& state, const json& mock) {
+    json request = {{"definition", state.dump()}, {"input", "{}"}, {"mock", mock}};
+    return engine_->TestState(request);
+  };
+  json task = {{"Type", "Task"}, {"Resource", Fn("never-run")}, {"ResultPath", "$.r"},
+               {"Next", "N"}};
+  auto mocked = run(task, {{"result", R"({"mocked":1})"}});
+  ASSERT_TRUE(mocked.ok()) << mocked.error().message;
+  EXPECT_EQ(json::parse(mocked.value()["output"].get<std::string>()),
+            json({{"r", {{"mocked", 1}}}}));
+  EXPECT_TRUE(executor_.Specs().empty());  // nothing ran
+
+  json caught = task;
+  caught["Catch"] = json::array({{{"ErrorEquals", {"States.ALL"}}, {"Next", "Recover"}}});
+  auto failed = run(caught, {{"errorOutput", {{"error", "Mock.Err"}, {"cause", "why"}}}});
+  ASSERT_TRUE(failed.ok());
+  EXPECT_EQ(failed.value()["status"], "CAUGHT_ERROR");
+  EXPECT_EQ(failed.value()["error"], "Mock.Err");
+
+  json map = {{"Type", "Map"},
+              {"ItemProcessor",
+               {{"StartAt", "P"}, {"States", {{"P", {{"Type", "Pass"}, {"End", true}}}}}}},
+              {"End", true}};
+  auto mapped = run(map, {{"result", "[1,2]"}});
+  ASSERT_TRUE(mapped.ok()) << mapped.error().message;
+  EXPECT_EQ(mapped.value()["output"], "[1,2]");
+
+  auto on_pass = run({{"Type", "Pass"}, {"End", true}}, {{"result", "1"}});
+  ASSERT_FALSE(on_pass.ok());
+  EXPECT_EQ(on_pass.error().type, "ValidationException");
+  auto both = run(task, {{"result", "1"}, {"errorOutput", {{"error", "E"}}}});
+  ASSERT_FALSE(both.ok());
+  EXPECT_EQ(both.error().type, "ValidationException");
+}
+
 TEST_F(TestStateTest, AnInvalidStateIsRefused) {
   auto answer = engine_->TestState({{"definition", R"({"Type":"Pass"})"}});
   ASSERT_FALSE(answer.ok());

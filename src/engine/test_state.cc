@@ -64,6 +64,37 @@ asl::Outcome<Json> RunTask(const asl::TaskAttempt& task, const asl::ExecutionCon
   return asl::Failure{asl::kStatesTimeout, "TestState waits a minute at most for a task"};
 }
 
+Error InvalidMock(const std::string& message) {
+  return Error{ErrorCode::kInvalidArgument, message, "ValidationException"};
+}
+
+// A Map or Parallel state whose result is mocked, as a Task state: its own data processing
+// (InputPath, Parameters of Parallel, ResultSelector, ResultPath, OutputPath, Retry, Catch)
+// around the mocked result.
+Json AsMockedTask(Json state) {
+  bool map = state.value("Type", std::string()) == "Map";
+  for (const char* field : {"Branches", "ItemProcessor", "Iterator", "ItemsPath", "ItemSelector",
+                            "MaxConcurrency", "MaxConcurrencyPath", "ItemBatcher", "ItemReader",
+                            "ResultWriter", "ToleratedFailureCount", "ToleratedFailureCountPath",
+                            "ToleratedFailurePercentage", "ToleratedFailurePercentagePath",
+                            "Label"}) {
+    state.erase(field);
+  }
+  if (map) state.erase("Parameters");  // Map's older name for ItemSelector
+  state["Type"] = "Task";
+  state["Resource"] = "arn:aws:lambda:us-east-1:123456789012:function:TestStateMock";  // never run
+  return state;
+}
+
+// What the mock of the request says the task did: its result, or its failure.
+asl::Outcome<Json> MockedOutcome(const Json& mock) {
+  if (mock.contains("errorOutput")) {
+    const Json& error = mock["errorOutput"];
+    return asl::Failure{error.value("error", std::string()), error.value("cause", std::string())};
+  }
+  return Json::parse(mock.value("result", std::string("null")));
+}
+
 }  // namespace
 
 Result<Json> RunTestState(const Json& request, Executor& executor, Clock& clock,
@@ -82,8 +113,27 @@ Result<Json> RunTestState(const Json& request, Executor& executor, Clock& clock,
   }
   if (!state.is_object()) return InvalidDefinition("a state must be a JSON object");
   std::string type = state.value("Type", std::string());
-  if (type == "Parallel" || type == "Map") {
-    return InvalidDefinition("TestState does not run " + type + " states");
+  Json mock = request.value("mock", Json());
+  if (!mock.is_null()) {
+    if (!mock.is_object() || mock.contains("result") == mock.contains("errorOutput")) {
+      return InvalidMock("a mock gives either a result or an errorOutput");
+    }
+    if (mock.contains("result") &&
+        (!mock["result"].is_string() ||
+         Json::parse(mock["result"].get<std::string>(), nullptr, false).is_discarded())) {
+      return InvalidMock("the mock's result must be JSON text");
+    }
+    if (mock.contains("errorOutput") && !mock["errorOutput"].is_object()) {
+      return InvalidMock("the mock's errorOutput must be an object with error and cause");
+    }
+    if (type != "Task" && type != "Map" && type != "Parallel") {
+      return InvalidMock("a mock can only be given for a Task, Map or Parallel state");
+    }
+    if (type != "Task") state = AsMockedTask(state);
+  } else if (request.contains("context")) {
+    return InvalidMock("a context can only be given with a mock");
+  } else if (type == "Parallel" || type == "Map") {
+    return InvalidDefinition("TestState runs a " + type + " state only with a mock of its result");
   }
   // The state alone in a machine, each of its targets a Succeed state that ends the test there.
   Json machine = {{"StartAt", kTestedName}, {"States", {{kTestedName, state}}}};
@@ -105,26 +155,28 @@ Result<Json> RunTestState(const Json& request, Executor& executor, Clock& clock,
   asl::ExecutionState run;
   asl::Interpreter interpreter(run, definition.value(), context, options);
   int64_t now = clock.Now();
-  interpreter.Start(now, variables.is_object() ? variables : Json::object());
   Json inspection = {{"input", input.dump()}};
+  interpreter.Inspect(&inspection);
+  interpreter.Start(now, variables.is_object() ? variables : Json::object());
   for (int step = 0; step < 4 && run.status == "RUNNING"; ++step) {
     for (int64_t frame_id : interpreter.TakeTasksToStart()) {
       const asl::TaskAttempt task = *run.frames.at(frame_id).task;
-      inspection["afterParameters"] = task.input.dump();
-      auto result = RunTask(task, context, executor);
+      auto result = mock.is_null() ? RunTask(task, context, executor) : MockedOutcome(mock);
       if (result.ok()) {
-        inspection["result"] = result.value().dump();
         interpreter.TaskSucceeded(task.name, result.value(), clock.Now());
       } else {
         interpreter.TaskFailed(task.name, result.failure(), clock.Now());
       }
     }
+    // A Wait ends at once (its due time is given to the interpreter); a Retry ends the test.
     bool retrying = false;
+    std::vector<int64_t> waits_due;
     for (const auto& [id, frame] : run.frames) {
       if (frame.phase == asl::FramePhase::kRetryTimer) retrying = true;
-      if (frame.phase == asl::FramePhase::kWaitTimer) interpreter.Advance(frame.due_ms);
+      if (frame.phase == asl::FramePhase::kWaitTimer) waits_due.push_back(frame.due_ms);
     }
     if (retrying) break;
+    for (int64_t due : waits_due) interpreter.Advance(due);  // changes run.frames
   }
   // Where it went: the first state entered after the tested one.
   Json answer = Json::object();
