@@ -9,7 +9,9 @@
 
 namespace wfm::asl {
 
-using Json = nlohmann::json;
+// Objects keep their members in the order they came (as JSON.stringify and Step Functions do):
+// States.JsonToString, States.Hash and every output show them so.
+using Json = nlohmann::ordered_json;
 
 // Predefined error names (States Language specification, "Errors").
 inline constexpr const char* kStatesAll = "States.ALL";

@@ -11,6 +11,8 @@
 #include <random>
 #include <vector>
 
+#include "asl/json_equal.h"
+
 namespace wfm::asl {
 namespace {
 
@@ -418,7 +420,8 @@ class Interpreter {
 
   static Outcome<Json> ArrayContains(const std::vector<Json>& args) {
     if (auto problem = Expect("States.ArrayContains", args, 0, "array")) return *problem;
-    return Json(std::find(args[0].begin(), args[0].end(), args[1]) != args[0].end());
+    return Json(std::any_of(args[0].begin(), args[0].end(),
+                            [&](const Json& item) { return SameJson(item, args[1]); }));
   }
 
   // Inclusive of `end` when the steps land on it; at most kMaxRangeItems items.
@@ -468,7 +471,9 @@ class Interpreter {
     if (auto problem = Expect("States.ArrayUnique", args, 0, "array")) return *problem;
     Json out = Json::array();
     for (const Json& item : args[0]) {
-      if (std::find(out.begin(), out.end(), item) == out.end()) out.push_back(item);
+      if (std::none_of(out.begin(), out.end(), [&](const Json& seen) { return SameJson(seen, item); })) {
+        out.push_back(item);
+      }
     }
     return out;
   }

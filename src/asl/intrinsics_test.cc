@@ -26,6 +26,8 @@ const Json kInput = Json::parse(R"({
   "inputString2": "This.is+a,test=string", "splitter2": ".+,=",
   "template": "Hi {}!", "obj": {"x": 1}, "text": "abc", "float": 1.5, "nothing": null,
   "a,b": "comma",
+  "unsorted": {"zeta": 1, "alpha": {"y": 1, "x": 2}},
+  "reordered": [{"a": 1, "b": 2}, {"b": 2, "a": 1}], "ba": {"b": 2, "a": 1},
   "ImageRecipe": {"Arn": "arn:aws:imagebuilder:us-east-1:123456789012:image-recipe/recipe/1.2.3"}
 })");
 const Json kContext = Json::parse(R"({"Execution": {"Id": "arn:exec", "Name": "run-1"}})");
@@ -125,6 +127,10 @@ INSTANTIATE_TEST_SUITE_P(
         EvalCase{R"(States.StringToJson('\{"a": 1\}'))", R"({"a": 1})"},
         EvalCase{"States.StringToJson('  42 ')", "42"},
         EvalCase{"States.JsonToString('text')", R"("\"text\"")"},
+        // Members keep their document order; objects equal whatever their members' order.
+        EvalCase{"States.JsonToString($.unsorted)", R"("{\"zeta\":1,\"alpha\":{\"y\":1,\"x\":2}}")"},
+        EvalCase{"States.ArrayUnique($.reordered)", R"([{"a":1,"b":2}])"},
+        EvalCase{"States.ArrayContains($.reordered, $.ba)", "true"},
         EvalCase{"States.JsonToString($.nothing)", R"("null")"},
         // Arrays.
         EvalCase{"States.ArrayPartition(States.Array(), 3)", "[]"},

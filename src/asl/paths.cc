@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "asl/json_equal.h"
 #include "asl/json_path_parser.h"
 
 namespace wfm::asl {
@@ -156,8 +157,10 @@ class Evaluator {
 
   static bool Compare(const std::string& op, const std::optional<Json>& left,
                       const std::optional<Json>& right) {
-    if (op == "==") return left == right;
-    if (op == "!=") return left != right;
+    if (op == "==" || op == "!=") {
+      bool same = left && right ? SameJson(*left, *right) : left.has_value() == right.has_value();
+      return (op == "==") == same;
+    }
     if (!left || !right) return false;
     int order;
     if (left->is_number() && right->is_number()) {

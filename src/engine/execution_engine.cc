@@ -6,6 +6,7 @@
 
 #include <random>
 
+#include "asl/json_equal.h"
 #include "engine/execution_tasks.h"
 #include "engine/task_stop_record.h"
 #include "engine/test_state.h"
@@ -309,7 +310,7 @@ Result<Record> ExecutionEngine::StartExecution(const StartExecutionRequest& requ
     if (!existing.ok()) return existing.error();
     auto existing_info = ExecutionInfoOf(existing.value());
     if (!existing_info.ok()) return existing_info.error();
-    bool same = ParseOr(existing_info->input, nullptr) == ParseOr(info.input, nullptr) &&
+    bool same = asl::SameJson(ParseOr(existing_info->input, nullptr), ParseOr(info.input, nullptr)) &&
                 existing_info->status == kExecutionRunning;
     if (!same) {
       return Error{ErrorCode::kAlreadyExists, "Execution Already Exists: '" + info.arn + "'",

@@ -97,8 +97,9 @@ asl::Outcome<Json> MockedOutcome(const Json& mock) {
 
 }  // namespace
 
-Result<Json> RunTestState(const Json& request, Executor& executor, Clock& clock,
-                          const asl::InterpreterOptions& options) {
+Result<nlohmann::json> RunTestState(const nlohmann::json& wire_request, Executor& executor,
+                                    Clock& clock, const asl::InterpreterOptions& options) {
+  const Json request = wire_request;  // its payloads are JSON text: their member order is kept
   Json given = Json::parse(request.value("definition", std::string()), nullptr, false);
   if (given.is_discarded() || !given.is_object()) {
     return InvalidDefinition("the definition must be a JSON object");
@@ -221,7 +222,7 @@ Result<Json> RunTestState(const Json& request, Executor& executor, Clock& clock,
   }
   std::string level = request.value("inspectionLevel", std::string("INFO"));
   if (level != "INFO") answer["inspectionData"] = inspection;
-  return answer;
+  return nlohmann::json(answer);
 }
 
 }  // namespace wfm
