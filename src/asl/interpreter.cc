@@ -189,7 +189,9 @@ Outcome<Json> Interpreter::EffectiveInput(const Frame& frame, const State& state
   if (!state.parameters) return effective;
   auto built = EvaluatePayloadTemplate(*state.parameters, ScopeOf(effective.value(), frame),
                                        options_.random);
-  if (built.ok()) Inspected("afterParameters", built.value());
+  if (!built.ok()) return built;
+  Inspected("afterParameters", built.value());
+  if (TooLarge(built.value())) return OverLimit("input", state);
   return built;
 }
 
@@ -324,12 +326,7 @@ void Interpreter::RunTask(Frame& frame, const State& state, int64_t now) {
   }
   context_object_.erase("Task");
   Inspected("afterParameters", input);
-  if (TooLarge(input)) {
-    return FailState(frame, state,
-                     Failure{kStatesDataLimitExceeded,
-                             "The task input of state '" + state.name + "' is over 256 KiB"},
-                     now);
-  }
+  if (TooLarge(input)) return FailState(frame, state, OverLimit("input", state), now);
   int64_t timeout = state.timeout_seconds.value_or(0);
   if (!state.timeout_seconds_path.empty()) {
     auto value = NumberAt(state.timeout_seconds_path, scope, "TimeoutSecondsPath");
@@ -341,6 +338,21 @@ void Interpreter::RunTask(Frame& frame, const State& state, int64_t now) {
     auto value = NumberAt(state.heartbeat_seconds_path, scope, "HeartbeatSecondsPath");
     if (!value.ok()) return FailState(frame, state, value.failure(), now);
     heartbeat = value.value();
+  }
+  // The specification: both paths must select positive integers, the heartbeat below the timeout.
+  if ((!state.timeout_seconds_path.empty() && timeout == 0) ||
+      (!state.heartbeat_seconds_path.empty() && heartbeat == 0)) {
+    return FailState(frame, state,
+                     Failure{kStatesRuntime, "TimeoutSecondsPath and HeartbeatSecondsPath must "
+                                             "select positive integers"},
+                     now);
+  }
+  if (heartbeat > 0 && timeout > 0 && heartbeat >= timeout) {
+    return FailState(frame, state,
+                     Failure{kStatesRuntime, "the heartbeat (" + std::to_string(heartbeat) +
+                                                 " s) must be shorter than the timeout (" +
+                                                 std::to_string(timeout) + " s)"},
+                     now);
   }
   if (resource.kind == ResourceKind::kUnsupported) {
     return FailState(frame, state,
@@ -542,7 +554,9 @@ void Interpreter::ChildFinished(int64_t parent_id, int64_t index, bool ok, const
     } else {
       frame.results[index] = {{"Error", failure.error}, {"Cause", failure.cause}};
       ++frame.failed;
-      bool tolerant = frame.tolerated_count >= 0 || frame.tolerated_percentage >= 0;
+      // States.Runtime always fails the execution: no tolerance absorbs it.
+      bool tolerant = (frame.tolerated_count >= 0 || frame.tolerated_percentage >= 0) &&
+                      failure.error != kStatesRuntime;
       bool within = tolerant &&
                     (frame.tolerated_count < 0 || frame.failed <= frame.tolerated_count) &&
                     (frame.tolerated_percentage < 0 ||
@@ -586,8 +600,11 @@ void Interpreter::Exit(Frame& frame, const State& state, const Json& result,
   Inspected("afterResultPath", placed.value());
   auto output = SelectPath(state.output_path, placed.value(), ScopeOf(placed.value(), frame));
   if (!output.ok()) return FailState(frame, state, output.failure(), now);
-  Json details = {
-      {"name", state.name}, {"output", Text(output.value())}, {"outputDetails", NotTruncated()}};
+  std::string text = output.value().dump();
+  if (text.size() > options_.max_payload_bytes) {
+    return FailState(frame, state, OverLimit("output", state), now);
+  }
+  Json details = {{"name", state.name}, {"output", std::move(text)}, {"outputDetails", NotTruncated()}};
   if (!state.assign.is_null()) {
     auto assigned =
         EvaluatePayloadTemplate(state.assign, ScopeOf(assign_input, frame), options_.random);
@@ -720,7 +737,9 @@ void Interpreter::EndExecution(const std::string& status, const std::string& eve
     key = event == "ExecutionFailed"    ? "executionFailedEventDetails"
           : event == "ExecutionAborted" ? "executionAbortedEventDetails"
                                         : "executionTimedOutEventDetails";
-    details = {{"error", failure.error}, {"cause", failure.cause}};
+    details = Json::object();  // an empty error or cause is left out, as Step Functions does
+    if (!failure.error.empty()) details["error"] = failure.error;
+    if (!failure.cause.empty()) details["cause"] = failure.cause;
   }
   Json e = {{"timestamp", static_cast<double>(now) / 1000.0},
             {"type", type},
@@ -770,7 +789,8 @@ bool Interpreter::TaskStarted(const std::string& attempt, const std::string& exe
     Emit(frame, "LambdaFunctionStarted", "", nullptr, now);
   } else if (resource.kind == ResourceKind::kActivity) {
     if (task.heartbeat_seconds > 0) task.heartbeat_at_ms = now + task.heartbeat_seconds * 1000;
-    Emit(frame, "ActivityStarted", "activityStartedEventDetails", {{"workerName", worker}}, now);
+    Emit(frame, "ActivityStarted", "activityStartedEventDetails",
+         worker.empty() ? Json::object() : Json{{"workerName", worker}}, now);
   } else {
     Emit(frame, "TaskStarted", "taskStartedEventDetails",
          {{"resourceType", resource.history_type}, {"resource", resource.history_resource}}, now);
@@ -995,6 +1015,12 @@ void Interpreter::SetContext(const Frame& frame) {
 
 PathScope Interpreter::ScopeOf(const Json& input, const Frame& frame) const {
   return PathScope{&input, &context_object_, &frame.variables};
+}
+
+Failure Interpreter::OverLimit(const char* what, const State& state) const {
+  return Failure{kStatesDataLimitExceeded,
+                 std::string("The ") + what + " of state '" + state.name + "' is over " +
+                     std::to_string(options_.max_payload_bytes / 1024) + " KiB"};
 }
 
 bool Interpreter::TooLarge(const Json& value) const {

@@ -121,6 +121,8 @@ class Interpreter {
   void SetContext(const Frame& frame);
   PathScope ScopeOf(const Json& input, const Frame& frame) const;
   bool TooLarge(const Json& value) const;
+  // States.DataLimitExceeded for the `what` ("input", "output") of `state`.
+  Failure OverLimit(const char* what, const State& state) const;
 
   ExecutionState& state_;
   std::shared_ptr<const StateMachine> definition_;

@@ -8,12 +8,14 @@ namespace wfm::asl {
 namespace {
 
 // The developer guide ("Error names"): States.ALL cannot catch the terminal States.Runtime and
-// States.DataLimitExceeded; only an ErrorEquals naming them exactly does.
+// States.DataLimitExceeded; an ErrorEquals naming States.DataLimitExceeded does, while
+// States.Runtime "isn't retriable, and will always cause the execution to fail".
 bool IsTerminalError(const std::string& error) {
   return error == kStatesRuntime || error == kStatesDataLimitExceeded;
 }
 
 bool NameMatches(const std::string& name, const std::string& error, StateType state_type) {
+  if (error == kStatesRuntime) return false;
   if (name == error) return true;
   if (IsTerminalError(error)) return false;
   if (name == kStatesAll) return true;

@@ -35,8 +35,9 @@ INSTANTIATE_TEST_SUITE_P(
         // States.DataLimitExceeded ...
         MatchCase{{"States.ALL"}, "States.Runtime", StateType::kTask, false},
         MatchCase{{"States.ALL"}, "States.DataLimitExceeded", StateType::kTask, false},
-        // ... while naming them exactly does.
-        MatchCase{{"States.Runtime"}, "States.Runtime", StateType::kTask, true},
+        // ... while naming States.DataLimitExceeded exactly does; States.Runtime "will always
+        // cause the execution to fail".
+        MatchCase{{"States.Runtime"}, "States.Runtime", StateType::kTask, false},
         MatchCase{{"States.DataLimitExceeded"}, "States.DataLimitExceeded", StateType::kMap, true},
         // States.TaskFailed in a Task state is a wildcard for all but States.Timeout (the guide;
         // aws-local-stepfunctions does the same).
