@@ -20,8 +20,8 @@ import {
   GetExecutionHistoryCommand, RedriveExecutionCommand, CreateActivityCommand,
   DescribeActivityCommand, ListActivitiesCommand, DeleteActivityCommand, GetActivityTaskCommand,
   SendTaskSuccessCommand, SendTaskFailureCommand, SendTaskHeartbeatCommand, TagResourceCommand,
-  UntagResourceCommand, ListTagsForResourceCommand, TestStateCommand,
-  paginateListStateMachines, paginateGetExecutionHistory, paginateListExecutions,
+  UntagResourceCommand, ListTagsForResourceCommand, TestStateCommand, StartSyncExecutionCommand,
+  DescribeMapRunCommand, ListMapRunsCommand, paginateListStateMachines, paginateGetExecutionHistory, paginateListExecutions,
 } from '@aws-sdk/client-sfn';
 
 const binary = process.argv[2];
@@ -128,6 +128,19 @@ const again = await sfn.send(new CreateStateMachineCommand({ name: 'hello', defi
 check(again.stateMachineArn === created.stateMachineArn, 'CreateStateMachine is idempotent');
 await expectError(sfn, new CreateStateMachineCommand({ name: 'hello', definition: waiting, roleArn: kRole }),
                   'StateMachineAlreadyExists', 'another definition under the name');
+check(again.$metadata.requestId?.length > 0, 'answers carry x-amzn-RequestId');
+await expectError(sfn, new CreateStateMachineCommand({ name: 'hello', definition: pass, roleArn: kRole, publish: true }),
+                  'StateMachineAlreadyExists', 'the same machine asked to be published as well');
+await expectError(sfn, new CreateStateMachineCommand({ name: 'x', definition: pass, roleArn: kRole,
+                                                       loggingConfiguration: { level: 'BOGUS' } }),
+                  'ValidationException', 'an unknown log level');
+const metadataOnly = await sfn.send(new DescribeStateMachineCommand({ stateMachineArn: created.stateMachineArn,
+                                                                      includedData: 'METADATA_ONLY' }));
+check(metadataOnly.definition === '{}', 'DescribeStateMachine METADATA_ONLY leaves the definition out');
+await expectError(sfn, new StartSyncExecutionCommand({ stateMachineArn: created.stateMachineArn }),
+                  'StateMachineTypeNotSupported', 'StartSyncExecution of a STANDARD machine');
+await expectError(sfn, new DescribeMapRunCommand({ mapRunArn: `${created.stateMachineArn}/x:y` }),
+                  'ResourceNotFound', 'DescribeMapRun: there are no Map Runs');
 await expectError(sfn, new CreateStateMachineCommand({ name: 'a b', definition: pass, roleArn: kRole }),
                   'InvalidName', 'a name with a space');
 await expectError(sfn, new CreateStateMachineCommand({ name: 'x', definition: '{"StartAt":"Nope","States":{}}', roleArn: kRole }),
@@ -250,6 +263,10 @@ await expectError(sfn, new StartExecutionCommand({ stateMachineArn: waiter, name
                   'ExecutionAlreadyExists', 'the same name with another input');
 const running = await sfn.send(new ListExecutionsCommand({ stateMachineArn: waiter, statusFilter: 'RUNNING' }));
 check(running.executions.length === 1 && running.executions[0].name === 'long', 'ListExecutions statusFilter');
+await expectError(sfn, new ListExecutionsCommand({ stateMachineArn: machine, statusFilter: 'PENDING_REDRIVE' }),
+                  'ValidationException', 'PENDING_REDRIVE with a stateMachineArn');
+check((await sfn.send(new ListMapRunsCommand({ executionArn: long.executionArn }))).mapRuns.length === 0,
+      'ListMapRuns: none');
 const stop = await sfn.send(new StopExecutionCommand({ executionArn: long.executionArn, error: 'Halt', cause: 'check' }));
 check(stop.stopDate instanceof Date, 'StopExecution');
 const aborted = await waitForStatus(sfn, long.executionArn, ['ABORTED']);
@@ -319,6 +336,15 @@ check(JSON.parse(tested.output).x === 7 && tested.nextState === 'N' && tested.st
       'TestState runs one state', JSON.stringify(tested));
 await expectError(sfn, new TestStateCommand({ definition: '{"Type":"Bogus"}', roleArn: kRole }),
                   'InvalidDefinition', 'TestState of an invalid state');
+const waited = await sfn.send(new TestStateCommand({
+  definition: JSON.stringify({ Type: 'Wait', Seconds: 5, Next: 'N' }), input: '{"a":1}', roleArn: kRole }));
+check(waited.status === 'SUCCEEDED' && waited.nextState === 'N', 'TestState of a Wait', JSON.stringify(waited));
+const mocked = await sfn.send(new TestStateCommand({
+  definition: JSON.stringify({ Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke',
+                               Parameters: { FunctionName: 'nope', 'Payload.$': '$' }, End: true }),
+  input: '{}', roleArn: kRole, mock: { result: '{"mocked":true}' }, inspectionLevel: 'DEBUG' }));
+check(mocked.output === '{"mocked":true}' && mocked.inspectionData.afterParameters !== undefined,
+      'TestState with a mocked result', JSON.stringify(mocked));
 
 // --- deletes
 await sfn.send(new DeleteStateMachineAliasCommand({ stateMachineAliasArn: alias }));

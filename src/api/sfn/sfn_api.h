@@ -84,6 +84,11 @@ class SfnApi {
   Result<json> GetExecutionHistory(Params& p);
   Result<json> RedriveExecution(Params& p);
   Result<json> TestState(Params& p);
+  // What is not run here (sfn_not_run_here.cc)
+  Result<json> StartSyncExecution(Params& p);
+  Result<json> DescribeMapRun(Params& p);
+  Result<json> UpdateMapRun(Params& p);
+  Result<json> ListMapRuns(Params& p);
   // Activities, task results and tags (sfn_activities.cc)
   Result<json> CreateActivity(Params& p);
   Result<json> DescribeActivity(Params& p);

@@ -201,11 +201,19 @@ Result<json> SfnApi::ListExecutions(Params& p) {
   auto map_run = p.String("mapRunArn", 1, 2000, false);
   auto redrive = p.Enum("redriveFilter", {"REDRIVEN", "NOT_REDRIVEN"}, false);
   if (!p.ok()) return p.error();
+  if (map_run && arn) {
+    return TypedError("ValidationException",
+                      "give either a stateMachineArn or a mapRunArn, not both");
+  }
   if (map_run) {
     return TypedError("ResourceNotFound", "Map Runs are not supported: Map states run inline here");
   }
   if (!arn) {
     return TypedError("ValidationException", "stateMachineArn is required");
+  }
+  if (status == kExecutionPendingRedrive) {
+    return TypedError("ValidationException",
+                      "the PENDING_REDRIVE statusFilter cannot be used with a stateMachineArn");
   }
   auto parsed = ParseStateMachineArn(*arn);
   if (!parsed.ok()) return parsed.error();

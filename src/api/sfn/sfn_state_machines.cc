@@ -1,5 +1,8 @@
 // State machines and their versions.
 #include "api/sfn/sfn_api.h"
+
+#include <set>
+
 #include "asl/definition.h"
 #include "core/ids.h"
 
@@ -8,6 +11,25 @@ namespace {
 
 const json kDefaultLogging = {{"level", "OFF"}, {"includeExecutionData", false}};
 const json kDefaultTracing = {{"enabled", false}};
+
+// `given` over the defaults (a configuration compares equal whether its defaults were spelled
+// out or not), its log level checked. Errors: ValidationException for an unknown level.
+Result<json> LoggingConfiguration(const std::optional<json>& given) {
+  json out = kDefaultLogging;
+  if (given) out.update(*given);
+  static const std::set<std::string> kLevels = {"ALL", "ERROR", "FATAL", "OFF"};
+  if (!out["level"].is_string() || !kLevels.count(out["level"].get<std::string>())) {
+    return TypedError("ValidationException",
+                      "loggingConfiguration.level must be one of ALL, ERROR, FATAL, OFF");
+  }
+  return out;
+}
+
+json TracingConfiguration(const std::optional<json>& given) {
+  json out = kDefaultTracing;
+  if (given) out.update(*given);
+  return out;
+}
 
 // InvalidDefinition with the first ERROR finding, or ok.
 Status CheckDefinition(const std::string& definition) {
@@ -65,10 +87,15 @@ Result<json> SfnApi::CreateStateMachine(Params& p) {
     return TypedError("ValidationException", "versionDescription requires publish to be true");
   }
   if (auto s = CheckDefinition(*definition); !s.ok()) return s.error();
+  auto logging_configuration = LoggingConfiguration(logging);
+  if (!logging_configuration.ok()) return logging_configuration.error();
   json tag_map = json::object();
   if (tags) {
     if (auto s = MergeTags(*tags, tag_map); !s.ok()) return s.error();
   }
+  // What a repeated CreateStateMachine must repeat to be answered with this machine.
+  json created_with = {{"publish", publish.value_or(false)},
+                       {"versionDescription", description.value_or("")}};
   TimestampMs now = clock_.Now();
   std::string arn = arns_.StateMachine(*name);
   json body = {{"name", *name},
@@ -78,8 +105,9 @@ Result<json> SfnApi::CreateStateMachine(Params& p) {
                {"creationDate", now},
                {"updateDate", now},
                {"revisionId", NewUuid()},
-               {"loggingConfiguration", logging.value_or(kDefaultLogging)},
-               {"tracingConfiguration", tracing.value_or(kDefaultTracing)},
+               {"loggingConfiguration", logging_configuration.value()},
+               {"tracingConfiguration", TracingConfiguration(tracing)},
+               {"createdWith", created_with},
                {"tags", tag_map},
                {"lastVersion", 0},
                {"publishedRevision", ""}};
@@ -88,22 +116,24 @@ Result<json> SfnApi::CreateStateMachine(Params& p) {
   json out;
   if (!created.ok()) {
     if (created.error().code != ErrorCode::kAlreadyExists) return created.error();
-    // Idempotent: the same name, definition and configuration answer the existing machine
-    // (a different roleArn or tags are ignored, as Step Functions does).
+    // Idempotent: the same name, definition, configuration, publish and versionDescription
+    // answer the existing machine (a different roleArn or tags are ignored, as Step Functions
+    // does).
     auto existing = Get(kRecordStateMachine, arn, "StateMachineAlreadyExists");
     if (!existing.ok()) return existing.error();
     auto stored = BodyOf(existing.value());
     if (!stored.ok()) return stored.error();
     if ((*stored)["definition"] != *definition ||
         (*stored)["loggingConfiguration"] != body["loggingConfiguration"] ||
-        (*stored)["tracingConfiguration"] != body["tracingConfiguration"]) {
+        (*stored)["tracingConfiguration"] != body["tracingConfiguration"] ||
+        stored->value("createdWith", created_with) != created_with) {
       return TypedError("StateMachineAlreadyExists", "State Machine Already Exists: '" + arn + "'");
     }
     out = {{"stateMachineArn", arn}, {"creationDate", EpochSeconds((*stored)["creationDate"])}};
   } else {
     out = {{"stateMachineArn", arn}, {"creationDate", EpochSeconds(now)}};
   }
-  if (publish.value_or(false)) {
+  if (publish.value_or(false)) {  // publishing an unchanged revision answers its version
     auto version = Publish(arn, std::nullopt, description.value_or(""));
     if (!version.ok()) return version.error();
     out["stateMachineVersionArn"] = version->key;
@@ -189,13 +219,15 @@ Result<json> SfnApi::UpdateStateMachine(Params& p) {
   if (definition) {
     if (auto s = CheckDefinition(*definition); !s.ok()) return s.error();
   }
+  auto logging_configuration = LoggingConfiguration(logging);
+  if (!logging_configuration.ok()) return logging_configuration.error();
   TimestampMs now = clock_.Now();
   auto updated = Modify(kRecordStateMachine, *arn, "StateMachineDoesNotExist", [&](json& body) {
     json before = body;
     if (definition) body["definition"] = *definition;
     if (role) body["roleArn"] = *role;
-    if (logging) body["loggingConfiguration"] = *logging;
-    if (tracing) body["tracingConfiguration"] = *tracing;
+    if (logging) body["loggingConfiguration"] = logging_configuration.value();
+    if (tracing) body["tracingConfiguration"] = TracingConfiguration(tracing);
     if (body != before) body["revisionId"] = NewUuid();
     body["updateDate"] = now;
     return OkStatus();
@@ -214,7 +246,7 @@ Result<json> SfnApi::UpdateStateMachine(Params& p) {
 
 Result<json> SfnApi::DescribeStateMachine(Params& p) {
   auto arn = p.String("stateMachineArn", 1, 256, true);
-  p.Enum("includedData", {"ALL_DATA", "METADATA_ONLY"}, false);
+  auto included = p.Enum("includedData", {"ALL_DATA", "METADATA_ONLY"}, false);
   if (!p.ok()) return p.error();
   auto parsed = ParseStateMachineArn(*arn);
   if (!parsed.ok()) return parsed.error();
@@ -238,7 +270,10 @@ Result<json> SfnApi::DescribeStateMachine(Params& p) {
               {"loggingConfiguration", (*body)["loggingConfiguration"]},
               {"tracingConfiguration", (*body)["tracingConfiguration"]},
               {"revisionId", (*body)["revisionId"]}};
-  if (parsed->IsVersion()) out["description"] = (*body)["description"];
+  if (parsed->IsVersion() && !(*body).value("description", std::string()).empty()) {
+    out["description"] = (*body)["description"];
+  }
+  if (included == "METADATA_ONLY") out["definition"] = "{}";  // as the API reference says
   return out;
 }
 

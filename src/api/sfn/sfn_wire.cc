@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "core/ids.h"
+
 namespace wfm::sfn {
 namespace {
 
@@ -95,6 +97,7 @@ HttpResponse ErrorAnswer(const Error& error) {
   std::string type = error.type.empty() ? DefaultType(error.code) : error.type;
   response.body = json{{"__type", type}, {"message", error.message}}.dump(
       -1, ' ', false, json::error_handler_t::replace);
+  response.headers["x-amzn-RequestId"] = NewUuid();
   return response;
 }
 
@@ -102,6 +105,7 @@ HttpResponse OkAnswer(const json& body) {
   HttpResponse response;
   response.content_type = "application/x-amz-json-1.0";
   response.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
+  response.headers["x-amzn-RequestId"] = NewUuid();
   return response;
 }
 
