@@ -204,6 +204,27 @@ void Interpreter::RunPass(Frame& frame, const State& state, int64_t now) {
   Exit(frame, state, result, result, now);
 }
 
+namespace {
+
+// The Assign of a Choice state whose rule `rule_assign` matched: the state's own assignments
+// (which apply whatever rule matches), those of the rule replacing the ones of the same variable.
+Json MergedAssign(const Json& state_assign, const Json& rule_assign) {
+  if (!state_assign.is_object()) return rule_assign;
+  auto variable = [](const std::string& key) {
+    return key.ends_with(".$") ? key.substr(0, key.size() - 2) : key;
+  };
+  Json merged = Json::object();
+  for (const auto& [key, value] : state_assign.items()) {
+    if (!rule_assign.contains(variable(key)) && !rule_assign.contains(variable(key) + ".$")) {
+      merged[key] = value;
+    }
+  }
+  for (const auto& [key, value] : rule_assign.items()) merged[key] = value;
+  return merged;
+}
+
+}  // namespace
+
 void Interpreter::RunChoice(Frame& frame, const State& state, int64_t now) {
   auto effective = SelectPath(state.input_path, frame.input, ScopeOf(frame.input, frame));
   if (!effective.ok()) return FailState(frame, state, effective.failure(), now);
@@ -213,10 +234,10 @@ void Interpreter::RunChoice(Frame& frame, const State& state, int64_t now) {
     auto matched = MatchesRule(rule, scope);
     if (!matched.ok()) return FailState(frame, state, matched.failure(), now);
     if (!matched.value()) continue;
-    State chosen = state;  // the rule's Next and Assign replace the state's
+    State chosen = state;  // the rule's Next; the state's Assign and then the rule's
     chosen.next = rule.next;
     chosen.end = false;
-    if (!rule.assign.is_null()) chosen.assign = rule.assign;
+    if (!rule.assign.is_null()) chosen.assign = MergedAssign(state.assign, rule.assign);
     return Exit(frame, chosen, input, input, now);
   }
   if (state.default_next.empty()) {
