@@ -135,9 +135,10 @@ asl::Outcome<Json> TaskResultOf(const TaskObservation& seen, const asl::TaskReso
   }
   if (output.is_object()) {
     if (output.contains("Error") && output["Error"].is_string()) {
-      std::string cause = !output.contains("Cause")     ? ""
-                          : output["Cause"].is_string() ? output["Cause"].get<std::string>()
-                                                        : output["Cause"].dump();
+      const Json cause_value = output.value("Cause", Json());  // missing or null: no cause
+      std::string cause = cause_value.is_null()     ? ""
+                          : cause_value.is_string() ? cause_value.get<std::string>()
+                                                    : cause_value.dump();
       return Failure{output["Error"].get<std::string>(), cause};
     }
     if (output.contains("errorType") && output["errorType"].is_string()) {
