@@ -611,6 +611,27 @@ TEST_F(LocalExecutorTest, AnOutputReplacedByALinkOrAFifoFailsTheTaskInsteadOfBlo
   }
 }
 
+// After a restart the engine only Describes: a task adopted that way while its runner still runs
+// must be watched, and its end seen, with nothing else happening in the executor.
+TEST_F(LocalExecutorTest, ATaskAdoptedByDescribeAloneIsSeenEnding) {
+  fs::path started = dir_ / "started", release = dir_ / "release";
+  std::string script = "echo ran >> '" + started.string() + "'; while [ ! -e '" + release.string() +
+                       "' ]; do sleep 0.05; done; cat > \"$WFM_TASK_OUTPUT\"";
+  auto spec = FunctionSpec(R"({"n":1})", RunScript(script));
+  executor_->Submit(spec).value();
+  while (ReadFile(started) != "ran\n") std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  executor_.reset();  // as after kill -9
+
+  executor_ = Make(2);
+  auto quick = executor_->Submit(FunctionSpec("{}", RunScript("true"))).value();
+  WaitDone(*executor_, quick);  // the watcher is polling what it watched until now
+  ASSERT_EQ(executor_->Describe({spec.name})[0].status, TaskStatus::kRunning);
+  std::ofstream(release).close();
+  auto seen = WaitDone(*executor_, spec.name);
+  ASSERT_EQ(seen.status, TaskStatus::kSucceeded) << seen.status_reason;
+  EXPECT_EQ(seen.output_json, R"({"n":1})");
+}
+
 TEST_F(LocalExecutorTest, AFunctionsOutputIsReadByAFreshExecutorAfterTheServiceDied) {
   fs::path started = dir_ / "started", release = dir_ / "release";
   std::string script = "echo ran >> '" + started.string() + "'; while [ ! -e '" + release.string() +

@@ -148,6 +148,7 @@ void LocalExecutor::AdoptLocked(Tracked& task) {
       task.seen.container =
           "pid " + std::to_string(command.is_object() ? command.value("pid", 0) : task.runner_pid);
       watched_.insert(task.seen.id);
+      Wake();  // the watcher polls this runner from now on, whoever adopted it
       ++running_;
       DescribeStepFunctionsTask(WorkDir(task.seen.id), task.seen);
       spdlog::info("local executor: adopted running task {}", task.seen.id);
