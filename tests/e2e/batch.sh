@@ -20,11 +20,7 @@ cat >"$WORK/fake.json" <<'JSON'
                     {"name": "fail", "revision": 1}, {"name": "sleep", "revision": 1},
                     {"name": "stuck", "revision": 1}, {"name": "retired", "revision": 1, "status": "INACTIVE"}]}
 JSON
-"$FAKE_BIN" --port-file "$WORK/fake.port" --access-key AKIDE2ETEST --secret e2e-secret-key-value \
-  --region eu-west-1 --config "$WORK/fake.json" >"$WORK/fake.log" 2>&1 &
-PIDS[fake]=$!
-for _ in $(seq 1 500); do [ -s "$WORK/fake.port" ] && break; sleep 0.01; done
-FAKE="http://127.0.0.1:$(cat "$WORK/fake.port")"
+start_fake_batch "$FAKE_BIN" "$WORK/fake.json"
 fake_stats() { curl -fs "$FAKE/_fake/stats"; }
 fake_config() { curl -fs -XPOST "$FAKE/_fake/config" -d "$1" >/dev/null; }
 

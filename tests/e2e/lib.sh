@@ -132,3 +132,13 @@ check_exactly_once() {
   [ "$duplicates" -eq 0 ] && [ "$missing" -eq 0 ] || fail "a task ran twice or never"
   pass "every task of $# jobs ran exactly once"
 }
+
+# start_fake_batch BINARY CONFIG_FILE: starts the fake AWS Batch server (the e2e credentials, region
+# eu-west-1) with that configuration; sets FAKE to its URL. Its log is $WORK/fake.log.
+start_fake_batch() {
+  "$1" --port-file "$WORK/fake.port" --access-key AKIDE2ETEST --secret e2e-secret-key-value \
+    --region eu-west-1 --config "$2" >"$WORK/fake.log" 2>&1 &
+  PIDS[fake]=$!
+  for _ in $(seq 1 500); do [ -s "$WORK/fake.port" ] && break; sleep 0.01; done
+  FAKE="http://127.0.0.1:$(cat "$WORK/fake.port")"
+}

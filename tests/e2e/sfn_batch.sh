@@ -18,11 +18,7 @@ cat >"$WORK/fake.json" <<'JSON'
  "jobDefinitions": [{"name": "echo", "revision": 1}, {"name": "fail", "revision": 1},
                     {"name": "sleep", "revision": 1}]}
 JSON
-"$FAKE_BIN" --port-file "$WORK/fake.port" --access-key AKIDE2ETEST --secret e2e-secret-key-value \
-  --region eu-west-1 --config "$WORK/fake.json" >"$WORK/fake.log" 2>&1 &
-PIDS[fake]=$!
-for _ in $(seq 1 500); do [ -s "$WORK/fake.port" ] && break; sleep 0.01; done
-FAKE="http://127.0.0.1:$(cat "$WORK/fake.port")"
+start_fake_batch "$FAKE_BIN" "$WORK/fake.json"
 # bug MESSAGE: records a failed check and goes on, so that one run shows every failing check of
 # the last sections; the script fails at its end.
 BUGS=0
@@ -78,6 +74,8 @@ history() {
 }
 # event_types EXECUTION_ARN: the types of its history events, comma-separated, in order.
 event_types() { history "$1" | jq -r '[.events[].type] | join(",")'; }
+# event_count EXECUTION TYPE: how many events of TYPE its history has.
+event_count() { history "$1" | jq --arg type "$2" '[.events[] | select(.type == $type)] | length'; }
 # check_history_ids EXECUTION_ARN: ids run 1..n without gaps and every previousEventId points back.
 check_history_ids() {
   history "$1" | jq -e '.events as $e | [range(0; $e | length)] |
@@ -214,8 +212,8 @@ echo "$answer" | jq -r .output | jq -e --arg n "$name" '.JobName == $n and .Stat
   >/dev/null || fail "the output is not the adopted job's description: $(echo "$answer" | jq -r .output)"
 pass "after the restart the job was adopted (ListJobs), SubmitJob for $name stayed at 1, the execution SUCCEEDED"
 types=$(event_types "$exec4")
-[ "$(history "$exec4" | jq '[.events[] | select(.type == "TaskScheduled")] | length')" = 1 ] &&
-  [ "$(history "$exec4" | jq '[.events[] | select(.type == "TaskSucceeded")] | length')" = 1 ] ||
+[ "$(event_count "$exec4" TaskScheduled)" = 1 ] &&
+  [ "$(event_count "$exec4" TaskSucceeded)" = 1 ] ||
   fail "history after the restart: $types"
 check_history_ids "$exec4"
 pass "history after the restart: one TaskScheduled, one TaskSucceeded, no gaps ($types)"
@@ -272,7 +270,7 @@ else
   bug "submitJob's JobArn is not the Batch job's ARN ($(jq -r .JobArn "$WORK/out1.json") for a .sync job): $(cat "$WORK/out5.json")"
 fi
 types=$(event_types "$exec5")
-[ "$(history "$exec5" | jq '[.events[] | select(.type == "TaskSucceeded")] | length')" = 1 ] ||
+[ "$(event_count "$exec5" TaskSucceeded)" = 1 ] ||
   fail "history of submitJob: $types"
 check_history_ids "$exec5"
 pass "history of submitJob: $types"
