@@ -11,7 +11,7 @@
 
 #include "api/api.h"
 #include "api/http_server.h"
-#include "engine/engine.h"
+#include "engine/execution_engine.h"
 #include "executor/batch/batch_executor.h"
 #include "fake_batch/fake_batch.h"
 #include "store/memory/memory_store.h"
@@ -56,7 +56,7 @@ int main(int argc, char** argv) {
   const int64_t poll_ms = 100;
   BatchExecutor executor(client, clock, BatchExecutorOptions{"bench-queue", poll_ms, 600000, 8});
   MemoryStore store;
-  Engine engine(store, executor, clock);
+  ExecutionEngine engine(store, executor, clock);
   engine.Start();
   Api api(store, engine, clock, nullptr, "");
 

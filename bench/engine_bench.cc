@@ -16,7 +16,7 @@
 #include <thread>
 
 #include "core/ids.h"
-#include "engine/engine.h"
+#include "engine/execution_engine.h"
 #include "executor/fake/fake_executor.h"
 #include "executor/local/local_executor.h"
 #include "store/memory/memory_store.h"
@@ -118,7 +118,7 @@ int main(int argc, char** argv) {
   }
 
   Workflow workflow = Chain();
-  Engine engine(*store, *executor, clock);
+  ExecutionEngine engine(*store, *executor, clock);
   // Phase 1: the jobs are created as the API does (one store write each), the engine idle.
   auto create_start = std::chrono::steady_clock::now();
   for (int i = 0; i < jobs; ++i) {
@@ -131,7 +131,7 @@ int main(int argc, char** argv) {
   // Phase 2: the engine takes them all from the store and runs them to the end.
   auto start = std::chrono::steady_clock::now();
   engine.Start();
-  while (engine.Stats().jobs_finished < static_cast<uint64_t>(jobs)) {
+  while (engine.Stats().executions_finished < static_cast<uint64_t>(jobs)) {
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
   double seconds = Seconds(std::chrono::steady_clock::now() - start).count();
@@ -146,11 +146,14 @@ int main(int argc, char** argv) {
   printf("  engine run         %.3f s\n", seconds);
   printf("  jobs/s             %.0f\n", jobs / seconds);
   printf("  tasks/s            %.0f\n", tasks / seconds);
-  printf("  state transitions/s %.0f  (%llu stored status changes)\n",
-         stats.status_changes / seconds, static_cast<unsigned long long>(stats.status_changes));
-  printf("  commits            %llu  (%.1f job writes per commit)\n",
+  // The status changes of a job of three tasks: the first task QUEUED -> SUCCEEDED, each other
+  // WAITING_FOR_DEPS -> QUEUED -> SUCCEEDED, the job QUEUED -> RUNNING -> SUCCEEDED.
+  uint64_t transitions = static_cast<uint64_t>(jobs) * 7;
+  printf("  state transitions/s %.0f  (%llu status changes: 7 per job of 3 tasks)\n",
+         transitions / seconds, static_cast<unsigned long long>(transitions));
+  printf("  commits            %llu  (%.1f executions written per commit)\n",
          static_cast<unsigned long long>(stats.commits),
-         stats.commits ? static_cast<double>(stats.jobs_written) / stats.commits : 0.0);
+         stats.commits ? static_cast<double>(stats.executions_written) / stats.commits : 0.0);
   printf("  peak RSS           %.1f MiB\n", PeakRssMiB());
   if (executor_kind == "local") {
     double make_seconds = MakeBaseline(dir, jobs, max_parallel);

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <boost/asio/post.hpp>
+#include <future>
 #include <nlohmann/json.hpp>
 #include <set>
 
@@ -104,24 +105,20 @@ HttpResponse ErrorResponse(const Error& error) {
   return Json(HttpStatusOf(error.code), {{"message", error.message}});
 }
 
-Api::Api(Store& store, Engine& engine, Clock& clock, LogReader log_reader, std::string openapi_yaml,
+Api::Api(Store& store, JobService& jobs, Clock& clock, LogReader log_reader, std::string openapi_yaml,
          ApiOptions options)
     : store_(store),
-      engine_(engine),
+      jobs_(jobs),
       clock_(clock),
       log_reader_(std::move(log_reader)),
       openapi_yaml_(std::move(openapi_yaml)),
       options_(std::move(options)),
-      cancel_waits_(std::make_unique<CancelWaits>(store)),
       sfn_(std::make_unique<sfn::SfnApi>(
           store, clock,
           sfn::SfnOptions{options_.region, options_.account_id, options_.executions})),
       writers_(std::make_unique<boost::asio::thread_pool>(std::max(1, options_.write_threads))) {}
 
-Api::~Api() {
-  writers_->join();
-  cancel_waits_.reset();
-}
+Api::~Api() { writers_->join(); }
 
 HttpResponse Api::Handle(const HttpRequest& request) {
   auto answer = std::make_shared<std::promise<HttpResponse>>();
@@ -228,8 +225,7 @@ std::optional<HttpResponse> Api::Route(const HttpRequest& request, const HttpRes
     if (n == 2) {
       if (m == "GET") return GetJob(parts[1]);
       if (m == "DELETE") {
-        CancelJob(parts[1], request.body, respond);
-        return std::nullopt;
+        return CancelJob(parts[1], request.body);
       }
       return MethodNotAllowed("GET, DELETE");
     }
@@ -241,7 +237,7 @@ std::optional<HttpResponse> Api::Route(const HttpRequest& request, const HttpRes
 }
 
 HttpResponse Api::Health() {
-  bool leader = engine_.IsLeader();
+  bool leader = jobs_.IsLeader();
   Status executor = options_.executor_health ? options_.executor_health() : OkStatus();
   json out = {{"leader", leader},
               {"executor", executor.ok() ? json{{"status", "ok"}}
@@ -313,7 +309,7 @@ HttpResponse Api::StartJob(const std::string& body) {
   if (!request.ok()) return ErrorResponse(request.error());
   auto workflow = store_.GetWorkflow(request->workflow_name, request->revision);
   if (!workflow.ok()) return ErrorResponse(workflow.error());
-  auto job = engine_.StartJob(workflow.value(), request->data_json);
+  auto job = jobs_.StartJob(workflow.value(), request->data_json);
   if (!job.ok()) return ErrorResponse(job.error());
   return Json(200, JobToJson(job.value(), JsonForm::kApi));
 }
@@ -389,13 +385,12 @@ HttpResponse Api::GetExecution(const std::string& arn) {
   return Json(200, ExecutionView(info.value(), events, 10000));
 }
 
-void Api::CancelJob(const std::string& id, const std::string& body, HttpResponder then) {
+HttpResponse Api::CancelJob(const std::string& id, const std::string& body) {
   auto reason = ParseCancelReason(body, options_.limits);
-  if (!reason.ok()) return then(ErrorResponse(reason.error()));
-  auto applied = engine_.RequestCancel(id, reason.value());
-  if (!applied.ok()) return then(ErrorResponse(applied.error()));
-  cancel_waits_->Add(id, applied.value(), std::chrono::steady_clock::now() + options_.cancel_wait,
-                     [this, id, then = std::move(then)] { then(GetJob(id)); });
+  if (!reason.ok()) return ErrorResponse(reason.error());
+  auto cancelled = jobs_.CancelJob(id, reason.value());
+  if (!cancelled.ok()) return ErrorResponse(cancelled.error());
+  return Json(200, JobToJson(cancelled.value(), JsonForm::kApi));
 }
 
 HttpResponse Api::GetTaskLog(const std::string& job_id, const std::string& state) {

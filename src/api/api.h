@@ -12,12 +12,11 @@
 #include <optional>
 #include <string>
 
-#include "api/cancel_waits.h"
 #include "api/http_message.h"
 #include "api/sfn/sfn_api.h"
 #include "core/clock.h"
 #include "core/result.h"
-#include "engine/engine.h"
+#include "engine/job_service.h"
 #include "engine/execution_service.h"
 #include "model/requests.h"
 #include "store/store.h"
@@ -31,8 +30,6 @@ struct ApiOptions {
   RequestLimits limits;
   // A listing's body stays under this size: its page ends early (with X-Next-Page-Token).
   size_t max_list_bytes = 4 << 20;
-  // How long DELETE /jobs/{id} waits for the cancel to be applied before it answers anyway.
-  std::chrono::milliseconds cancel_wait{5000};
   // Threads that run writes (which may call out, e.g. to check resources) off the I/O threads,
   // and how many writes may wait for them before more are refused (503).
   int write_threads = 4;
@@ -51,16 +48,15 @@ struct ApiOptions {
 class Api {
  public:
   // `log_reader` may be empty (the executor keeps no logs). `openapi_yaml` is served as is.
-  Api(Store& store, Engine& engine, Clock& clock, LogReader log_reader, std::string openapi_yaml,
+  Api(Store& store, JobService& jobs, Clock& clock, LogReader log_reader, std::string openapi_yaml,
       ApiOptions options = {});
   ~Api();  // answers what is pending, then stops its threads
 
-  // Answers one request on the calling thread (DELETE waits there too). Never throws; every error
-  // is {"message": ...} with its status. Thread-safe.
+  // Answers one request on the calling thread. Never throws; every error is {"message": ...} with
+  // its status. Thread-safe.
   HttpResponse Handle(const HttpRequest& request);
   // Answers one request through `respond`: reads on the calling thread (an I/O thread: they are
-  // bounded and quick), writes on the API's own threads, and a DELETE once its cancel is applied
-  // (or after cancel_wait), holding no thread while it waits. Thread-safe.
+  // bounded and quick), writes on the API's own threads. Thread-safe.
   void HandleAsync(const HttpRequest& request, HttpResponder respond);
 
  private:
@@ -81,18 +77,17 @@ class Api {
   HttpResponse GetJob(const std::string& id);
   // GET /executions/{arn}: a Step Functions execution with every state it visited.
   HttpResponse GetExecution(const std::string& arn);
-  // Stores a cancel request; `then` gets the answer once it is applied or cancel_wait passed.
-  void CancelJob(const std::string& id, const std::string& body, HttpResponder then);
+  // Cancels the job (stored at once) and answers it as stored.
+  HttpResponse CancelJob(const std::string& id, const std::string& body);
   HttpResponse GetTaskLog(const std::string& job_id, const std::string& state);
 
   Store& store_;
-  Engine& engine_;
+  JobService& jobs_;
   Clock& clock_;
   LogReader log_reader_;
   std::string openapi_yaml_;
   ApiOptions options_;
   std::atomic<size_t> queued_writes_{0};
-  std::unique_ptr<CancelWaits> cancel_waits_;
   std::unique_ptr<sfn::SfnApi> sfn_;
   std::unique_ptr<boost::asio::thread_pool> writers_;
 };

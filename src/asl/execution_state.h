@@ -30,6 +30,9 @@ struct ExecutionContext {
   int64_t start_ms = 0;
   // Prefix of task attempt names: unique per execution, [A-Za-z0-9-] (AWS Batch job name rules).
   std::string task_prefix;
+  // When not empty (a v1 job's execution): attempts are named as v1 names them,
+  // "<task_prefix>-<the state's index here>-<retry count + 1>", instead of by frame and attempt.
+  std::map<std::string, int64_t> state_indexes;
   // Prefix of task tokens (a random part follows): lets a token name its execution.
   std::string token_prefix;
 };

@@ -382,8 +382,12 @@ void Interpreter::RunTask(Frame& frame, const State& state, int64_t now) {
                      now);
   }
   ++frame.attempts;
-  task.name =
-      context_.task_prefix + "-" + std::to_string(frame.id) + "-" + std::to_string(frame.attempts);
+  auto state_index = context_.state_indexes.find(frame.state);
+  task.name = state_index == context_.state_indexes.end()
+                  ? context_.task_prefix + "-" + std::to_string(frame.id) + "-" +
+                        std::to_string(frame.attempts)
+                  : context_.task_prefix + "-" + std::to_string(state_index->second) + "-" +
+                        std::to_string(frame.retry_count + 1);
   task.resource = state.resource;
   task.input = input;
   task.scheduled_ms = now;

@@ -1,8 +1,12 @@
-#include "engine/engine.h"
-
+// v1 jobs on the one engine: each runs as an execution whose job the v1 API reads.
 #include <gtest/gtest.h>
 
+#include <thread>
+
+#include "engine/execution_engine.h"
+#include "engine/job_execution.h"
 #include "engine/job_rules.h"
+#include "engine/task_stop_record.h"
 #include "executor/fake/fake_executor.h"
 #include "store/memory/memory_store.h"
 
@@ -32,10 +36,20 @@ class EngineTest : public ::testing::Test {
   Job Read(const std::string& id) { return store_.GetJob(id).value(); }
   const Task& TaskOf(const Job& job, const std::string& state) { return *job.FindTask(state); }
 
+  // A new engine, as a restarted process makes (it recovers in its first round).
+  void Restart() {
+    engine_.reset();
+    engine_ = std::make_unique<ExecutionEngine>(store_, executor_, clock_);
+  }
+  size_t PendingStops() {
+    return store_.ListRecordsWithStatus(kRecordTaskStop, kTaskStopPending)->size();
+  }
+
   FakeClock clock_;
   MemoryStore store_;
   FakeExecutor executor_{clock_};
-  std::unique_ptr<Engine> engine_ = std::make_unique<Engine>(store_, executor_, clock_);
+  std::unique_ptr<ExecutionEngine> engine_ =
+      std::make_unique<ExecutionEngine>(store_, executor_, clock_);
 };
 
 TEST_F(EngineTest, RunsAChainInOrderAndSucceeds) {
@@ -78,7 +92,7 @@ TEST_F(EngineTest, RunsAChainInOrderAndSucceeds) {
   EXPECT_NE(stored.started_at, 0);
   EXPECT_NE(stored.stopped_at, 0);
   for (const auto& t : stored.tasks) EXPECT_EQ(t.status, TaskStatus::kSucceeded) << t.state;
-  EXPECT_EQ(engine_->ActiveJobCount(), 0u);
+  EXPECT_EQ(engine_->ActiveCount(), 0u);
 }
 
 // An executor forgets a task once it has reported it terminal; a notification arriving after that
@@ -121,7 +135,7 @@ TEST_F(EngineTest, CancelTerminatesRunningTasksAndStaysCancelled) {
   executor_.Start(first);
   engine_->RunUntilIdle();
 
-  ASSERT_TRUE(engine_->CancelJob(job.id, "why cancel a job", std::chrono::milliseconds(0)).ok());
+  ASSERT_TRUE(engine_->CancelJob(job.id, "why cancel a job").ok());
   engine_->RunUntilIdle();
   Job stored = Read(job.id);
   EXPECT_EQ(stored.status, JobStatus::kCancelled);
@@ -132,12 +146,12 @@ TEST_F(EngineTest, CancelTerminatesRunningTasksAndStaysCancelled) {
   EXPECT_EQ(executor_.Terminated(), std::set<std::string>{first});
   EXPECT_TRUE(TaskOf(stored, "start").terminate_sent);
 
-  EXPECT_EQ(engine_->CancelJob(job.id, "again", std::chrono::milliseconds(0)).error().code,
+  EXPECT_EQ(engine_->CancelJob(job.id, "again").error().code,
             ErrorCode::kConflict);
-  EXPECT_EQ(engine_->CancelJob("nope", "x", std::chrono::milliseconds(0)).error().code,
+  EXPECT_EQ(engine_->CancelJob("nope", "x").error().code,
             ErrorCode::kNotFound);
   EXPECT_EQ(executor_.Launches(), 1);
-  EXPECT_TRUE(store_.ListCancelCommands()->empty());
+  EXPECT_EQ(PendingStops(), 0u);
 }
 
 TEST_F(EngineTest, AnUnsubmittableTaskFailsWithTheExecutorsMessage) {
@@ -156,8 +170,7 @@ TEST_F(EngineTest, AnUnavailableExecutorIsRetriedNotFailed) {
   EXPECT_EQ(TaskOf(Read(job.id), "start").status, TaskStatus::kQueued);
   EXPECT_EQ(executor_.Launches(), 0);
   // A new round (as the retry timer would start) submits it.
-  engine_ = std::make_unique<Engine>(store_, executor_, clock_);
-  ASSERT_TRUE(engine_->Recover().ok());
+  Restart();
   engine_->RunUntilIdle();
   EXPECT_EQ(executor_.Launches(), 1);
 }
@@ -176,10 +189,7 @@ TEST_F(EngineTest, RestartAdoptsSubmittedTasksInsteadOfRunningThemAgain) {
   auto job = engine_->StartJob(Chain(), "[]").value();
   engine_->RunUntilIdle();
   std::string first = TaskOf(Read(job.id), "start").id;
-  engine_.reset();  // the process goes away
-
-  engine_ = std::make_unique<Engine>(store_, executor_, clock_);
-  ASSERT_TRUE(engine_->Recover().ok());
+  Restart();  // the process goes away; another one starts
   engine_->RunUntilIdle();
   EXPECT_EQ(executor_.SubmitCount(first), 2);  // asked again...
   EXPECT_EQ(executor_.Launches(), 1);          // ...and adopted, not launched
@@ -189,13 +199,13 @@ TEST_F(EngineTest, RestartAdoptsSubmittedTasksInsteadOfRunningThemAgain) {
   EXPECT_EQ(executor_.Launches(), 2);
 }
 
+// Jobs stored by an earlier version of the service (jobs without an execution) are taken on.
 TEST_F(EngineTest, RestartSubmitsAStoredIntentWhoseSubmissionNeverHappened) {
   // As if the process died between storing the intent and calling the executor.
   Job job = NewJob(Chain(), "11111111-2222-3333-4444-555555555555", "[]", clock_.Now());
   job.tasks[0].submit_intent = true;
   job.tasks[0].attempt = 1;
   ASSERT_TRUE(store_.CreateJob(job).ok());
-  ASSERT_TRUE(engine_->Recover().ok());
   engine_->RunUntilIdle();
   ASSERT_EQ(executor_.Launches(), 1);
   EXPECT_EQ(executor_.Specs()[0].name, TaskAttemptName(job, job.tasks[0]));
@@ -203,12 +213,13 @@ TEST_F(EngineTest, RestartSubmitsAStoredIntentWhoseSubmissionNeverHappened) {
   EXPECT_EQ(TaskOf(Read(job.id), "start").id, executor_.Specs()[0].name);
 }
 
-TEST_F(EngineTest, RestartAppliesACancelAcceptedBeforeTheCrash) {
+TEST_F(EngineTest, RestartStopsTheTaskOfACancelAcceptedBeforeTheCrash) {
   auto job = engine_->StartJob(Chain(), "[]").value();
   engine_->RunUntilIdle();
-  ASSERT_TRUE(store_.AddCancelCommand(job.id, "stop it", clock_.Now()).ok());
-  engine_ = std::make_unique<Engine>(store_, executor_, clock_);
-  ASSERT_TRUE(engine_->Recover().ok());
+  ASSERT_TRUE(engine_->CancelJob(job.id, "stop it").ok());  // stored; the process dies now
+  EXPECT_EQ(Read(job.id).status, JobStatus::kCancelled);
+  EXPECT_EQ(executor_.Terminated().size(), 0u);
+  Restart();
   engine_->RunUntilIdle();
   EXPECT_EQ(Read(job.id).status, JobStatus::kCancelled);
   EXPECT_EQ(Read(job.id).status_reason, "stop it");
@@ -217,7 +228,7 @@ TEST_F(EngineTest, RestartAppliesACancelAcceptedBeforeTheCrash) {
 
 TEST_F(EngineTest, ManyJobsAreStoredInBatches) {
   FakeExecutor instant(clock_, FakeExecutor::Mode::kSucceedAtOnce);
-  Engine engine(store_, instant, clock_);
+  ExecutionEngine engine(store_, instant, clock_);
   std::vector<std::string> ids;
   for (int i = 0; i < 200; ++i) ids.push_back(engine.StartJob(Chain(), "[]")->id);
   engine.RunUntilIdle();
@@ -228,7 +239,9 @@ TEST_F(EngineTest, ManyJobsAreStoredInBatches) {
 TEST_F(EngineTest, BackgroundThreadAdvancesJobsAndCancelWaitsUntilApplied) {
   engine_->Start();
   auto job = engine_->StartJob(Chain(), "[]").value();
-  ASSERT_TRUE(engine_->CancelJob(job.id, "bye", std::chrono::seconds(10)).ok());
+  auto cancelled = engine_->CancelJob(job.id, "bye");
+  ASSERT_TRUE(cancelled.ok());
+  EXPECT_EQ(cancelled->status, JobStatus::kCancelled);  // as stored
   EXPECT_EQ(Read(job.id).status, JobStatus::kCancelled);
   engine_->Stop();
 }
@@ -246,7 +259,6 @@ TEST_F(EngineTest, RestartResubmitsATaskTheExecutorNeverStarted) {
   job.tasks[0].attempt = 1;
   job.tasks[0].id = TaskAttemptName(job, job.tasks[0]);
   ASSERT_TRUE(store_.CreateJob(job).ok());
-  ASSERT_TRUE(engine_->Recover().ok());
   engine_->RunUntilIdle();
   EXPECT_EQ(executor_.Launches(), 1);
   EXPECT_EQ(TaskOf(Read(job.id), "start").status, TaskStatus::kQueued);
@@ -258,18 +270,17 @@ TEST_F(EngineTest, RestartResubmitsATaskTheExecutorNeverStarted) {
 namespace wfm {
 namespace {
 
-TEST_F(EngineTest, CountsStoredStatusChanges) {
+TEST_F(EngineTest, CountsRoundsCommitsAndFinishedJobs) {
   FakeExecutor instant(clock_, FakeExecutor::Mode::kSucceedAtOnce);
-  Engine engine(store_, instant, clock_);
+  ExecutionEngine engine(store_, instant, clock_);
+  engine.StartJob(Chain(), "[]");
   engine.StartJob(Chain(), "[]");
   engine.RunUntilIdle();
   EngineStats stats = engine.Stats();
-  // Tasks: start QUEUED->SUCCEEDED, the two others WAITING->QUEUED->SUCCEEDED; job: at least
-  // QUEUED->...->SUCCEEDED.
-  EXPECT_GE(stats.status_changes, 6u);
-  EXPECT_LE(stats.status_changes, 7u);
-  EXPECT_GE(stats.commits, 3u);
-  EXPECT_GE(stats.jobs_written, stats.commits);
+  EXPECT_EQ(stats.executions_finished, 2u);
+  EXPECT_GE(stats.commits, 3u);  // a commit before each of the three tasks starts
+  EXPECT_GE(stats.executions_written, stats.commits);
+  EXPECT_GE(stats.rounds, stats.commits);
 }
 
 }  // namespace
@@ -284,17 +295,15 @@ TEST_F(EngineTest, TellsTheExecutorWhichSubmissionsAreFresh) {
   ASSERT_EQ(executor_.Specs().size(), 1u);
   EXPECT_TRUE(executor_.Specs()[0].fresh);  // decided here: nothing can exist under its name
 
-  // A restarted engine inherits the stored intent of "second": not fresh.
+  // A restarted engine inherits the stored decision to start "second" (the executor could not
+  // be reached before the process died): not fresh.
+  executor_.FailSubmitsOf("echo:1", Error{ErrorCode::kUnavailable, "away"});
   executor_.Finish(TaskOf(Read(job.id), "start").id, 0);
+  engine_->RunUntilIdle();
+  ASSERT_EQ(executor_.Specs().size(), 1u);
   Job stored = Read(job.id);
-  stored.tasks[1].status = TaskStatus::kQueued;
-  stored.tasks[1].submit_intent = true;
-  stored.tasks[1].attempt = 1;
-  CommitBatch batch;
-  batch.jobs.push_back({stored, stored.version});
-  ASSERT_TRUE(store_.Commit(batch).ok());
-  engine_ = std::make_unique<Engine>(store_, executor_, clock_);
-  ASSERT_TRUE(engine_->Recover().ok());
+  ASSERT_TRUE(TaskOf(stored, "second").submit_intent);
+  Restart();
   engine_->RunUntilIdle();
   ASSERT_EQ(executor_.Specs().size(), 2u);
   EXPECT_EQ(executor_.Specs()[1].name, TaskAttemptName(stored, stored.tasks[1]));
@@ -337,25 +346,23 @@ TEST_F(EngineTest, ACancelIsKeptUntilTheExecutorTookChargeOfStoppingTheTask) {
   engine_->RunUntilIdle();
 
   executor_.RefuseTerminates(true);  // the executor can't be reached
-  ASSERT_TRUE(engine_->CancelJob(job.id, "stop", std::chrono::milliseconds(0)).ok());
+  ASSERT_TRUE(engine_->CancelJob(job.id, "stop").ok());
   engine_->RunUntilIdle();
   Job stored = Read(job.id);
   EXPECT_EQ(stored.status, JobStatus::kCancelled);
   EXPECT_FALSE(TaskOf(stored, "start").terminate_sent);  // not acknowledged: not recorded
-  EXPECT_EQ(store_.ListCancelCommands()->size(), 1u);    // kept, so a restart still stops it
+  EXPECT_EQ(PendingStops(), 1u);                         // kept, so a restart still stops it
 
-  engine_.reset();  // the process dies; the next one must still stop the task
   executor_.RefuseTerminates(false);
-  engine_ = std::make_unique<Engine>(store_, executor_, clock_);
-  ASSERT_TRUE(engine_->Recover().ok());
+  Restart();  // the process dies; the next one must still stop the task
   engine_->RunUntilIdle();
   EXPECT_EQ(executor_.Terminated(), std::set<std::string>{first});
   stored = Read(job.id);
   EXPECT_TRUE(TaskOf(stored, "start").terminate_sent);
   EXPECT_NE(TaskOf(stored, "start").stopped_at, 0);  // seen stopped
   EXPECT_EQ(TaskOf(stored, "start").status, TaskStatus::kAbortedByUser);
-  EXPECT_TRUE(store_.ListCancelCommands()->empty());
-  EXPECT_EQ(engine_->ActiveJobCount(), 0u);
+  EXPECT_EQ(PendingStops(), 0u);
+  EXPECT_EQ(engine_->ActiveCount(), 0u);
 }
 
 TEST_F(EngineTest, ACancelledRunningTaskGetsItsStopTimeWhenItStops) {
@@ -364,53 +371,59 @@ TEST_F(EngineTest, ACancelledRunningTaskGetsItsStopTimeWhenItStops) {
   std::string first = TaskOf(Read(job.id), "start").id;
   executor_.Start(first);
   engine_->RunUntilIdle();
-  ASSERT_TRUE(engine_->CancelJob(job.id, "stop", std::chrono::milliseconds(0)).ok());
+  ASSERT_TRUE(engine_->CancelJob(job.id, "stop").ok());
   engine_->RunUntilIdle();
   Job stored = Read(job.id);
   EXPECT_EQ(stored.status, JobStatus::kCancelled);
   EXPECT_NE(TaskOf(stored, "start").stopped_at, 0);
   EXPECT_EQ(TaskOf(stored, "start").status_reason, "stop");
-  EXPECT_TRUE(store_.ListCancelCommands()->empty());
+  EXPECT_EQ(PendingStops(), 0u);
+  EXPECT_EQ(engine_->ActiveCount(), 0u);
 }
 
 TEST_F(EngineTest, AReplicaThatNeverLedWritesNothingWhenItStops) {
   auto job = engine_->StartJob(Chain(), "[]").value();
   engine_->RunUntilIdle();
+  executor_.Start(TaskOf(Read(job.id), "start").id);  // news its engine would store, if it led
   int64_t version = Read(job.id).version;
-  ASSERT_TRUE(store_.AddCancelCommand(job.id, "stop", clock_.Now()).ok());
 
   NeverLeader follower_lock;
-  EngineOptions options;
+  ExecutionEngineOptions options;
   options.leadership = &follower_lock;
-  options.leader_retry_interval_ms = 5;
-  Engine follower(store_, executor_, clock_, options);
+  options.poll_interval_ms = 5;
+  ExecutionEngine follower(store_, executor_, clock_, options);
   follower.Start();
-  auto waited = follower.RequestCancel(job.id, "stop too");
-  ASSERT_TRUE(waited.ok());
-  EXPECT_FALSE(waited->get());  // a follower does not apply it, and says so
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
   follower.Stop();
   EXPECT_EQ(Read(job.id).version, version);
   EXPECT_EQ(Read(job.id).status, JobStatus::kQueued);
-  EXPECT_EQ(store_.ListCancelCommands()->size(), 2u);  // left for the leader
   EXPECT_EQ(follower.BookkeepingSize(), 0u);
+  EXPECT_FALSE(follower.IsLeader());
 }
 
-TEST_F(EngineTest, ACancelSurvivesAConflictingWrite) {
+// Another process (a replica's API) cancels the job while this engine holds it: this engine's
+// next write loses and it goes on from what the other stored.
+TEST_F(EngineTest, ACancelByAnotherProcessWinsOverThisEnginesWrite) {
   auto job = engine_->StartJob(Chain(), "[]").value();
   engine_->RunUntilIdle();
-  ASSERT_TRUE(engine_->CancelJob(job.id, "stop", std::chrono::milliseconds(0)).ok());
-  CommitBatch other;  // someone else writes the job first
-  other.jobs.push_back({Read(job.id), Read(job.id).version});
-  ASSERT_TRUE(store_.Commit(other).ok());
+  std::string first = TaskOf(Read(job.id), "start").id;
+  ExecutionEngine other_process(store_, executor_, clock_);
+  ASSERT_TRUE(other_process.CancelJob(job.id, "stop").ok());
+  executor_.Start(first);  // this engine learns something and writes
   engine_->RunUntilIdle();
-  EXPECT_EQ(Read(job.id).status, JobStatus::kCancelled);
-  EXPECT_EQ(Read(job.id).status_reason, "stop");
-  EXPECT_TRUE(store_.ListCancelCommands()->empty());
+  Job stored = Read(job.id);
+  EXPECT_EQ(stored.status, JobStatus::kCancelled);
+  EXPECT_EQ(stored.status_reason, "stop");
+  EXPECT_EQ(TaskOf(stored, "start").status, TaskStatus::kAbortedByUser);
+  auto execution = store_.GetRecord(kRecordExecution, JobExecutionKey(job.id));
+  ASSERT_TRUE(execution.ok());
+  EXPECT_NE(execution->body.find("\"jobVersion\":" + std::to_string(stored.version)),
+            std::string::npos);  // the job and its execution moved together
 }
 
 TEST_F(EngineTest, ForgetsEverythingAboutFinishedJobs) {
   FakeExecutor instant(clock_, FakeExecutor::Mode::kSucceedAtOnce);
-  Engine engine(store_, instant, clock_);
+  ExecutionEngine engine(store_, instant, clock_);
   for (int i = 0; i < 300; ++i) ASSERT_TRUE(engine.StartJob(Chain(), "[]").ok());
   engine.RunUntilIdle();
   auto cancelled = engine_->StartJob(Chain(), "[]").value();
@@ -419,7 +432,7 @@ TEST_F(EngineTest, ForgetsEverythingAboutFinishedJobs) {
   engine_->RunUntilIdle();
   executor_.Start("lasting-id");
   engine_->RunUntilIdle();
-  ASSERT_TRUE(engine_->CancelJob(cancelled.id, "stop", std::chrono::milliseconds(0)).ok());
+  ASSERT_TRUE(engine_->CancelJob(cancelled.id, "stop").ok());
   engine_->RunUntilIdle();
   EXPECT_EQ(engine.BookkeepingSize(), 0u);
   EXPECT_EQ(engine_->BookkeepingSize(), 0u);

@@ -7,9 +7,13 @@
 #include <random>
 
 #include "asl/json_equal.h"
+#include "core/ids.h"
 #include "engine/execution_tasks.h"
+#include "engine/job_execution.h"
+#include "engine/job_rules.h"
 #include "engine/task_stop_record.h"
 #include "engine/test_state.h"
+#include "model/json.h"
 
 namespace wfm {
 namespace {
@@ -139,6 +143,20 @@ void ExecutionEngine::RunUntilIdle() {
 
 size_t ExecutionEngine::ActiveCount() const { return active_count_.load(); }
 
+size_t ExecutionEngine::BookkeepingSize() const {
+  std::lock_guard lock(inbox_mu_);
+  return active_.size() + by_executor_id_.size() + ensured_.size() +
+         pending_stops_.size() + inbox_.reload.size() + inbox_.started.size() +
+         inbox_.changed_ids.size() + inbox_.taken.size() + inbox_.stops.size();
+}
+
+EngineStats ExecutionEngine::Stats() const {
+  return EngineStats{rounds_.load(), commits_.load(), executions_written_.load(),
+                     executions_finished_.load()};
+}
+
+bool ExecutionEngine::IsLeader() const { return Leading(); }
+
 bool ExecutionEngine::Leading() const {
   return options_.leadership == nullptr || options_.leadership->IsLeader();
 }
@@ -191,6 +209,15 @@ Result<std::unique_ptr<ExecutionEngine::Active>> ExecutionEngine::Load(const Rec
                  "execution " + record.key + ": " + definition.error().message};
   }
   auto active = std::make_unique<Active>();
+  if (!info->job_id.empty()) {
+    auto job = body.contains("job") ? JobFromStorageJson(body["job"].dump())
+                                    : Result<Job>(Error{ErrorCode::kInternal, "no job"});
+    if (!job.ok()) {
+      return Error{ErrorCode::kInternal, "execution " + record.key + ": " + job.error().message};
+    }
+    job->version = body.value("jobVersion", int64_t{0});
+    active->job = std::move(job).value();
+  }
   active->record = record;
   active->record.body.clear();  // rebuilt from the parts at each commit
   active->info = std::move(info).value();
@@ -207,6 +234,10 @@ Result<std::unique_ptr<ExecutionEngine::Active>> ExecutionEngine::Load(const Rec
   context.input = ParseOr(active->info.input, Json::object());
   context.start_ms = active->info.start_date;
   context.task_prefix = TaskPrefixOf(active->info.arn);
+  if (active->job) {  // v1's attempt names
+    context.task_prefix = active->job->id;
+    context.state_indexes = JobStateIndexes(*active->job);
+  }
   context.token_prefix = Base64Url(active->info.arn) + ".";
   active->interpreter = std::make_unique<asl::Interpreter>(active->state, active->definition,
                                                            active->context, interpreter_options_);
@@ -225,8 +256,33 @@ Record ExecutionEngine::RecordOf(const Active& active) const {
   info.redrive_count = state.redrive_count;
   Record record = active.record;
   record.status = state.status;
-  record.body = Json{{"info", ToJson(info)}, {"run", asl::ToJson(state)}}.dump();
+  Json body = Json{{"info", ToJson(info)}, {"run", asl::ToJson(state)}};
+  if (active.job) {
+    body["job"] = JobToJson(*active.job, JsonForm::kStorage);
+    body["jobVersion"] = active.job->version + 1;  // the version the write with it creates
+    if (HasTasksAwaitingStop(*active.job)) record.status = kExecutionRunning;
+  }
+  record.body = body.dump();
   return record;
+}
+
+void ExecutionEngine::SyncJob(Active& active, TimestampMs now) const {
+  if (!active.job) return;
+  Job& job = *active.job;
+  SideEffects decided_by_the_interpreter;  // what runs is the interpreter's to decide
+  bool changed = Advance(job, now, &decided_by_the_interpreter);
+  if (active.state.status != kExecutionRunning) {
+    changed |= EndJobWithExecution(job, active.state.error + ": " + active.state.cause, now);
+  }
+  if (changed) active.dirty = true;
+}
+
+bool ExecutionEngine::ObserveInJob(Active& active, const TaskObservation& seen,
+                                   const std::string& attempt, TimestampMs now) {
+  Task* task = TaskOfAttempt(*active.job, attempt);
+  if (!task) return true;
+  if (ApplyObservation(*task, seen, now)) active.dirty = true;
+  return IsTerminal(seen.status);
 }
 
 void ExecutionEngine::Collect(Active& active) const {
@@ -240,6 +296,10 @@ void ExecutionEngine::Collect(Active& active) const {
   }
   for (int64_t frame : active.interpreter->TakeTasksToStart()) {
     active.to_start.push_back(frame);
+    auto decided = active.state.frames.find(frame);
+    if (decided != active.state.frames.end() && decided->second.task) {
+      active.fresh_attempts.insert(decided->second.task->name);
+    }
     active.dirty = true;
   }
   for (auto& stop : active.interpreter->TakeTasksToStop()) {
@@ -252,6 +312,17 @@ namespace {
 
 bool IsActivity(const asl::TaskToStop& stop) {
   return asl::ClassifyResource(stop.resource).kind == asl::ResourceKind::kActivity;
+}
+
+// The executor task of `task`, an attempt of `job` whose task is `job_task` (nullptr when the
+// attempt is none of the job's: a failure of the engine, not of the task).
+asl::Outcome<TaskSpec> JobSpecOf(const Job& job, const asl::TaskAttempt& task,
+                                 const Task* job_task) {
+  if (!job_task) {
+    return asl::Failure{asl::kStatesRuntime,
+                        "attempt " + task.name + " is no current attempt of job " + job.id};
+  }
+  return JobTaskSpec(job, *job_task, job_task->id.empty() ? task.executor_id : job_task->id);
 }
 
 // Adds to `batch` the task-stop records of what `to_stop` of execution `arn` sends to the executor
@@ -277,7 +348,89 @@ void DeleteStopRecords(Store& store, const std::vector<asl::TaskToStop>& to_stop
 
 }  // namespace
 
+void ExecutionEngine::AddWrites(Active& active, TimestampMs now, CommitBatch* batch) const {
+  SyncJob(active, now);
+  batch->records.push_back(RecordMutation{RecordOf(active), active.record.version});
+  // Written with every change of its execution, so that both stay at matching versions: a
+  // writer that loses the race for one loses it for both.
+  if (active.job) batch->jobs.push_back(JobMutation{*active.job, active.job->version});
+  AddStopRecords(active.to_stop, active.info.arn, now, batch);
+  for (auto& event : active.pending_events) batch->events.push_back(std::move(event));
+  active.pending_events.clear();
+}
+
 // --- the API's requests ------------------------------------------------------------------------
+
+Status ExecutionEngine::EnsureJobExecution(const Job& job) {
+  ExecutionInfo info;
+  info.arn = JobExecutionKey(job.id);
+  info.name = job.id;
+  info.state_machine_arn = JobExecutionParent(job.workflow.name);
+  info.state_machine_name = job.workflow.name;
+  info.definition = JobStateMachine(job);
+  info.start_date = job.created_at;
+  info.job_id = job.id;
+  Record record;
+  record.kind = kRecordExecution;
+  record.key = info.arn;
+  record.parent = info.state_machine_arn;
+  record.status = kExecutionRunning;
+  record.created_at = job.created_at;
+  record.body = Json{{"info", ToJson(info)},
+                     {"run", asl::ToJson(asl::ExecutionState{})},
+                     {"job", JobToJson(job, JsonForm::kStorage)},
+                     {"jobVersion", job.version}}
+                    .dump();
+  Status created = store_.CreateRecord(record);
+  if (!created.ok() && created.error().code != ErrorCode::kAlreadyExists) return created;
+  std::lock_guard lock(inbox_mu_);
+  inbox_.reload.insert(info.arn);
+  wake_.notify_all();
+  return OkStatus();
+}
+
+Result<Job> ExecutionEngine::StartJob(const Workflow& workflow, const std::string& data_json) {
+  Job job = NewJob(workflow, NewUuid(), data_json, clock_.Now());
+  Status created = store_.CreateJob(job);
+  if (!created.ok()) return created.error();
+  job.version = 1;
+  Status started = EnsureJobExecution(job);
+  if (!started.ok()) return started.error();
+  return job;
+}
+
+Result<Job> ExecutionEngine::CancelJob(const std::string& job_id, const std::string& reason) {
+  auto cancel = [&](Active& active) -> Result<bool> {
+    if (!active.job) return Error{ErrorCode::kInternal, "job '" + job_id + "' has no job view"};
+    Job& job = *active.job;
+    if (IsTerminal(job.status)) {
+      return Error{ErrorCode::kConflict,
+                   "job '" + job_id + "' already finished with status " + ToString(job.status)};
+    }
+    TimestampMs now = clock_.Now();
+    ApplyCancel(job, reason, now);
+    if (active.state.status == kExecutionRunning) {
+      active.interpreter->Stop("JobCancelled", job.status_reason, now);
+    }
+    return true;
+  };
+  std::string key = JobExecutionKey(job_id);
+  Status applied = ApplyToStored(key, cancel);
+  if (!applied.ok() && applied.error().type == "ExecutionDoesNotExist") {
+    // A job stored without its execution (StartJob was cut short): it gets one, then the cancel.
+    auto job = store_.GetJob(job_id);
+    if (!job.ok()) return job.error();
+    if (IsTerminal(job->status)) {
+      return Error{ErrorCode::kConflict,
+                   "job '" + job_id + "' already finished with status " + ToString(job->status)};
+    }
+    Status ensured = EnsureJobExecution(job.value());
+    if (!ensured.ok()) return ensured.error();
+    applied = ApplyToStored(key, cancel);
+  }
+  if (!applied.ok()) return applied.error();
+  return store_.GetJob(job_id);
+}
 
 Result<Record> ExecutionEngine::StartExecution(const StartExecutionRequest& request) {
   auto definition = Definition(request.definition);
@@ -343,9 +496,7 @@ Status ExecutionEngine::ApplyToStored(const std::string& arn,
     if (!changed.value()) return OkStatus();
     Collect(loaded);
     CommitBatch batch;
-    batch.records.push_back(RecordMutation{RecordOf(loaded), loaded.record.version});
-    AddStopRecords(loaded.to_stop, arn, clock_.Now(), &batch);
-    batch.events = std::move(loaded.pending_events);
+    AddWrites(loaded, clock_.Now(), &batch);
     auto conflicts = store_.Commit(batch);
     if (!conflicts.ok()) return conflicts.error();
     std::set<std::string> refused(conflicts->begin(), conflicts->end());
@@ -357,7 +508,7 @@ Status ExecutionEngine::ApplyToStored(const std::string& arn,
     {
       std::lock_guard lock(inbox_mu_);
       for (const auto& stop : loaded.to_stop) {
-        if (!IsActivity(stop)) inbox_.stops.push_back(stop);  // the round sends them
+        if (!IsActivity(stop)) inbox_.stops.push_back({arn, stop});  // the round sends them
       }
       inbox_.reload.insert(arn);
     }
@@ -496,10 +647,15 @@ void ExecutionEngine::Forget(const std::string& arn) {
   for (const auto& [id, frame] : it->second->state.frames) {
     if (!frame.task) continue;
     ensured_.erase(frame.task->name);
-    fresh_.erase(frame.task->name);
     broker_->Withdraw(frame.task->name);
     if (!frame.task->executor_id.empty()) by_executor_id_.erase(frame.task->executor_id);
     by_executor_id_.erase(frame.task->name);
+  }
+  if (it->second->job) {  // tasks of a cancelled job watched until they stop
+    for (const Task& task : it->second->job->tasks) {
+      auto owner = task.id.empty() ? by_executor_id_.end() : by_executor_id_.find(task.id);
+      if (owner != by_executor_id_.end() && owner->second.first == arn) by_executor_id_.erase(owner);
+    }
   }
   active_.erase(it);
   active_count_ = active_.size();
@@ -509,7 +665,6 @@ void ExecutionEngine::ForgetAll() {
   active_.clear();
   by_executor_id_.clear();
   ensured_.clear();
-  fresh_.clear();
   broker_->Clear();
   pending_stops_.clear();
   recovered_ = false;
@@ -523,6 +678,11 @@ void ExecutionEngine::Adopt(std::unique_ptr<Active> active) {
     if (frame.phase != asl::FramePhase::kTask || !frame.task) continue;
     // Stored attempts: ask the executor for each again (it adopts the ones it runs already).
     active->to_start.push_back(id);
+  }
+  if (active->job) {  // a cancelled job's tasks not yet seen stopping are watched
+    for (const Task& task : active->job->tasks) {
+      if (AwaitsStop(task)) by_executor_id_[task.id] = {arn, TaskAttemptName(*active->job, task)};
+    }
   }
   active_[arn] = std::move(active);
   active_count_ = active_.size();
@@ -543,10 +703,26 @@ void ExecutionEngine::Recover() {
     }
     Adopt(std::move(active).value());
   }
+  TakeOnJobsWithoutExecution();
   LoadStoredStops();
   recovered_ = true;
   spdlog::info("executions: recovered {} running execution(s), {} task stop(s) to send",
                running->size(), pending_stops_.size());
+}
+
+void ExecutionEngine::TakeOnJobsWithoutExecution() {
+  auto ids = store_.ListActiveJobIds();
+  if (!ids.ok()) {
+    spdlog::warn("executions: can't list active jobs: {}", ids.error().message);
+    return;
+  }
+  for (const std::string& id : ids.value()) {
+    if (active_.count(JobExecutionKey(id))) continue;
+    auto job = store_.GetJob(id);
+    if (!job.ok()) continue;
+    Status ensured = EnsureJobExecution(job.value());
+    if (!ensured.ok()) spdlog::warn("executions: job {}: {}", id, ensured.error().message);
+  }
 }
 
 void ExecutionEngine::Discover() {
@@ -578,17 +754,23 @@ void ExecutionEngine::ApplyExecutorChanges(const std::vector<std::string>& ids, 
     if (owner == by_executor_id_.end()) continue;
     auto [arn, attempt] = owner->second;
     auto it = active_.find(arn);
+    bool job_task_stopped = true;  // for the job's view, whatever the interpreter still waits on
+    if (it != active_.end() && it->second->job) {
+      job_task_stopped = ObserveInJob(*it->second, seen, attempt, now);
+    }
+    if (!seen.new_id.empty() && seen.new_id != seen.id) {
+      by_executor_id_.erase(owner);
+      owner = by_executor_id_.emplace(seen.new_id, std::make_pair(arn, attempt)).first;
+    }
     const asl::Frame* frame =
         it == active_.end() ? nullptr : it->second->interpreter->FindAttempt(attempt);
-    if (!frame) {
-      by_executor_id_.erase(owner);
+    if (!frame) {  // over for the interpreter; a cancelled job's task is watched until it stops
+      if (job_task_stopped) by_executor_id_.erase(owner);
       continue;
     }
     Active& active = *it->second;
     asl::Frame& stored = active.state.frames.at(frame->id);
-    if (!seen.new_id.empty() && seen.new_id != seen.id) {
-      by_executor_id_.erase(owner);
-      by_executor_id_[seen.new_id] = {arn, attempt};
+    if (!seen.new_id.empty() && seen.new_id != stored.task->executor_id) {
       stored.task->executor_id = seen.new_id;
       active.dirty = true;
     }
@@ -626,15 +808,17 @@ void ExecutionEngine::ApplyExecutorChanges(const std::vector<std::string>& ids, 
 
 bool ExecutionEngine::Act(Active& active, int64_t now) {
   bool changed = false;
+  std::vector<std::string> submitted;
   std::vector<int64_t> to_start = std::exchange(active.to_start, {});
   std::vector<asl::TaskToStop> to_stop = std::exchange(active.to_stop, {});
   for (const auto& stop : to_stop) {
     broker_->Withdraw(stop.name);
     ensured_.erase(stop.name);
-    fresh_.erase(stop.name);
-    by_executor_id_.erase(stop.name);
-    if (!stop.executor_id.empty()) by_executor_id_.erase(stop.executor_id);
-    if (!IsActivity(stop)) pending_stops_[stop.name] = stop;  // stored with the decision
+    if (!active.job) {  // a job's stopped tasks are watched until they stop (for its view)
+      by_executor_id_.erase(stop.name);
+      if (!stop.executor_id.empty()) by_executor_id_.erase(stop.executor_id);
+    }
+    if (!IsActivity(stop)) pending_stops_[stop.name] = {active.info.arn, stop};  // stored too
   }
   for (int64_t frame_id : to_start) {
     auto it = active.state.frames.find(frame_id);
@@ -651,13 +835,16 @@ bool ExecutionEngine::Act(Active& active, int64_t now) {
       ensured_.insert(task.name);
       continue;
     }
-    auto spec = TaskSpecFor(task, resource, active.context, frame.state, frame.retry_count);
+    Task* job_task = active.job ? TaskOfAttempt(*active.job, task.name) : nullptr;
+    auto spec = active.job ? JobSpecOf(*active.job, task, job_task)
+                           : TaskSpecFor(task, resource, active.context, frame.state,
+                                         frame.retry_count);
     if (!spec.ok()) {
       active.interpreter->TaskFailed(task.name, spec.failure(), now);
       changed = true;
       continue;
     }
-    spec.value().fresh = fresh_.count(task.name) > 0;
+    spec.value().fresh = active.fresh_attempts.count(task.name) > 0;
     auto id = executor_.Submit(spec.value());
     if (!id.ok()) {
       if (id.error().code == ErrorCode::kUnavailable) {
@@ -667,23 +854,23 @@ bool ExecutionEngine::Act(Active& active, int64_t now) {
       }
       active.interpreter->TaskFailed(task.name,
                                      asl::Failure{asl::kStatesTaskFailed, id.error().message}, now);
+      if (job_task) FailSubmission(*job_task, id.error().message, now);
       changed = true;
       continue;
     }
     std::string attempt = task.name;
-    fresh_.erase(attempt);
+    active.fresh_attempts.erase(attempt);
     ensured_.insert(attempt);
     by_executor_id_[id.value()] = {active.info.arn, attempt};
+    submitted.push_back(id.value());  // what the executor knows of it already, at once
+    if (job_task && job_task->id != id.value()) job_task->id = id.value();
     if (task.executor_id != id.value()) {
       active.interpreter->TaskStarted(attempt, id.value(), "", now);
     }
     changed = true;
   }
   Collect(active);
-  for (int64_t frame_id : active.to_start) {
-    auto it = active.state.frames.find(frame_id);
-    if (it != active.state.frames.end() && it->second.task) fresh_.insert(it->second.task->name);
-  }
+  if (!submitted.empty()) OnExecutorChange(submitted);
   return changed;
 }
 
@@ -695,10 +882,7 @@ bool ExecutionEngine::CommitDirty() {
   for (auto& [arn, active] : active_) {
     if (!active->dirty) continue;
     execution_mutation.push_back(batch.records.size());
-    batch.records.push_back(RecordMutation{RecordOf(*active), active->record.version});
-    AddStopRecords(active->to_stop, arn, now, &batch);
-    for (auto& event : active->pending_events) batch.events.push_back(std::move(event));
-    active->pending_events.clear();
+    AddWrites(*active, now, &batch);
     written.push_back(active.get());
   }
   if (written.empty()) return true;
@@ -727,8 +911,11 @@ bool ExecutionEngine::CommitDirty() {
       continue;
     }
     active->record.version = batch.records[execution_mutation[i]].record.version;
+    if (active->job) ++active->job->version;
     active->dirty = false;
   }
+  commits_++;
+  executions_written_ += written.size() - lost.size();
   for (const auto& arn : lost) {
     Forget(arn);  // another writer was first: start again from what it stored
     std::lock_guard lock(inbox_mu_);
@@ -738,6 +925,7 @@ bool ExecutionEngine::CommitDirty() {
 }
 
 bool ExecutionEngine::Round() {
+  rounds_++;
   Inbox inbox;
   {
     std::lock_guard lock(inbox_mu_);
@@ -791,7 +979,7 @@ bool ExecutionEngine::Round() {
     next_poll_ = steady_now + std::chrono::milliseconds(options_.poll_interval_ms);
   }
   ApplyExecutorChanges(changed, now);
-  for (auto& stop : inbox.stops) pending_stops_[stop.name] = std::move(stop);
+  for (auto& stop : inbox.stops) pending_stops_[stop.stop.name] = std::move(stop);
   for (const auto& [offered, worker] : inbox.taken) {
     auto it = active_.find(offered.execution_arn);
     if (it == active_.end()) continue;
@@ -814,12 +1002,14 @@ bool ExecutionEngine::Round() {
     if (!active->to_start.empty() || !active->to_stop.empty()) {
       if (Act(*active, now)) more = true;
     }
-    if (active->state.status != kExecutionRunning && !active->dirty && active->to_stop.empty()) {
+    if (active->state.status != kExecutionRunning && !active->dirty && active->to_stop.empty() &&
+        !(active->job && HasTasksAwaitingStop(*active->job))) {
       finished.push_back(arn);
     }
   }
   for (const auto& arn : finished) Forget(arn);
-  if (!pending_stops_.empty()) SendPendingStops();
+  executions_finished_ += finished.size();
+  if (!pending_stops_.empty() && SendPendingStops()) more = true;
   return more;
 }
 
@@ -835,29 +1025,49 @@ void ExecutionEngine::LoadStoredStops() {
       spdlog::error("executions: {}", stop.error().message);
       continue;
     }
-    pending_stops_.emplace(record.key, std::move(stop).value());
+    pending_stops_.emplace(record.key, PendingStop{record.parent, std::move(stop).value()});
   }
 }
 
-void ExecutionEngine::SendPendingStops() {
-  std::vector<std::string> ids;
+bool ExecutionEngine::SendPendingStops() {
+  // By reason: a job's tasks are stopped with the reason it was cancelled with.
+  std::map<std::string, std::vector<std::string>> ids_by_reason;
   std::unordered_map<std::string, std::string> name_of_id;
-  for (const auto& [name, stop] : pending_stops_) {
-    ids.push_back(stop.executor_id.empty() ? name : stop.executor_id);
-    name_of_id[ids.back()] = name;
+  for (const auto& [name, pending] : pending_stops_) {
+    const asl::TaskToStop& stop = pending.stop;
+    auto owner = active_.find(pending.execution);
+    std::string reason = owner != active_.end() && owner->second->job
+                             ? owner->second->job->status_reason
+                             : "its state was left";
+    std::string id = stop.executor_id.empty() ? name : stop.executor_id;
+    ids_by_reason[reason].push_back(id);
+    name_of_id[id] = name;
   }
-  for (const auto& id : executor_.Terminate(ids, "its state was left")) {
-    auto name = name_of_id.find(id);
-    if (name == name_of_id.end()) continue;
-    Status deleted = store_.DeleteRecord(kRecordTaskStop, name->second);
-    if (deleted.ok() || deleted.error().code == ErrorCode::kNotFound) {
-      pending_stops_.erase(name->second);
+  bool changed = false;
+  for (const auto& [reason, ids] : ids_by_reason) {
+    for (const auto& id : executor_.Terminate(ids, reason)) {
+      auto name = name_of_id.find(id);
+      if (name == name_of_id.end()) continue;
+      Status deleted = store_.DeleteRecord(kRecordTaskStop, name->second);
+      if (!deleted.ok() && deleted.error().code != ErrorCode::kNotFound) continue;
+      auto pending = pending_stops_.find(name->second);
+      auto owner = active_.find(pending->second.execution);
+      if (owner != active_.end() && owner->second->job) {  // the job's view learns it too
+        Task* task = TaskOfAttempt(*owner->second->job, name->second);
+        if (task && !task->terminate_sent) {
+          task->terminate_sent = true;
+          owner->second->dirty = true;
+          changed = true;
+        }
+      }
+      pending_stops_.erase(pending);
     }
   }
   if (!pending_stops_.empty()) {
     spdlog::warn("executions: {} task(s) not stopped yet; trying again", pending_stops_.size());
     retry_at_ = SteadyClock::now() + std::chrono::milliseconds(options_.retry_interval_ms);
   }
+  return changed;
 }
 
 void ExecutionEngine::Loop() {

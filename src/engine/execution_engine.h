@@ -1,4 +1,5 @@
-// The engine of Step Functions executions: keeps the running executions in memory, feeds their
+// The engine of Step Functions executions and of v1 jobs (each runs as an execution, see
+// job_execution.h): keeps the running executions in memory, feeds their
 // interpreters (asl/interpreter.h) what happened (task results from the executor, activity
 // workers, timers), stores every changed execution with its new history events in one commit,
 // and only then acts (starts and stops tasks, offers activity tasks). A crash at any point is
@@ -15,6 +16,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <thread>
@@ -27,6 +29,7 @@
 #include "engine/activity_broker.h"
 #include "engine/execution_record.h"
 #include "engine/execution_service.h"
+#include "engine/job_service.h"
 #include "engine/leadership.h"
 #include "executor/executor.h"
 #include "store/store.h"
@@ -42,7 +45,15 @@ struct ExecutionEngineOptions {
   Leadership* leadership = nullptr;  // nullptr: this process alone. Not owned.
 };
 
-class ExecutionEngine : public ExecutionService {
+// Counters since the engine was made.
+struct EngineStats {
+  uint64_t rounds = 0;
+  uint64_t commits = 0;
+  uint64_t executions_written = 0;   // execution records written by the rounds' commits
+  uint64_t executions_finished = 0;  // ended (jobs too) and left the engine's memory
+};
+
+class ExecutionEngine : public ExecutionService, public JobService {
  public:
   ExecutionEngine(Store& store, Executor& executor, Clock& clock,
                   ExecutionEngineOptions options = {});
@@ -56,8 +67,18 @@ class ExecutionEngine : public ExecutionService {
   // For tests without the background thread: rounds on the caller's thread until nothing is
   // left to do now (timers due later are left).
   void RunUntilIdle();
-  // Executions in memory. Thread-safe.
+  // Executions in memory (jobs' too). Thread-safe.
   size_t ActiveCount() const;
+  // Entries of the engine's bookkeeping (executions, executor ids, attempts, stops), for tests of
+  // its memory. Call only while no round runs (before Start, after Stop, between RunUntilIdle).
+  size_t BookkeepingSize() const;
+  // Thread-safe.
+  EngineStats Stats() const;
+
+  // JobService
+  Result<Job> StartJob(const Workflow& workflow, const std::string& data_json) override;
+  Result<Job> CancelJob(const std::string& job_id, const std::string& reason) override;
+  bool IsLeader() const override;
 
   // ExecutionService
   Result<Record> StartExecution(const StartExecutionRequest& request) override;
@@ -74,6 +95,11 @@ class ExecutionEngine : public ExecutionService {
   Result<nlohmann::json> TestState(const nlohmann::json& request) override;
 
  private:
+  // A task the engine must stop, of the execution `execution`.
+  struct PendingStop {
+    std::string execution;
+    asl::TaskToStop stop;
+  };
   // One execution as the engine holds it. Heap-allocated: the interpreter points into it.
   struct Active {
     Record record;  // as last stored (its version) or loaded
@@ -82,8 +108,12 @@ class ExecutionEngine : public ExecutionService {
     asl::ExecutionState state;
     std::shared_ptr<const asl::StateMachine> definition;
     std::unique_ptr<asl::Interpreter> interpreter;
+    std::optional<Job> job;  // a v1 job's execution: the job as the v1 API shows it
     std::vector<HistoryEvent> pending_events;  // made, not yet stored
     std::vector<int64_t> to_start;             // frames whose attempt must be started
+    // Attempts decided here and not yet asked for: nothing can exist under their names, so the
+    // executor need not look for an earlier submission (TaskSpec::fresh).
+    std::set<std::string> fresh_attempts;
     std::vector<asl::TaskToStop> to_stop;
     bool dirty = false;
   };
@@ -92,15 +122,29 @@ class ExecutionEngine : public ExecutionService {
     std::vector<Record> started;        // executions just stored by StartExecution
     std::set<std::string> changed_ids;  // executor ids whose observation changed
     std::vector<std::pair<OfferedActivityTask, std::string>> taken;  // (task, worker)
-    std::vector<asl::TaskToStop> stops;  // stored by the API's requests, for the round to send
+    std::vector<PendingStop> stops;      // stored by the API's requests, for the round to send
   };
 
   // The parsed definition of `text`, from a cache of recent ones. Thread-safe.
   Result<std::shared_ptr<const asl::StateMachine>> Definition(const std::string& text) const;
   // Builds an Active from a stored record. Errors: kInternal for a corrupt record or definition.
   Result<std::unique_ptr<Active>> Load(const Record& record) const;
-  // The record body of `active` as it is now.
+  // The record body of `active` as it is now. A job's execution stays RUNNING in the store's
+  // index while its job waits for a task to stop, so that a restart goes on watching it.
   Record RecordOf(const Active& active) const;
+  // Adds `active`'s writes to `batch`: its record, its job (a v1 job's execution), the stop records
+  // of what it stops, its new events.
+  void AddWrites(Active& active, TimestampMs now, CommitBatch* batch) const;
+  // Applies v1's rules to a job's execution's job after the interpreter acted (job_rules.h
+  // Advance; EndJobWithExecution once the execution ended); marks it dirty when that changed it.
+  void SyncJob(Active& active, TimestampMs now) const;
+  // Records what the executor saw of an attempt in its job (a v1 job's execution). Returns true
+  // when the job's task is known to have stopped for good.
+  bool ObserveInJob(Active& active, const TaskObservation& seen, const std::string& attempt,
+                    TimestampMs now);
+  // Creates the execution record of a stored job that has none (stored by StartJob just before a
+  // crash, or by an earlier version of the service). Errors: the store's.
+  Status EnsureJobExecution(const Job& job);
   // Moves the interpreter's decisions into `active` (events, tasks to start and stop).
   void Collect(Active& active) const;
   // Applies `change` to the stored execution (load, change, commit with its version; retried on
@@ -113,6 +157,8 @@ class ExecutionEngine : public ExecutionService {
   static Result<std::string> ExecutionOfToken(const std::string& token);
 
   bool Round();
+  // Loads every running execution (and takes on stored jobs that have none, see
+  // EnsureJobExecution) and the stops to send.
   void Recover();
   void Discover();
   void ForgetAll();
@@ -126,8 +172,11 @@ class ExecutionEngine : public ExecutionService {
   // Adds the stored stops of the task-stop records (recovery, discovery) to pending_stops_.
   void LoadStoredStops();
   // Sends every pending stop to the executor; those it took charge of have their record deleted
-  // and leave pending_stops_, the others are sent again after the retry interval.
-  void SendPendingStops();
+  // and leave pending_stops_ (a job's task is marked terminate_sent), the others are sent again
+  // after the retry interval. Returns true when a job changed (it must be stored).
+  bool SendPendingStops();
+  // Creates the executions of stored active jobs that have none (EnsureJobExecution).
+  void TakeOnJobsWithoutExecution();
   bool CommitDirty();
   void Loop();
   void OnExecutorChange(const std::vector<std::string>& ids);
@@ -162,13 +211,13 @@ class ExecutionEngine : public ExecutionService {
   // executor id -> (execution ARN, attempt name)
   std::unordered_map<std::string, std::pair<std::string, std::string>> by_executor_id_;
   std::unordered_set<std::string> ensured_;  // attempts submitted or adopted by this process
-  std::unordered_set<std::string> fresh_;    // attempts decided by this process, not yet asked
   // Stops stored and not yet taken charge of by the executor, by attempt name.
-  std::map<std::string, asl::TaskToStop> pending_stops_;
+  std::map<std::string, PendingStop> pending_stops_;
   bool leading_ = false;
   bool recovered_ = false;
   std::chrono::steady_clock::time_point next_poll_{}, next_discovery_{}, retry_at_{};
   std::atomic<size_t> active_count_{0};
+  std::atomic<uint64_t> rounds_{0}, commits_{0}, executions_written_{0}, executions_finished_{0};
 };
 
 }  // namespace wfm

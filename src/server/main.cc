@@ -13,9 +13,7 @@
 #include "api/http_server.h"
 #include "api/open_file_limit.h"
 #include "core/logging.h"
-#include "engine/engine.h"
 #include "engine/execution_engine.h"
-#include "engine/shared_executor.h"
 #include "server/admin_commands.h"
 #include "server/config.h"
 #include "server/executors.h"
@@ -316,20 +314,15 @@ int main(int argc, char** argv) {
     leadership = std::make_unique<PostgresLeaderLock>(
         config.store, std::chrono::milliseconds(config.leader_check_ms));
   }
-  // v1 jobs and Step Functions executions share the executor (each engine its own tasks).
-  SharedExecutor shared_executor(*executor->executor);
-  EngineOptions engine_options;
-  engine_options.leadership = leadership.get();
-  engine_options.leader_retry_interval_ms = config.leader_check_ms;
-  Engine engine(*store.value(), shared_executor, clock, engine_options);
+  // One engine runs v1 jobs and Step Functions executions alike.
   ExecutionEngineOptions execution_options;
   execution_options.leadership = leadership.get();
   execution_options.wait_time_scale = config.wait_time_scale;
   if (leadership) execution_options.discovery_interval_ms = config.leader_check_ms;
-  ExecutionEngine executions(*store.value(), shared_executor, clock, execution_options);
+  ExecutionEngine engine(*store.value(), *executor->executor, clock, execution_options);
 
   ApiOptions api_options = MakeApiOptions(config, *executor->executor);
-  api_options.executions = &executions;
+  api_options.executions = &engine;
   Api api(*store.value(), engine, clock, executor->log_reader, std::string(kOpenApiYaml),
           api_options);
   AuthGuard guard(*store.value(), clock, auth_options.value());
@@ -355,7 +348,6 @@ int main(int argc, char** argv) {
   // The engine starts only once the port is ours: a start that fails changes nothing.
   if (!server.ok()) return Fail(server.error().message);
   engine.Start();
-  executions.Start();
   spdlog::info("workflow-manager listening on {}:{} (store: {}, executor: {})",
                config.listen.substr(0, colon), server.value()->port(),
                config.store.empty()          ? "sqlite under " + config.data_dir
@@ -368,7 +360,6 @@ int main(int argc, char** argv) {
   spdlog::info("received {}, shutting down", strsignal(signal_number));
   server.value()->Stop();
   engine.Stop();
-  executions.Stop();
   spdlog::info("stopped");
   return 0;
 }

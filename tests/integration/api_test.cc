@@ -11,6 +11,7 @@
 #include <sstream>
 #include <thread>
 
+#include "engine/execution_engine.h"
 #include "executor/fake/fake_executor.h"
 #include "store/memory/memory_store.h"
 
@@ -62,7 +63,7 @@ class ApiTest : public ::testing::Test {
   FakeClock clock_;
   MemoryStore store_;
   FakeExecutor executor_{clock_};
-  Engine engine_{store_, executor_, clock_, EngineOptions{50, 50}};
+  ExecutionEngine engine_{store_, executor_, clock_, ExecutionEngineOptions{1.0, 50, 50}};
   Api api_{store_, engine_, clock_,
            [](const std::string& id) -> Result<std::string> {
              if (id.empty()) return Error{ErrorCode::kNotFound, "none"};
@@ -399,33 +400,17 @@ TEST_F(ApiTest, ListingsEndEarlyPastTheirByteLimit) {
   EXPECT_GE(pages, 3);
 }
 
-TEST_F(ApiTest, ACancelWaitHoldsNoThread) {
+TEST_F(ApiTest, ACancelIsStoredAndAnsweredAtOnceWhateverTheEngineDoes) {
   CreateHello();
   std::string id =
       CallJson("POST", "/jobs", R"({"workflow":{"name":"hello-workflow"}})", 200)["id"];
-  engine_.Stop();  // nobody applies the cancel: the answer comes at the deadline
-  ApiOptions options;
-  options.cancel_wait = std::chrono::milliseconds(300);
-  options.write_threads = 1;
-  Api api(store_, engine_, clock_, nullptr, "", options);
-  std::vector<std::future<HttpResponse>> answers;
-  for (int i = 0; i < 20; ++i) {  // more waits than the API has threads
-    auto answer = std::make_shared<std::promise<HttpResponse>>();
-    answers.push_back(answer->get_future());
-    api.HandleAsync(Request("DELETE", "/jobs/" + id),
-                    [answer](HttpResponse response) { answer->set_value(std::move(response)); });
-  }
-  // While they wait, reads and writes are answered.
-  EXPECT_EQ(api.Handle(Request("GET", "/jobs/" + id)).status, 200);
-  EXPECT_EQ(
-      api.Handle(Request("POST", "/jobs", R"({"workflow":{"name":"hello-workflow"}})")).status,
-      200);
-  for (auto& answer : answers) {
-    HttpResponse response = answer.get();
-    EXPECT_EQ(response.status, 200);
-    EXPECT_EQ(json::parse(response.body)["status"], "QUEUED");  // stored, not yet applied
-  }
-  EXPECT_EQ(store_.ListCancelCommands()->size(), 20u);
+  engine_.Stop();  // the engine is busy or away: the cancel does not wait for it
+  json cancelled = CallJson("DELETE", "/jobs/" + id, R"({"reason":"not now"})", 200);
+  EXPECT_EQ(cancelled["status"], "CANCELLED");
+  EXPECT_EQ(cancelled["statusReason"], "not now");
+  EXPECT_EQ(CallJson("GET", "/jobs/" + id, "", 200)["status"], "CANCELLED");
+  EXPECT_NE(ErrorOf("DELETE", "/jobs/" + id, R"({"reason":"again"})", 409).find("already finished"),
+            std::string::npos);
   engine_.Start();
 }
 

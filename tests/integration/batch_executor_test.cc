@@ -10,7 +10,7 @@
 
 #include "api/http_server.h"
 #include "core/ids.h"
-#include "engine/engine.h"
+#include "engine/execution_engine.h"
 #include "engine/job_rules.h"
 #include "fake_batch/fake_batch.h"
 #include "store/memory/memory_store.h"
@@ -76,8 +76,8 @@ class BatchExecutorTest : public ::testing::Test {
 
   void StartEngine() {
     executor_ = std::make_unique<BatchExecutor>(*client_, clock_, options_);
-    engine_ = std::make_unique<Engine>(store_, *executor_, clock_, EngineOptions{50, 50});
-    ASSERT_TRUE(engine_->Recover().ok());
+    engine_ = std::make_unique<ExecutionEngine>(store_, *executor_, clock_,
+                                                ExecutionEngineOptions{1.0, 50, 50});
     engine_->Start();
   }
 
@@ -103,7 +103,7 @@ class BatchExecutorTest : public ::testing::Test {
   BatchExecutorOptions options_;
   MemoryStore store_;
   std::unique_ptr<BatchExecutor> executor_;
-  std::unique_ptr<Engine> engine_;
+  std::unique_ptr<ExecutionEngine> engine_;
 };
 
 TEST_F(BatchExecutorTest, MapsBatchStatusesToTheObservationContract) {
@@ -192,8 +192,8 @@ TEST_F(BatchExecutorTest, CancelTerminatesRunningAndCancelsWaitingJobs) {
            j.tasks[0].id.find('-') != std::string::npos && j.tasks[0].started_at == 0 &&
            j.tasks[0].container.empty() && j.tasks[0].status_reason == "waiting for capacity";
   });
-  ASSERT_TRUE(engine_->CancelJob(running.id, "stop it", std::chrono::seconds(5)).ok());
-  ASSERT_TRUE(engine_->CancelJob(waiting.id, "stop it", std::chrono::seconds(5)).ok());
+  ASSERT_TRUE(engine_->CancelJob(running.id, "stop it").ok());
+  ASSERT_TRUE(engine_->CancelJob(waiting.id, "stop it").ok());
   EXPECT_EQ(store_.GetJob(running.id)->status, JobStatus::kCancelled);
   for (int i = 0; i < 500 && (fake_.Terminated().empty() || fake_.Cancelled().empty()); ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));

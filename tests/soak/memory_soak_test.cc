@@ -13,6 +13,9 @@
 #include <nlohmann/json.hpp>
 
 #include "api/api.h"
+#include "engine/execution_engine.h"
+#include "engine/execution_record.h"
+#include "engine/task_stop_record.h"
 #include "executor/fake/fake_executor.h"
 #include "store/sqlite/sqlite_store.h"
 
@@ -51,7 +54,7 @@ TEST(MemorySoak, AHundredThousandJobsLeaveNothingBehind) {
   auto store = SqliteStore::Open((dir / "soak.db").string());
   ASSERT_TRUE(store.ok()) << store.error().message;
   FakeExecutor executor(clock);  // tasks run until the test finishes them
-  Engine engine(*store.value(), executor, clock);
+  ExecutionEngine engine(*store.value(), executor, clock);
   // One writer thread: the reads that run at once (and so SQLite's reader connections, each with
   // its own page cache) reach their peak in the first wave, not at a random later moment.
   ApiOptions options;
@@ -82,9 +85,8 @@ TEST(MemorySoak, AHundredThousandJobsLeaveNothingBehind) {
       api.HandleAsync(HttpRequest{"DELETE", "/jobs/" + ids[i], R"({"reason":"soak"})", {}, ""},
                       [answer](HttpResponse response) { answer->set_value(std::move(response)); });
     }
-    while (store.value()->ListCancelCommands()->size() < kCancelledPerWave) usleep(1000);
-    engine.RunUntilIdle();
     for (auto& cancel : cancels) ASSERT_EQ(cancel.get().status, 200);
+    engine.RunUntilIdle();
     for (int step = 0; step < 2; ++step) {  // finish the first task, then the second
       for (size_t i = kCancelledPerWave; i < ids.size(); ++i) {
         executor.Finish(ids[i] + "-" + std::to_string(step) + "-1", 0);
@@ -93,13 +95,14 @@ TEST(MemorySoak, AHundredThousandJobsLeaveNothingBehind) {
     }
     for (int i = 0; i < kCancelledPerWave; ++i) executor.Finish(ids[i] + "-0-1", 143);
     engine.RunUntilIdle();
-    ASSERT_EQ(engine.ActiveJobCount(), 0u) << "wave " << wave;
+    ASSERT_EQ(engine.ActiveCount(), 0u) << "wave " << wave;
     executor.ForgetFinished();
     if (wave == kWaves / 10 - 1) after_first_tenth = ResidentBytes();
   }
   size_t at_end = ResidentBytes();
   EXPECT_EQ(engine.BookkeepingSize(), 0u);
-  EXPECT_TRUE(store.value()->ListCancelCommands()->empty());
+  EXPECT_TRUE(store.value()->ListRecordsWithStatus(kRecordTaskStop, kTaskStopPending)->empty());
+  EXPECT_TRUE(store.value()->ListRecordsWithStatus(kRecordExecution, kExecutionRunning)->empty());
   EXPECT_TRUE(store.value()->ListActiveJobIds()->empty());
   auto sample = store.value()->GetJob(
       json::parse(Call(api, "GET", "/jobs?workflowName=soak&limit=1", "").body)[0]["id"]);

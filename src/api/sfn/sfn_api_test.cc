@@ -12,7 +12,7 @@
 #include <thread>
 
 #include "api/api.h"
-#include "engine/engine.h"
+#include "engine/execution_engine.h"
 #include "executor/fake/fake_executor.h"
 #include "store/sqlite/sqlite_store.h"
 
@@ -246,7 +246,7 @@ class SfnApiTest : public ::testing::Test {
   FakeClock clock_;
   std::unique_ptr<SqliteStore> store_;
   FakeExecutor executor_{clock_};
-  Engine engine_;
+  ExecutionEngine engine_;
   FakeExecutions executions_;
   Api api_;
 };
@@ -890,7 +890,7 @@ TEST(SfnApiWithoutEngineTest, EngineOperationsAreUnavailableAndArnsFollowTheOpti
     FakeClock clock;
     auto store = std::move(SqliteStore::Open(path).value());
     FakeExecutor executor{clock};
-    Engine engine(*store, executor, clock);
+    ExecutionEngine engine(*store, executor, clock);
     ApiOptions options;
     options.region = "eu-west-3";
     options.account_id = "000000000042";
