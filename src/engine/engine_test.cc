@@ -438,6 +438,52 @@ TEST_F(EngineTest, ForgetsEverythingAboutFinishedJobs) {
   EXPECT_EQ(engine_->BookkeepingSize(), 0u);
 }
 
+TEST_F(EngineTest, AJobAnEarlierVersionWasRunningResumesWhereItWas) {
+  Job job = NewJob(Chain(), "11111111-2222-3333-4444-777777777777", "[]", clock_.Now());
+  job.status = JobStatus::kRunning;
+  job.tasks[0].status = TaskStatus::kSucceeded;
+  job.tasks[0].attempt = 1;
+  job.tasks[0].submit_intent = true;
+  job.tasks[0].id = TaskAttemptName(job, job.tasks[0]);
+  job.tasks[1].status = TaskStatus::kRunning;
+  job.tasks[1].attempt = 1;
+  job.tasks[1].submit_intent = true;
+  std::string running = TaskAttemptName(job, job.tasks[1]);
+  job.tasks[1].id = running;
+  ASSERT_TRUE(executor_.Submit(TaskSpec{running, "", "echo:1", {}, true}).ok());
+  executor_.Start(running);
+  ASSERT_TRUE(store_.CreateJob(job).ok());
+
+  engine_->RunUntilIdle();
+  EXPECT_EQ(executor_.Launches(), 1);  // adopted, not started again
+  EXPECT_EQ(executor_.SubmitCount(running), 2);
+  executor_.Finish(running, 0);
+  engine_->RunUntilIdle();
+  ASSERT_EQ(executor_.Launches(), 2);
+  EXPECT_EQ(executor_.Specs()[1].name, job.id + "-2-1");
+  executor_.Finish(executor_.Specs()[1].name, 0);
+  engine_->RunUntilIdle();
+  EXPECT_EQ(Read(job.id).status, JobStatus::kSucceeded);
+}
+
+TEST_F(EngineTest, StateNamesTheStatesLanguageWouldRefuseStillRun) {
+  Workflow w = Chain();
+  std::string long_name(200, 'x');
+  w.states[0].name = long_name;  // over the States Language's 80 characters
+  w.start_at = long_name;
+  w.states[1].name = "#2";  // the form the long one is renamed to
+  w.states[0].next = "#2";
+  auto job = engine_->StartJob(w, "[]").value();
+  engine_->RunUntilIdle();
+  for (int step = 0; step < 3; ++step) {
+    ASSERT_EQ(executor_.Launches(), step + 1) << "step " << step;
+    EXPECT_EQ(EnvOf(executor_.Specs()[step], "WORKFLOW_MANAGER_STATE"), w.states[step].name);
+    executor_.Finish(executor_.Specs()[step].name, 0);
+    engine_->RunUntilIdle();
+  }
+  EXPECT_EQ(Read(job.id).status, JobStatus::kSucceeded);
+}
+
 TEST(JobRules, ALongChainAdvancesInOneLinearPass) {
   Workflow w;
   w.name = "long";

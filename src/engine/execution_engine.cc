@@ -704,6 +704,7 @@ void ExecutionEngine::Recover() {
     Adopt(std::move(active).value());
   }
   TakeOnJobsWithoutExecution();
+  ApplyStoredCancelRequests();
   LoadStoredStops();
   recovered_ = true;
   spdlog::info("executions: recovered {} running execution(s), {} task stop(s) to send",
@@ -725,13 +726,39 @@ void ExecutionEngine::TakeOnJobsWithoutExecution() {
   }
 }
 
-void ExecutionEngine::Discover() {
+void ExecutionEngine::ApplyStoredCancelRequests() {
+  auto requests = store_.ListCancelCommands();
+  if (!requests.ok()) {
+    spdlog::warn("executions: can't read stored cancel requests: {}", requests.error().message);
+    return;
+  }
+  CommitBatch consumed;
+  for (const CancelCommand& request : requests.value()) {
+    auto cancelled = CancelJob(request.job_id, request.reason);
+    bool settled = cancelled.ok() || cancelled.error().code == ErrorCode::kNotFound ||
+                   cancelled.error().code == ErrorCode::kConflict;  // gone, or finished first
+    if (settled) consumed.consumed_commands.push_back(request.id);
+  }
+  if (!consumed.consumed_commands.empty()) (void)store_.Commit(consumed);
+}
+
+void ExecutionEngine::Discover(std::set<std::string>* reload) {
   auto running = store_.ListRecordsWithStatus(kRecordExecution, kExecutionRunning);
   if (!running.ok()) return;
+  std::unordered_set<std::string> listed;
   for (const Record& record : running.value()) {
-    if (active_.count(record.key)) continue;
+    listed.insert(record.key);
+    auto known = active_.find(record.key);
+    if (known != active_.end()) {
+      // Changed by another replica's API (a stop, a cancel, a worker's result): reloaded.
+      if (known->second->record.version < record.version) reload->insert(record.key);
+      continue;
+    }
     auto active = Load(record);
     if (active.ok()) Adopt(std::move(active).value());
+  }
+  for (const auto& [arn, active] : active_) {  // ended by another replica's API
+    if (!listed.count(arn) && active->state.status == kExecutionRunning) reload->insert(arn);
   }
   LoadStoredStops();  // stored by the API of another replica
 }
@@ -937,7 +964,7 @@ bool ExecutionEngine::Round() {
   }
   auto steady_now = SteadyClock::now();
   if (options_.discovery_interval_ms > 0 && steady_now >= next_discovery_) {
-    Discover();
+    Discover(&inbox.reload);
     next_discovery_ = steady_now + std::chrono::milliseconds(options_.discovery_interval_ms);
   }
   int64_t now = clock_.Now();
@@ -1072,7 +1099,8 @@ bool ExecutionEngine::SendPendingStops() {
 
 void ExecutionEngine::Loop() {
   while (true) {
-    bool leading = Leading();
+    // Acquires the lead when it is free, or confirms it (the lock rate-limits its own checks).
+    bool leading = options_.leadership == nullptr || options_.leadership->Hold();
     if (leading != leading_) {
       leading_ = leading;
       ForgetAll();
@@ -1086,7 +1114,7 @@ void ExecutionEngine::Loop() {
     if (!leading_) {  // the leader finds what the API stored here
       std::unique_lock lock(inbox_mu_);
       inbox_ = Inbox{};
-      wake_.wait_for(lock, std::chrono::milliseconds(options_.poll_interval_ms),
+      wake_.wait_for(lock, std::chrono::milliseconds(options_.leader_retry_interval_ms),
                      [this] { return stopping_; });
       if (stopping_) return;
       continue;

@@ -43,6 +43,8 @@ struct ExecutionEngineOptions {
   // How often the leader looks for executions other replicas started (0: never; one process).
   int64_t discovery_interval_ms = 0;
   Leadership* leadership = nullptr;  // nullptr: this process alone. Not owned.
+  // How often a replica that does not lead tries to take the lead (with `leadership`).
+  int64_t leader_retry_interval_ms = 1000;
 };
 
 // Counters since the engine was made.
@@ -160,7 +162,9 @@ class ExecutionEngine : public ExecutionService, public JobService {
   // Loads every running execution (and takes on stored jobs that have none, see
   // EnsureJobExecution) and the stops to send.
   void Recover();
-  void Discover();
+  // Loads the running executions other replicas started, and adds to `reload` those that
+  // another replica's API changed since they were loaded; loads the stops they stored.
+  void Discover(std::set<std::string>* reload);
   void ForgetAll();
   void Adopt(std::unique_ptr<Active> active);
   void Forget(const std::string& arn);
@@ -177,6 +181,9 @@ class ExecutionEngine : public ExecutionService, public JobService {
   bool SendPendingStops();
   // Creates the executions of stored active jobs that have none (EnsureJobExecution).
   void TakeOnJobsWithoutExecution();
+  // Applies the cancel requests that an earlier version of the service stored (it cancelled in
+  // two steps: request, then apply) and consumes them.
+  void ApplyStoredCancelRequests();
   bool CommitDirty();
   void Loop();
   void OnExecutorChange(const std::vector<std::string>& ids);

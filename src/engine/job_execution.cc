@@ -13,33 +13,60 @@ std::string JobExecutionParent(const std::string& workflow_name) {
   return "workflow:" + workflow_name;
 }
 
+namespace {
+
+// A v1 state's name in the state machine: its own when the States Language allows it (at most 80
+// characters), else "#<index>" (v1 names of that form are renamed too, so none collide).
+std::string MachineStateName(const std::string& name, size_t index) {
+  bool usable = !name.empty() && name.size() <= 80 && name[0] != '#';
+  return usable ? name : "#" + std::to_string(index);
+}
+
+}  // namespace
+
 std::string JobStateMachine(const Job& job) {
+  const std::vector<State>& states = job.workflow.states;
+  std::map<std::string, size_t> index_of;
+  for (size_t i = 0; i < states.size(); ++i) index_of.emplace(states[i].name, i);
+  auto machine_name = [&](const std::string& name) {
+    auto index = index_of.find(name);
+    return index == index_of.end() ? name : MachineStateName(name, index->second);
+  };
   // The chain from the start state: the first task not yet succeeded is where the run begins.
   std::string start_at = job.workflow.start_at;
-  for (size_t steps = 0; steps < job.workflow.states.size(); ++steps) {
+  for (size_t steps = 0; steps < states.size(); ++steps) {
     const Task* task = job.FindTask(start_at);
     const State* state = job.workflow.FindState(start_at);
     if (!task || !state || task->status != TaskStatus::kSucceeded || state->end) break;
     start_at = state->next;
   }
-  nlohmann::ordered_json states = nlohmann::ordered_json::object();
-  for (const State& state : job.workflow.states) {
+  // The states from there to the end (the ones before it would be unreachable).
+  nlohmann::ordered_json machine_states = nlohmann::ordered_json::object();
+  std::string name = start_at;
+  for (size_t steps = 0; steps < states.size(); ++steps) {
+    auto index = index_of.find(name);
+    if (index == index_of.end()) break;
+    const State& state = states[index->second];
     nlohmann::ordered_json task = {
         {"Type", "Task"}, {"Resource", state.resource}, {"ResultPath", nullptr}};
     if (state.end) {
       task["End"] = true;
     } else {
-      task["Next"] = state.next;
+      task["Next"] = machine_name(state.next);
     }
-    states[state.name] = std::move(task);
+    machine_states[MachineStateName(state.name, index->second)] = std::move(task);
+    if (state.end) break;
+    name = state.next;
   }
-  return nlohmann::ordered_json{{"StartAt", start_at}, {"States", std::move(states)}}.dump();
+  return nlohmann::ordered_json{{"StartAt", machine_name(start_at)},
+                                {"States", std::move(machine_states)}}
+      .dump();
 }
 
 std::map<std::string, int64_t> JobStateIndexes(const Job& job) {
   std::map<std::string, int64_t> indexes;
   for (size_t i = 0; i < job.tasks.size(); ++i) {
-    indexes.emplace(job.tasks[i].state, static_cast<int64_t>(i));
+    indexes.emplace(MachineStateName(job.tasks[i].state, i), static_cast<int64_t>(i));
   }
   return indexes;
 }

@@ -21,12 +21,14 @@ std::string JobExecutionKey(const std::string& job_id);
 std::string JobExecutionParent(const std::string& workflow_name);
 
 // The state machine (ASL JSON text) that runs `job`: a Task state per state of its workflow, with
-// its resource and its next or end, whose results are discarded. It starts at the first state
+// its resource and its next or end, whose results are discarded; named as the workflow's states
+// where the States Language allows the name, else "#<index>". It starts at the first state
 // whose task has not succeeded: the start state of a new job; for a job that an earlier version of
 // the service was running, where it was (its running attempt is adopted by name).
 std::string JobStateMachine(const Job& job);
 
-// The index of each state of the job's workflow, for v1's attempt names.
+// The index of each state of JobStateMachine(job) in the job's workflow, by the state machine's
+// name for it: for v1's attempt names.
 std::map<std::string, int64_t> JobStateIndexes(const Job& job);
 
 // The task of `job` whose current attempt is named `attempt`, or nullptr.

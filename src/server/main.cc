@@ -319,6 +319,7 @@ int main(int argc, char** argv) {
   execution_options.leadership = leadership.get();
   execution_options.wait_time_scale = config.wait_time_scale;
   if (leadership) execution_options.discovery_interval_ms = config.leader_check_ms;
+  execution_options.leader_retry_interval_ms = config.leader_check_ms;
   ExecutionEngine engine(*store.value(), *executor->executor, clock, execution_options);
 
   ApiOptions api_options = MakeApiOptions(config, *executor->executor);

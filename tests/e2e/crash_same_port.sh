@@ -79,9 +79,9 @@ for signal in KILL TERM; do
   pass "the job is CANCELLED and its task has stoppedAt"
 done
 
-# A cancel pending at the moment of a crash: the service dies after DELETE stored the request and
-# before its engine applied it. That instant can't be hit from outside, so the request is stored
-# while the service is down, as DELETE stores it.
+# A cancel request pending at a crash, as an earlier version of the service stored it (request
+# first, applied by its engine later): the restarted service applies it and the task's process,
+# adopted by a fresh executor, really ends.
 start_long_job
 stop_service KILL
 sqlite3 "$WORK/var/workflow-manager.db" \
