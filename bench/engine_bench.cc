@@ -151,7 +151,8 @@ int main(int argc, char** argv) {
   uint64_t transitions = static_cast<uint64_t>(jobs) * 7;
   printf("  state transitions/s %.0f  (%llu status changes: 7 per job of 3 tasks)\n",
          transitions / seconds, static_cast<unsigned long long>(transitions));
-  printf("  commits            %llu  (%.1f executions written per commit)\n",
+  printf("  rounds, commits    %llu, %llu  (%.1f executions written per commit)\n",
+         static_cast<unsigned long long>(stats.rounds),
          static_cast<unsigned long long>(stats.commits),
          stats.commits ? static_cast<double>(stats.executions_written) / stats.commits : 0.0);
   printf("  peak RSS           %.1f MiB\n", PeakRssMiB());

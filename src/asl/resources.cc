@@ -12,14 +12,15 @@ TaskResource ClassifyResource(const std::string& resource) {
   static const std::string kIntegration = "arn:aws:states:::";
   TaskResource out;
   std::smatch match;
-  if (std::regex_match(resource, match, kFunction)) {
+  // The prefix first: a regular expression that can't match is costly to try on a hot path.
+  if (resource.starts_with("arn:aws:lambda:") && std::regex_match(resource, match, kFunction)) {
     out.kind = ResourceKind::kFunction;
     out.name = match[1];
     out.history_type = "lambda";
     out.history_resource = resource;
     return out;
   }
-  if (std::regex_match(resource, kActivity)) {
+  if (resource.starts_with("arn:aws:states:") && std::regex_match(resource, kActivity)) {
     out.kind = ResourceKind::kActivity;
     out.name = resource;
     out.history_type = "activity";

@@ -195,12 +195,12 @@ Result<std::shared_ptr<const asl::StateMachine>> ExecutionEngine::Definition(
 }
 
 Result<std::unique_ptr<ExecutionEngine::Active>> ExecutionEngine::Load(const Record& record) const {
-  auto info = ExecutionInfoOf(record);
-  if (!info.ok()) return info.error();
   Json body = Json::parse(record.body, nullptr, false);
-  if (body.is_discarded() || !body.contains("run")) {
+  if (body.is_discarded() || !body.is_object() || !body.contains("run") || !body.contains("info")) {
     return Error{ErrorCode::kInternal, "corrupt execution record " + record.key};
   }
+  auto info = ExecutionInfoFromJson(nlohmann::json(body["info"]));
+  if (!info.ok()) return info.error();
   auto state = asl::ExecutionStateFromJson(body["run"]);
   if (!state.ok()) return state.error();
   auto definition = Definition(info->definition);
@@ -210,12 +210,16 @@ Result<std::unique_ptr<ExecutionEngine::Active>> ExecutionEngine::Load(const Rec
   }
   auto active = std::make_unique<Active>();
   if (!info->job_id.empty()) {
-    auto job = body.contains("job") ? JobFromStorageJson(body["job"].dump())
-                                    : Result<Job>(Error{ErrorCode::kInternal, "no job"});
+    auto job = store_.GetJob(info->job_id);
     if (!job.ok()) {
+      if (job.error().code != ErrorCode::kNotFound) return job.error();
       return Error{ErrorCode::kInternal, "execution " + record.key + ": " + job.error().message};
     }
-    job->version = body.value("jobVersion", int64_t{0});
+    // Both are written together at matching versions: a mismatch means a write came between
+    // reading the one and the other.
+    if (job->version != body.value("jobVersion", int64_t{0})) {
+      return Error{ErrorCode::kConflict, "job " + info->job_id + " changed while it was read"};
+    }
     active->job = std::move(job).value();
   }
   active->record = record;
@@ -258,8 +262,7 @@ Record ExecutionEngine::RecordOf(const Active& active) const {
   record.status = state.status;
   Json body = Json{{"info", ToJson(info)}, {"run", asl::ToJson(state)}};
   if (active.job) {
-    body["job"] = JobToJson(*active.job, JsonForm::kStorage);
-    body["jobVersion"] = active.job->version + 1;  // the version the write with it creates
+    body["jobVersion"] = active.job->version + 1;  // the version its job's row gets with it
     if (HasTasksAwaitingStop(*active.job)) record.status = kExecutionRunning;
   }
   record.body = body.dump();
@@ -310,6 +313,21 @@ void ExecutionEngine::Collect(Active& active) const {
 
 namespace {
 
+// The record of the execution `info` describes, started at its start date and not yet run (the
+// engine starts it); `body` may hold more members.
+Record NewExecutionRecord(const ExecutionInfo& info, Json body = Json::object()) {
+  Record record;
+  record.kind = kRecordExecution;
+  record.key = info.arn;
+  record.parent = info.state_machine_arn;
+  record.status = kExecutionRunning;
+  record.created_at = info.start_date;
+  body["info"] = ToJson(info);
+  body["run"] = asl::ToJson(asl::ExecutionState{});
+  record.body = body.dump();
+  return record;
+}
+
 bool IsActivity(const asl::TaskToStop& stop) {
   return asl::ClassifyResource(stop.resource).kind == asl::ResourceKind::kActivity;
 }
@@ -355,7 +373,10 @@ void ExecutionEngine::AddWrites(Active& active, TimestampMs now, CommitBatch* ba
   // writer that loses the race for one loses it for both.
   if (active.job) batch->jobs.push_back(JobMutation{*active.job, active.job->version});
   AddStopRecords(active.to_stop, active.info.arn, now, batch);
-  for (auto& event : active.pending_events) batch->events.push_back(std::move(event));
+  // A job's history is its job (GET /jobs/{id}): its execution's events are not kept.
+  if (!active.job) {
+    for (auto& event : active.pending_events) batch->events.push_back(std::move(event));
+  }
   active.pending_events.clear();
 }
 
@@ -370,21 +391,18 @@ Status ExecutionEngine::EnsureJobExecution(const Job& job) {
   info.definition = JobStateMachine(job);
   info.start_date = job.created_at;
   info.job_id = job.id;
-  Record record;
-  record.kind = kRecordExecution;
-  record.key = info.arn;
-  record.parent = info.state_machine_arn;
-  record.status = kExecutionRunning;
-  record.created_at = job.created_at;
-  record.body = Json{{"info", ToJson(info)},
-                     {"run", asl::ToJson(asl::ExecutionState{})},
-                     {"job", JobToJson(job, JsonForm::kStorage)},
-                     {"jobVersion", job.version}}
-                    .dump();
+  Record record = NewExecutionRecord(info, {{"jobVersion", job.version}});
   Status created = store_.CreateRecord(record);
   if (!created.ok() && created.error().code != ErrorCode::kAlreadyExists) return created;
-  std::lock_guard lock(inbox_mu_);
-  inbox_.reload.insert(info.arn);
+  {
+    std::lock_guard lock(inbox_mu_);
+    if (created.ok()) {
+      record.version = 1;
+      inbox_.started.push_back(std::move(record));
+    } else {
+      inbox_.reload.insert(info.arn);  // another process created it: as it stored it
+    }
+  }
   wake_.notify_all();
   return OkStatus();
 }
@@ -448,14 +466,7 @@ Result<Record> ExecutionEngine::StartExecution(const StartExecutionRequest& requ
   info.role_arn = request.role_arn;
   info.input = request.input;
   info.start_date = clock_.Now();
-  asl::ExecutionState state;  // nothing happened yet: the engine starts it
-  Record record;
-  record.kind = kRecordExecution;
-  record.key = info.arn;
-  record.parent = info.state_machine_arn;
-  record.status = kExecutionRunning;
-  record.created_at = info.start_date;
-  record.body = Json{{"info", ToJson(info)}, {"run", asl::ToJson(state)}}.dump();
+  Record record = NewExecutionRecord(info);
   Status created = store_.CreateRecord(record);
   if (!created.ok()) {
     if (created.error().code != ErrorCode::kAlreadyExists) return created.error();
@@ -489,6 +500,7 @@ Status ExecutionEngine::ApplyToStored(const std::string& arn,
       return record.error();
     }
     auto active = Load(record.value());
+    if (!active.ok() && active.error().code == ErrorCode::kConflict) continue;
     if (!active.ok()) return active.error();
     Active& loaded = *active.value();
     auto changed = change(loaded);
@@ -698,7 +710,7 @@ void ExecutionEngine::Recover() {
   for (const Record& record : running.value()) {
     auto active = Load(record);
     if (!active.ok()) {
-      spdlog::error("executions: {}", active.error().message);
+      LoadFailed(record.key, active.error());
       continue;
     }
     Adopt(std::move(active).value());
@@ -709,6 +721,15 @@ void ExecutionEngine::Recover() {
   recovered_ = true;
   spdlog::info("executions: recovered {} running execution(s), {} task stop(s) to send",
                running->size(), pending_stops_.size());
+}
+
+void ExecutionEngine::LoadFailed(const std::string& arn, const Error& error) {
+  if (error.code == ErrorCode::kConflict || error.code == ErrorCode::kUnavailable) {
+    std::lock_guard lock(inbox_mu_);
+    inbox_.reload.insert(arn);  // read again in the next round
+    return;
+  }
+  spdlog::error("executions: {}", error.message);
 }
 
 void ExecutionEngine::TakeOnJobsWithoutExecution() {
@@ -902,26 +923,37 @@ bool ExecutionEngine::Act(Active& active, int64_t now) {
 }
 
 bool ExecutionEngine::CommitDirty() {
+  std::vector<Active*> dirty;
+  for (auto& [arn, active] : active_) {
+    if (active->dirty) dirty.push_back(active.get());
+  }
+  // Transactions of a bounded size: a round that touched tens of thousands of executions does
+  // not build one huge write (SQLite spills it, and it holds the memory of all of them at once).
+  constexpr size_t kExecutionsPerCommit = 1000;
+  for (size_t start = 0; start < dirty.size(); start += kExecutionsPerCommit) {
+    size_t end = std::min(dirty.size(), start + kExecutionsPerCommit);
+    if (!Commit({dirty.begin() + start, dirty.begin() + end})) return false;
+  }
+  return true;
+}
+
+bool ExecutionEngine::Commit(const std::vector<Active*>& written) {
   CommitBatch batch;
-  std::vector<Active*> written;
   std::vector<size_t> execution_mutation;  // per written execution, its index in batch.records
   TimestampMs now = clock_.Now();
-  for (auto& [arn, active] : active_) {
-    if (!active->dirty) continue;
+  for (Active* active : written) {
     execution_mutation.push_back(batch.records.size());
     AddWrites(*active, now, &batch);
-    written.push_back(active.get());
   }
-  if (written.empty()) return true;
   auto conflicts = store_.Commit(batch);
   if (!conflicts.ok()) {
     spdlog::warn("executions: can't store {} execution(s): {}", written.size(),
                  conflicts.error().message);
     // Nothing was written: keep the events for the next try.
     size_t next = 0;
-    for (size_t i = 0; i < written.size(); ++i) {
-      while (next < batch.events.size() && batch.events[next].execution == written[i]->info.arn) {
-        written[i]->pending_events.push_back(std::move(batch.events[next++]));
+    for (Active* active : written) {
+      while (next < batch.events.size() && batch.events[next].execution == active->info.arn) {
+        active->pending_events.push_back(std::move(batch.events[next++]));
       }
     }
     retry_at_ = SteadyClock::now() + std::chrono::milliseconds(options_.retry_interval_ms);
@@ -973,7 +1005,7 @@ bool ExecutionEngine::Round() {
     if (known != active_.end() && known->second->record.version >= record.version) continue;
     auto active = Load(record);
     if (!active.ok()) {
-      spdlog::error("executions: {}", active.error().message);
+      LoadFailed(record.key, active.error());
       continue;
     }
     Adopt(std::move(active).value());
@@ -995,7 +1027,7 @@ bool ExecutionEngine::Round() {
     }
     auto active = Load(record.value());
     if (!active.ok()) {
-      spdlog::error("executions: {}", active.error().message);
+      LoadFailed(arn, active.error());
       continue;
     }
     Adopt(std::move(active).value());

@@ -129,7 +129,9 @@ class ExecutionEngine : public ExecutionService, public JobService {
 
   // The parsed definition of `text`, from a cache of recent ones. Thread-safe.
   Result<std::shared_ptr<const asl::StateMachine>> Definition(const std::string& text) const;
-  // Builds an Active from a stored record. Errors: kInternal for a corrupt record or definition.
+  // Builds an Active from a stored record (and, for a job's execution, its job's row). Errors:
+  // kInternal for a corrupt record or definition; kConflict when the job's row and the record
+  // were read at different versions (read both again); the store's.
   Result<std::unique_ptr<Active>> Load(const Record& record) const;
   // The record body of `active` as it is now. A job's execution stays RUNNING in the store's
   // index while its job waits for a task to stop, so that a restart goes on watching it.
@@ -179,12 +181,20 @@ class ExecutionEngine : public ExecutionService, public JobService {
   // and leave pending_stops_ (a job's task is marked terminate_sent), the others are sent again
   // after the retry interval. Returns true when a job changed (it must be stored).
   bool SendPendingStops();
+  // After Load failed for execution `arn`: read again next round when that may help (a race, the
+  // store away), else logged.
+  void LoadFailed(const std::string& arn, const Error& error);
   // Creates the executions of stored active jobs that have none (EnsureJobExecution).
   void TakeOnJobsWithoutExecution();
   // Applies the cancel requests that an earlier version of the service stored (it cancelled in
   // two steps: request, then apply) and consumes them.
   void ApplyStoredCancelRequests();
+  // Stores every dirty execution, in transactions of a bounded number of them. Returns false
+  // when the store failed (what was not stored stays dirty; retried after the retry interval).
   bool CommitDirty();
+  // Stores `written` (dirty executions) in one transaction; those another writer changed first
+  // are forgotten and reloaded. Returns false when the store failed.
+  bool Commit(const std::vector<Active*>& written);
   void Loop();
   void OnExecutorChange(const std::vector<std::string>& ids);
   void OnActivityTaken(const OfferedActivityTask& task, const std::string& worker);

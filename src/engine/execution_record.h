@@ -1,6 +1,7 @@
 // The stored form of a Step Functions execution: the body of its Record (kind "execution") holds
 // what DescribeExecution shows ("info") and the interpreter's state ("run", the engine's own);
-// a v1 job's execution also holds the job as the v1 API shows it ("job", see job_execution.h).
+// a v1 job's execution also holds the version of its job's row ("jobVersion": the two are written
+// together, see job_execution.h).
 #pragma once
 
 #include <cstdint>

@@ -1,8 +1,8 @@
 // A v1 job runs as an execution of the one engine (execution_engine.h). Its workflow, a chain of
 // Task states, becomes a state machine of Task states; its attempts keep v1's names
 // ("<job id>-<state index>-<attempt>") and environment (_BATCH_START, ...); and the job as the v1
-// API shows it is kept inside the execution's record, changed by v1's rules (job_rules.h) in the
-// same commits as the execution, and written to the jobs the v1 API reads. Pure.
+// API shows it is changed by v1's rules (job_rules.h) and written in the same commits as the
+// execution, whose record names the job's version. Pure.
 #pragma once
 
 #include <cstdint>
