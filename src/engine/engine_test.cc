@@ -407,7 +407,8 @@ TEST_F(EngineTest, ACancelByAnotherProcessWinsOverThisEnginesWrite) {
   auto job = engine_->StartJob(Chain(), "[]").value();
   engine_->RunUntilIdle();
   std::string first = TaskOf(Read(job.id), "start").id;
-  ExecutionEngine other_process(store_, executor_, clock_);
+  FakeExecutor other_executor{clock_};
+  ExecutionEngine other_process(store_, other_executor, clock_);
   ASSERT_TRUE(other_process.CancelJob(job.id, "stop").ok());
   executor_.Start(first);  // this engine learns something and writes
   engine_->RunUntilIdle();
@@ -482,6 +483,45 @@ TEST_F(EngineTest, StateNamesTheStatesLanguageWouldRefuseStillRun) {
     engine_->RunUntilIdle();
   }
   EXPECT_EQ(Read(job.id).status, JobStatus::kSucceeded);
+}
+
+// A job's execution that ends for a reason of its own (here a result it can't read) ends its job.
+TEST_F(EngineTest, AJobEndsWithItsExecution) {
+  auto job = engine_->StartJob(Chain(), "[]").value();
+  engine_->RunUntilIdle();
+  executor_.Finish(TaskOf(Read(job.id), "start").id, 0, "{not json");
+  engine_->RunUntilIdle();
+  Job stored = Read(job.id);
+  EXPECT_EQ(stored.status, JobStatus::kFailed);
+  EXPECT_EQ(TaskOf(stored, "start").status, TaskStatus::kSucceeded);  // as the executor saw it
+  EXPECT_NE(TaskOf(stored, "second").status_reason.find("States."), std::string::npos)
+      << TaskOf(stored, "second").status_reason;
+  EXPECT_EQ(executor_.Launches(), 1);
+  EXPECT_EQ(engine_->ActiveCount(), 0u);
+}
+
+// The leader learns of a cancel another replica's API stored, without news from the executor.
+TEST_F(EngineTest, TheLeaderCarriesOutACancelStoredByAnotherReplica) {
+  ExecutionEngineOptions options;
+  options.discovery_interval_ms = 1;
+  ExecutionEngine leader(store_, executor_, clock_, options);
+  auto job = leader.StartJob(Chain(), "[]").value();
+  leader.RunUntilIdle();
+  std::string first = TaskOf(Read(job.id), "start").id;
+  executor_.Start(first);
+  leader.RunUntilIdle();
+  FakeExecutor replicas_executor{clock_};  // another process: its own executor
+  ExecutionEngine replica(store_, replicas_executor, clock_);  // its API only: it runs no round
+  ASSERT_TRUE(replica.CancelJob(job.id, "from elsewhere").ok());
+  std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  leader.RunUntilIdle();
+  EXPECT_EQ(executor_.Terminated(), std::set<std::string>{first});
+  leader.RunUntilIdle();
+  Job stored = Read(job.id);
+  EXPECT_EQ(stored.status, JobStatus::kCancelled);
+  EXPECT_TRUE(TaskOf(stored, "start").terminate_sent);
+  EXPECT_NE(TaskOf(stored, "start").stopped_at, 0);
+  EXPECT_EQ(PendingStops(), 0u);
 }
 
 TEST(JobRules, ALongChainAdvancesInOneLinearPass) {
