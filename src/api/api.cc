@@ -369,6 +369,8 @@ HttpResponse Api::GetJob(const std::string& id) {
 }
 
 HttpResponse Api::GetExecution(const std::string& arn) {
+  // Executions of v1 jobs ("job:<id>") are read as jobs.
+  if (arn.rfind("arn:", 0) != 0) return ErrorResponse(NotFound("no execution '" + arn + "'"));
   auto record = store_.GetRecord(kRecordExecution, arn);
   if (!record.ok()) return ErrorResponse(record.error());
   auto info = ExecutionInfoOf(record.value());

@@ -524,6 +524,48 @@ TEST_F(EngineTest, TheLeaderCarriesOutACancelStoredByAnotherReplica) {
   EXPECT_EQ(PendingStops(), 0u);
 }
 
+// Once a cancelled task is seen stopped, its job is over, even if the executor never acknowledged
+// the stop (it is still sent until it does): nothing is left in the running index to reload.
+TEST_F(EngineTest, ACancelledJobWhoseTaskIsSeenStoppedIsOver) {
+  auto job = engine_->StartJob(Chain(), "[]").value();
+  engine_->RunUntilIdle();
+  std::string first = TaskOf(Read(job.id), "start").id;
+  executor_.Start(first);
+  engine_->RunUntilIdle();
+  executor_.RefuseTerminates(true);
+  ASSERT_TRUE(engine_->CancelJob(job.id, "stop").ok());
+  executor_.Finish(first, 143);  // it stopped anyway
+  engine_->RunUntilIdle();
+  Job stored = Read(job.id);
+  EXPECT_NE(TaskOf(stored, "start").stopped_at, 0);
+  EXPECT_FALSE(TaskOf(stored, "start").terminate_sent);
+  EXPECT_TRUE(store_.ListRecordsWithStatus(kRecordExecution, kExecutionRunning)->empty());
+  EXPECT_EQ(engine_->ActiveCount(), 0u);
+  EXPECT_EQ(PendingStops(), 1u);  // still sent until the executor takes charge
+}
+
+// A cancel that reaches a job whose attempt was submitted before its id was stored: the task is
+// watched by its attempt's name, so the view learns that it ran and when it stopped.
+TEST_F(EngineTest, ACancelledAttemptWhoseIdWasNotStoredYetIsWatchedByName) {
+  Job job = NewJob(Chain(), "11111111-2222-3333-4444-888888888888", "[]", clock_.Now());
+  job.tasks[0].submit_intent = true;
+  job.tasks[0].attempt = 1;
+  std::string name = TaskAttemptName(job, job.tasks[0]);
+  ASSERT_TRUE(store_.CreateJob(job).ok());
+  ASSERT_TRUE(executor_.Submit(TaskSpec{name, "", "echo", {}, true}).ok());  // submitted...
+  clock_.Advance(7);
+  executor_.Start(name);  // ...and running, its id not stored
+  ASSERT_TRUE(engine_->CancelJob(job.id, "stop").ok());
+  engine_->RunUntilIdle();
+  EXPECT_EQ(executor_.Terminated(), std::set<std::string>{name});
+  Job stored = Read(job.id);
+  EXPECT_EQ(TaskOf(stored, "start").status, TaskStatus::kAbortedByUser);
+  EXPECT_EQ(TaskOf(stored, "start").id, name);
+  EXPECT_NE(TaskOf(stored, "start").started_at, 0);
+  EXPECT_NE(TaskOf(stored, "start").stopped_at, 0);
+  EXPECT_EQ(executor_.Launches(), 1);
+}
+
 TEST(JobRules, ALongChainAdvancesInOneLinearPass) {
   Workflow w;
   w.name = "long";

@@ -430,6 +430,18 @@ Result<Job> ExecutionEngine::CancelJob(const std::string& job_id, const std::str
     if (active.state.status == kExecutionRunning) {
       active.interpreter->Stop("JobCancelled", job.status_reason, now);
     }
+    Collect(active);
+    // A task the job says was submitted but whose attempt its execution does not hold (an
+    // execution made for a job stored by an earlier version) is stopped by its attempt's name.
+    std::set<std::string> stopping;
+    for (const auto& stop : active.to_stop) stopping.insert(stop.name);
+    for (const Task& task : job.tasks) {
+      std::string name = TaskAttemptName(job, task);
+      if (!AwaitsStop(task) || stopping.count(name)) continue;
+      const State* state = job.workflow.FindState(task.state);
+      active.to_stop.push_back(
+          asl::TaskToStop{name, task.id == name ? "" : task.id, state ? state->resource : ""});
+    }
     return true;
   };
   std::string key = JobExecutionKey(job_id);
@@ -691,6 +703,9 @@ void ExecutionEngine::Adopt(std::unique_ptr<Active> active) {
     // Stored attempts: ask the executor for each again (it adopts the ones it runs already).
     active->to_start.push_back(id);
   }
+  // Not running any more but kept in the running index (a job waiting to see a task stop):
+  // written again, so the index follows once nothing is awaited.
+  if (active->state.status != kExecutionRunning) active->dirty = true;
   if (active->job) {  // a cancelled job's tasks not yet seen stopping are watched
     for (const Task& task : active->job->tasks) {
       if (AwaitsStop(task)) by_executor_id_[task.id] = {arn, TaskAttemptName(*active->job, task)};

@@ -121,8 +121,7 @@ Environment TaskEnvironment(const Job& job, const Task& task) {
 }
 
 bool AwaitsStop(const Task& task) {
-  return task.status == TaskStatus::kAbortedByUser && !task.id.empty() &&
-         (!task.terminate_sent || task.stopped_at == 0);
+  return task.status == TaskStatus::kAbortedByUser && !task.id.empty() && task.stopped_at == 0;
 }
 
 bool HasTasksAwaitingStop(const Job& job) {
@@ -164,7 +163,11 @@ bool ApplyCancel(Job& job, const std::string& reason, TimestampMs now) {
     if (IsTerminal(task.status)) continue;
     task.status = TaskStatus::kAbortedByUser;
     task.status_reason = why;
-    if (task.id.empty() || task.started_at == 0) task.stopped_at = now;
+    if (!task.submit_intent) {  // never asked of an executor: over now
+      task.stopped_at = now;
+    } else if (task.id.empty()) {  // maybe started a moment ago: watched by its attempt's name
+      task.id = TaskAttemptName(job, task);
+    }
   }
   job.status = JobStatus::kCancelled;
   job.status_reason = why;

@@ -28,8 +28,10 @@ Environment TaskEnvironment(const Job& job, const Task& task);
 // stop time is given `now`.
 bool ApplyObservation(Task& task, const TaskObservation& observation, TimestampMs now);
 
-// Cancels the job: every task not yet terminal becomes ABORTED_BY_USER with `reason`; the job
-// becomes CANCELLED. No effect on a terminal job. Returns true if anything changed.
+// Cancels the job: every task not yet terminal becomes ABORTED_BY_USER with `reason` (a task never
+// submitted also stops now; one submitted keeps waiting for its stop to be seen, under its
+// attempt's name when its executor id is not known yet); the job becomes CANCELLED. No effect on
+// a terminal job. Returns true if anything changed.
 bool ApplyCancel(Job& job, const std::string& reason, TimestampMs now);
 
 // Marks a task FAILED because it could not be submitted.
@@ -41,8 +43,8 @@ struct SideEffects {
   std::vector<std::string> terminate_ids;  // executor ids of aborted tasks not known stopped
 };
 
-// True while a task aborted by the user has an executor id and is not known to have stopped:
-// its termination is not acknowledged yet, or its stop not yet seen.
+// True while a task aborted by the user has an executor id and is not yet seen stopped (its stop
+// is stored and sent until the executor takes charge of it: execution_engine.h).
 bool AwaitsStop(const Task& task);
 // True while any task of the job AwaitsStop.
 bool HasTasksAwaitingStop(const Job& job);
