@@ -12,6 +12,7 @@ struct Config {
   std::string listen = "127.0.0.1:8080";
   std::string data_dir = "./var";
   std::string store;
+  bool durable = true;  // --durability strict (default) or relaxed
   std::string executor = "local";
   std::string job_definitions = "data/job-definitions.json";
   int max_parallel = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));

@@ -41,7 +41,7 @@ Result<std::unique_ptr<Store>> OpenStore(const Config& config) {
                          : config.store;
   if (spec == "memory:") return std::unique_ptr<Store>(new MemoryStore);
   if (IsPostgresUrl(spec)) {
-    auto store = PostgresStore::Open(spec);
+    auto store = PostgresStore::Open(spec, config.durable);
     if (!store.ok()) return store.error();
     return std::unique_ptr<Store>(std::move(store.value()));
   }
@@ -50,7 +50,7 @@ Result<std::unique_ptr<Store>> OpenStore(const Config& config) {
     std::error_code ec;
     fs::path parent = fs::path(path).parent_path();
     if (!parent.empty()) fs::create_directories(parent, ec);
-    auto store = SqliteStore::Open(path);
+    auto store = SqliteStore::Open(path, SqliteOptions{config.durable, ""});
     if (!store.ok()) return store.error();
     return std::unique_ptr<Store>(std::move(store.value()));
   }
@@ -93,6 +93,14 @@ int main(int argc, char** argv) {
                  "sqlite:PATH, memory: or postgresql://user@host:port/db "
                  "(default: sqlite:<data-dir>/workflow-manager.db)")
       ->envname("WFM_STORE");
+  app.add_option_function<std::string>(
+         "--durability",
+         [&config](const std::string& mode) { config.durable = mode == "strict"; },
+         "strict (default): an answer means the change is on disk (fsynced; group-committed); "
+         "relaxed: it survives a crash of the service but the last moments before a power loss "
+         "or an OS crash may be lost")
+      ->envname("WFM_DURABILITY")
+      ->check(CLI::IsMember({"strict", "relaxed"}));
   app.add_option("--leader-check-interval", config.leader_check_ms,
                  "PostgreSQL replicas: milliseconds between checks of who advances jobs")
       ->envname("WFM_LEADER_CHECK_INTERVAL")
@@ -349,12 +357,12 @@ int main(int argc, char** argv) {
   // The engine starts only once the port is ours: a start that fails changes nothing.
   if (!server.ok()) return Fail(server.error().message);
   engine.Start();
-  spdlog::info("workflow-manager listening on {}:{} (store: {}, executor: {})",
+  spdlog::info("workflow-manager listening on {}:{} (store: {}, durability: {}, executor: {})",
                config.listen.substr(0, colon), server.value()->port(),
                config.store.empty()          ? "sqlite under " + config.data_dir
                : IsPostgresUrl(config.store) ? "postgresql"
                                              : config.store,
-               executor->description);
+               config.durable ? "strict" : "relaxed", executor->description);
 
   int signal_number = 0;
   sigwait(&stop_signals, &signal_number);

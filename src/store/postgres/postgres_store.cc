@@ -32,8 +32,10 @@ void InsertWorkflow(pqxx::work& txn, const Workflow& workflow) {
 
 }  // namespace
 
-Result<std::unique_ptr<PostgresStore>> PostgresStore::Open(const std::string& url) {
-  std::unique_ptr<PostgresStore> store(new PostgresStore(url));
+Result<std::unique_ptr<PostgresStore>> PostgresStore::Open(const std::string& url, bool durable) {
+  std::string options = std::string("options=-c%20synchronous_commit%3D") + (durable ? "on" : "off");
+  std::string with_options = url + (url.find('?') == std::string::npos ? "?" : "&") + options;
+  std::unique_ptr<PostgresStore> store(new PostgresStore(with_options));
   auto migrated = store->Migrate();
   if (!migrated.ok()) {
     return Error{ErrorCode::kUnavailable,

@@ -14,9 +14,11 @@ namespace wfm {
 
 class PostgresStore : public Store {
  public:
-  // Connects to `url` (postgresql://user@host:port/db) and applies pending migrations.
+  // Connects to `url` (postgresql://user@host:port/db) and applies pending migrations. `durable`:
+  // each commit waits for the server's WAL flush (synchronous_commit=on, whatever the server's
+  // default); false sets synchronous_commit=off (a server crash may lose the last commits).
   // Errors: kUnavailable with the server's message when it can't.
-  static Result<std::unique_ptr<PostgresStore>> Open(const std::string& url);
+  static Result<std::unique_ptr<PostgresStore>> Open(const std::string& url, bool durable = true);
 
   Result<Workflow> CreateWorkflow(const Workflow& workflow) override;
   Result<Workflow> AddWorkflowRevision(const Workflow& workflow) override;

@@ -6,6 +6,7 @@
 
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include "core/result.h"
@@ -16,22 +17,10 @@ namespace wfm::sqlite {
 // A store error made of SQLite's exception: kUnavailable with its message.
 Error StoreError(const SQLite::Exception& e);
 
-// Opens a connection to `path` (creating the file) in WAL mode. Throws SQLite::Exception.
-std::unique_ptr<SQLite::Database> Connect(const std::string& path);
-
-// Runs `body` inside BEGIN IMMEDIATE ... COMMIT; an error result or an exception rolls back.
-template <typename Body>
-auto InWriteTransaction(SQLite::Database& db, Body body) -> decltype(body()) {
-  db.exec("BEGIN IMMEDIATE");
-  try {
-    auto result = body();
-    db.exec(result.ok() ? "COMMIT" : "ROLLBACK");
-    return result;
-  } catch (...) {
-    db.exec("ROLLBACK");
-    throw;
-  }
-}
+// Opens a connection to `path` (creating the file) in WAL mode, synchronous=FULL when `durable`
+// (NORMAL otherwise), through `vfs` unless it is empty. Throws SQLite::Exception.
+std::unique_ptr<SQLite::Database> Connect(const std::string& path, bool durable,
+                                          const std::string& vfs);
 
 }  // namespace wfm::sqlite
 
@@ -48,7 +37,7 @@ class SqliteStore::ReaderLease {
         store_.idle_readers_.pop_back();
       }
     }
-    if (!db_) db_ = sqlite::Connect(store_.path_);
+    if (!db_) db_ = sqlite::Connect(store_.path_, store_.options_.durable, store_.options_.vfs);
   }
   ~ReaderLease() {
     std::lock_guard lock(store_.readers_mu_);
@@ -60,5 +49,16 @@ class SqliteStore::ReaderLease {
   SqliteStore& store_;
   std::unique_ptr<SQLite::Database> db_;
 };
+
+template <typename T>
+T SqliteStore::Write(const std::function<T(SQLite::Database&)>& write) {
+  std::optional<T> result;
+  Status committed = group_->Run([&](SQLite::Database& db) {
+    result.emplace(write(db));
+    return result->ok();
+  });
+  if (!committed.ok()) return committed.error();
+  return std::move(*result);
+}
 
 }  // namespace wfm

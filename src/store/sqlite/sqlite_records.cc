@@ -9,7 +9,6 @@
 namespace wfm {
 namespace {
 
-using sqlite::InWriteTransaction;
 using sqlite::StoreError;
 
 // A row selected with kRecordColumns.
@@ -101,16 +100,13 @@ Result<std::vector<bool>> SqliteStore::WriteRecordsAndEvents(SQLite::Database& d
 }
 
 Status SqliteStore::CreateRecord(const Record& record) {
-  std::lock_guard lock(writer_mu_);
-  try {
-    SQLite::Statement insert(*writer_, kInsertRecord);
+  return Write<Status>([&](SQLite::Database& db) -> Status {
+    SQLite::Statement insert(db, kInsertRecord);
     if (!InsertRecord(insert, record)) {
       return Error{ErrorCode::kAlreadyExists, record.kind + " '" + record.key + "' already exists"};
     }
     return OkStatus();
-  } catch (const SQLite::Exception& e) {
-    return StoreError(e);
-  }
+  });
 }
 
 Result<Record> SqliteStore::GetRecord(const std::string& kind, const std::string& key) {
@@ -128,46 +124,36 @@ Result<Record> SqliteStore::GetRecord(const std::string& kind, const std::string
 }
 
 Status SqliteStore::UpdateRecord(const Record& record, int64_t expected_version) {
-  std::lock_guard lock(writer_mu_);
-  try {
-    return InWriteTransaction(*writer_, [&]() -> Status {
-      SQLite::Statement current(*writer_, "SELECT version FROM records WHERE kind = ? AND key = ?");
-      current.bind(1, record.kind);
-      current.bind(2, record.key);
-      if (!current.executeStep()) return NotFound(record.kind, record.key);
-      int64_t version = current.getColumn(0).getInt64();
-      if (version != expected_version) {
-        return Error{ErrorCode::kConflict, record.kind + " '" + record.key + "' is at version " +
-                                               std::to_string(version) + ", not " +
-                                               std::to_string(expected_version)};
-      }
-      SQLite::Statement update(*writer_, kUpdateRecord);
-      UpdateStoredRecord(update, record, expected_version);
-      return OkStatus();
-    });
-  } catch (const SQLite::Exception& e) {
-    return StoreError(e);
-  }
+  return Write<Status>([&](SQLite::Database& db) -> Status {
+    SQLite::Statement current(db, "SELECT version FROM records WHERE kind = ? AND key = ?");
+    current.bind(1, record.kind);
+    current.bind(2, record.key);
+    if (!current.executeStep()) return NotFound(record.kind, record.key);
+    int64_t version = current.getColumn(0).getInt64();
+    if (version != expected_version) {
+      return Error{ErrorCode::kConflict, record.kind + " '" + record.key + "' is at version " +
+                                             std::to_string(version) + ", not " +
+                                             std::to_string(expected_version)};
+    }
+    SQLite::Statement update(db, kUpdateRecord);
+    UpdateStoredRecord(update, record, expected_version);
+    return OkStatus();
+  });
 }
 
 Status SqliteStore::DeleteRecord(const std::string& kind, const std::string& key) {
-  std::lock_guard lock(writer_mu_);
-  try {
-    return InWriteTransaction(*writer_, [&]() -> Status {
-      SQLite::Statement remove(*writer_, "DELETE FROM records WHERE kind = ? AND key = ?");
-      remove.bind(1, kind);
-      remove.bind(2, key);
-      if (remove.exec() == 0) return NotFound(kind, key);
-      if (kind == kRecordExecution) {
-        SQLite::Statement history(*writer_, "DELETE FROM history_events WHERE execution = ?");
-        history.bind(1, key);
-        history.exec();
-      }
-      return OkStatus();
-    });
-  } catch (const SQLite::Exception& e) {
-    return StoreError(e);
-  }
+  return Write<Status>([&](SQLite::Database& db) -> Status {
+    SQLite::Statement remove(db, "DELETE FROM records WHERE kind = ? AND key = ?");
+    remove.bind(1, kind);
+    remove.bind(2, key);
+    if (remove.exec() == 0) return NotFound(kind, key);
+    if (kind == kRecordExecution) {
+      SQLite::Statement history(db, "DELETE FROM history_events WHERE execution = ?");
+      history.bind(1, key);
+      history.exec();
+    }
+    return OkStatus();
+  });
 }
 
 Result<RecordPage> SqliteStore::ListRecords(const RecordQuery& query) {

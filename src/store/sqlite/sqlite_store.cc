@@ -17,12 +17,13 @@ Error StoreError(const SQLite::Exception& e) {
   return Error{ErrorCode::kUnavailable, std::string("sqlite: ") + e.what()};
 }
 
-std::unique_ptr<SQLite::Database> Connect(const std::string& path) {
+std::unique_ptr<SQLite::Database> Connect(const std::string& path, bool durable,
+                                          const std::string& vfs) {
   auto db = std::make_unique<SQLite::Database>(
-      path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_FULLMUTEX);
+      path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_FULLMUTEX, 0, vfs);
   db->setBusyTimeout(kBusyTimeoutMs);
   db->exec("PRAGMA journal_mode=WAL");
-  db->exec("PRAGMA synchronous=NORMAL");
+  db->exec(durable ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
   db->exec("PRAGMA foreign_keys=ON");
   return db;
 }
@@ -32,7 +33,6 @@ std::unique_ptr<SQLite::Database> Connect(const std::string& path) {
 namespace {
 
 using sqlite::Connect;
-using sqlite::InWriteTransaction;
 using sqlite::StoreError;
 
 void ApplyMigrations(SQLite::Database& db) {
@@ -73,14 +73,17 @@ void InsertWorkflow(SQLite::Database& db, const Workflow& workflow) {
 
 }  // namespace
 
-SqliteStore::SqliteStore(std::string path) : path_(std::move(path)) {}
+SqliteStore::SqliteStore(std::string path, SqliteOptions options)
+    : path_(std::move(path)), options_(std::move(options)) {}
 SqliteStore::~SqliteStore() = default;
 
-Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path) {
+Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path,
+                                                       const SqliteOptions& options) {
   try {
-    std::unique_ptr<SqliteStore> store(new SqliteStore(path));
-    store->writer_ = Connect(path);
+    std::unique_ptr<SqliteStore> store(new SqliteStore(path, options));
+    store->writer_ = Connect(path, options.durable, options.vfs);
     ApplyMigrations(*store->writer_);
+    store->group_ = std::make_unique<sqlite::GroupCommit>(*store->writer_);
     return store;
   } catch (const SQLite::Exception& e) {
     return Error{ErrorCode::kUnavailable, "can't open SQLite store '" + path + "': " + e.what()};
@@ -88,41 +91,31 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path) 
 }
 
 Result<Workflow> SqliteStore::CreateWorkflow(const Workflow& workflow) {
-  std::lock_guard lock(writer_mu_);
-  try {
-    return InWriteTransaction(*writer_, [&]() -> Result<Workflow> {
-      SQLite::Statement exists(*writer_, "SELECT 1 FROM workflows WHERE name = ? LIMIT 1");
-      exists.bind(1, workflow.name);
-      if (exists.executeStep()) {
-        return Error{ErrorCode::kAlreadyExists, "workflow '" + workflow.name + "' already exists"};
-      }
-      Workflow stored = workflow;
-      stored.revision = 0;
-      InsertWorkflow(*writer_, stored);
-      return stored;
-    });
-  } catch (const SQLite::Exception& e) {
-    return StoreError(e);
-  }
+  return Write<Result<Workflow>>([&](SQLite::Database& db) -> Result<Workflow> {
+    SQLite::Statement exists(db, "SELECT 1 FROM workflows WHERE name = ? LIMIT 1");
+    exists.bind(1, workflow.name);
+    if (exists.executeStep()) {
+      return Error{ErrorCode::kAlreadyExists, "workflow '" + workflow.name + "' already exists"};
+    }
+    Workflow stored = workflow;
+    stored.revision = 0;
+    InsertWorkflow(db, stored);
+    return stored;
+  });
 }
 
 Result<Workflow> SqliteStore::AddWorkflowRevision(const Workflow& workflow) {
-  std::lock_guard lock(writer_mu_);
-  try {
-    return InWriteTransaction(*writer_, [&]() -> Result<Workflow> {
-      SQLite::Statement latest(*writer_, "SELECT MAX(revision) FROM workflows WHERE name = ?");
-      latest.bind(1, workflow.name);
-      if (!latest.executeStep() || latest.getColumn(0).isNull()) {
-        return Error{ErrorCode::kNotFound, "workflow '" + workflow.name + "' not found"};
-      }
-      Workflow stored = workflow;
-      stored.revision = latest.getColumn(0).getInt64() + 1;
-      InsertWorkflow(*writer_, stored);
-      return stored;
-    });
-  } catch (const SQLite::Exception& e) {
-    return StoreError(e);
-  }
+  return Write<Result<Workflow>>([&](SQLite::Database& db) -> Result<Workflow> {
+    SQLite::Statement latest(db, "SELECT MAX(revision) FROM workflows WHERE name = ?");
+    latest.bind(1, workflow.name);
+    if (!latest.executeStep() || latest.getColumn(0).isNull()) {
+      return Error{ErrorCode::kNotFound, "workflow '" + workflow.name + "' not found"};
+    }
+    Workflow stored = workflow;
+    stored.revision = latest.getColumn(0).getInt64() + 1;
+    InsertWorkflow(db, stored);
+    return stored;
+  });
 }
 
 Result<Workflow> SqliteStore::GetWorkflow(const std::string& name, int64_t revision) {
@@ -166,11 +159,11 @@ Result<std::vector<Workflow>> SqliteStore::ListWorkflows() {
 }
 
 Status SqliteStore::CreateJob(const Job& job) {
-  std::lock_guard lock(writer_mu_);
-  try {
-    Job stored = job;
-    stored.version = 1;
-    SQLite::Statement insert(*writer_,
+  Job stored = job;
+  stored.version = 1;
+  std::string doc = JobToJson(stored, JsonForm::kStorage).dump();  // outside the shared commit
+  return Write<Status>([&](SQLite::Database& db) -> Status {
+    SQLite::Statement insert(db,
                              "INSERT OR IGNORE INTO jobs (id, workflow_name, created_at, status, "
                              "active, version, doc) VALUES (?, ?, ?, ?, ?, 1, ?)");
     insert.bind(1, stored.id);
@@ -178,14 +171,12 @@ Status SqliteStore::CreateJob(const Job& job) {
     insert.bind(3, static_cast<int64_t>(stored.created_at));
     insert.bind(4, ToString(stored.status));
     insert.bind(5, IsTerminal(stored.status) ? 0 : 1);
-    insert.bind(6, JobToJson(stored, JsonForm::kStorage).dump());
+    insert.bind(6, doc);
     if (insert.exec() == 0) {
       return Error{ErrorCode::kAlreadyExists, "job '" + job.id + "' already exists"};
     }
     return OkStatus();
-  } catch (const SQLite::Exception& e) {
-    return StoreError(e);
-  }
+  });
 }
 
 namespace {
@@ -274,78 +265,74 @@ Result<std::vector<std::string>> SqliteStore::ListActiveJobIds() {
 }
 
 Result<std::vector<std::string>> SqliteStore::Commit(CommitBatch& batch) {
-  std::lock_guard lock(writer_mu_);
-  try {
-    std::vector<bool> written;  // per record mutation
-    auto conflicts = InWriteTransaction(*writer_, [&]() -> Result<std::vector<std::string>> {
-      std::vector<std::string> conflicts;
-      SQLite::Statement update(*writer_,
-                               "UPDATE jobs SET status = ?, active = ?, version = ?, doc = ? "
-                               "WHERE id = ? AND version = ?");
-      for (auto& mutation : batch.jobs) {
-        const Job& job = mutation.job;
-        update.reset();
-        update.bind(1, ToString(job.status));
-        update.bind(2, IsTerminal(job.status) ? 0 : 1);
-        update.bind(3, static_cast<int64_t>(mutation.expected_version + 1));
-        update.bind(4, JobToJson(job, JsonForm::kStorage).dump());
-        update.bind(5, job.id);
-        update.bind(6, static_cast<int64_t>(mutation.expected_version));
-        if (update.exec() == 0) conflicts.push_back(job.id);
-      }
-      SQLite::Statement consume(*writer_, "DELETE FROM cancel_commands WHERE id = ?");
-      for (int64_t id : batch.consumed_commands) {
-        consume.reset();
-        consume.bind(1, static_cast<int64_t>(id));
-        consume.exec();
-      }
-      auto records_written = WriteRecordsAndEvents(*writer_, batch);
-      if (!records_written.ok()) return records_written.error();
-      for (size_t i = 0; i < batch.records.size(); ++i) {
-        if (!records_written.value()[i]) conflicts.push_back(batch.records[i].record.key);
-      }
-      written = std::move(records_written.value());
-      return conflicts;
-    });
-    if (conflicts.ok()) {
-      std::set<std::string> lost(conflicts->begin(), conflicts->end());
-      for (auto& mutation : batch.jobs) {
-        if (!lost.count(mutation.job.id)) mutation.job.version = mutation.expected_version + 1;
-      }
-      for (size_t i = 0; i < batch.records.size(); ++i) {
-        if (written[i]) batch.records[i].record.version = batch.records[i].expected_version + 1;
-      }
-    }
-    return conflicts;
-  } catch (const SQLite::Exception& e) {
-    return StoreError(e);
+  std::vector<std::string> docs;  // serialised before the shared commit, which they would slow
+  docs.reserve(batch.jobs.size());
+  for (const auto& mutation : batch.jobs) {
+    docs.push_back(JobToJson(mutation.job, JsonForm::kStorage).dump());
   }
+  std::vector<bool> written;  // per record mutation
+  auto conflicts = Write<Result<std::vector<std::string>>>(
+      [&](SQLite::Database& db) -> Result<std::vector<std::string>> {
+        std::vector<std::string> conflicts;
+        SQLite::Statement update(db,
+                                 "UPDATE jobs SET status = ?, active = ?, version = ?, doc = ? "
+                                 "WHERE id = ? AND version = ?");
+        for (size_t i = 0; i < batch.jobs.size(); ++i) {
+          const JobMutation& mutation = batch.jobs[i];
+          update.reset();
+          update.bind(1, ToString(mutation.job.status));
+          update.bind(2, IsTerminal(mutation.job.status) ? 0 : 1);
+          update.bind(3, static_cast<int64_t>(mutation.expected_version + 1));
+          update.bind(4, docs[i]);
+          update.bind(5, mutation.job.id);
+          update.bind(6, static_cast<int64_t>(mutation.expected_version));
+          if (update.exec() == 0) conflicts.push_back(mutation.job.id);
+        }
+        SQLite::Statement consume(db, "DELETE FROM cancel_commands WHERE id = ?");
+        for (int64_t id : batch.consumed_commands) {
+          consume.reset();
+          consume.bind(1, static_cast<int64_t>(id));
+          consume.exec();
+        }
+        auto records_written = WriteRecordsAndEvents(db, batch);
+        if (!records_written.ok()) return records_written.error();
+        for (size_t i = 0; i < batch.records.size(); ++i) {
+          if (!records_written.value()[i]) conflicts.push_back(batch.records[i].record.key);
+        }
+        written = std::move(records_written.value());
+        return conflicts;
+      });
+  if (conflicts.ok()) {
+    std::set<std::string> lost(conflicts->begin(), conflicts->end());
+    for (auto& mutation : batch.jobs) {
+      if (!lost.count(mutation.job.id)) mutation.job.version = mutation.expected_version + 1;
+    }
+    for (size_t i = 0; i < batch.records.size(); ++i) {
+      if (written[i]) batch.records[i].record.version = batch.records[i].expected_version + 1;
+    }
+  }
+  return conflicts;
 }
 
 Result<CancelCommand> SqliteStore::AddCancelCommand(const std::string& job_id,
                                                     const std::string& reason, TimestampMs now) {
-  std::lock_guard lock(writer_mu_);
-  try {
-    return InWriteTransaction(*writer_, [&]() -> Result<CancelCommand> {
-      SQLite::Statement job(*writer_, "SELECT status FROM jobs WHERE id = ?");
-      job.bind(1, job_id);
-      if (!job.executeStep()) return Error{ErrorCode::kNotFound, "job '" + job_id + "' not found"};
-      JobStatus status;
-      if (ParseJobStatus(job.getColumn(0).getString(), &status) && IsTerminal(status)) {
-        return Error{ErrorCode::kConflict,
-                     "job '" + job_id + "' already finished with status " + ToString(status)};
-      }
-      SQLite::Statement insert(
-          *writer_, "INSERT INTO cancel_commands (job_id, reason, created_at) VALUES (?, ?, ?)");
-      insert.bind(1, job_id);
-      insert.bind(2, reason);
-      insert.bind(3, static_cast<int64_t>(now));
-      insert.exec();
-      return CancelCommand{writer_->getLastInsertRowid(), job_id, reason, now};
-    });
-  } catch (const SQLite::Exception& e) {
-    return StoreError(e);
-  }
+  return Write<Result<CancelCommand>>([&](SQLite::Database& db) -> Result<CancelCommand> {
+    SQLite::Statement job(db, "SELECT status FROM jobs WHERE id = ?");
+    job.bind(1, job_id);
+    if (!job.executeStep()) return Error{ErrorCode::kNotFound, "job '" + job_id + "' not found"};
+    JobStatus status;
+    if (ParseJobStatus(job.getColumn(0).getString(), &status) && IsTerminal(status)) {
+      return Error{ErrorCode::kConflict,
+                   "job '" + job_id + "' already finished with status " + ToString(status)};
+    }
+    SQLite::Statement insert(
+        db, "INSERT INTO cancel_commands (job_id, reason, created_at) VALUES (?, ?, ?)");
+    insert.bind(1, job_id);
+    insert.bind(2, reason);
+    insert.bind(3, static_cast<int64_t>(now));
+    insert.exec();
+    return CancelCommand{db.getLastInsertRowid(), job_id, reason, now};
+  });
 }
 
 Result<std::vector<CancelCommand>> SqliteStore::ListCancelCommands() {
@@ -365,9 +352,8 @@ Result<std::vector<CancelCommand>> SqliteStore::ListCancelCommands() {
 }
 
 Status SqliteStore::CreateToken(const ApiToken& token) {
-  std::lock_guard lock(writer_mu_);
-  try {
-    SQLite::Statement insert(*writer_,
+  return Write<Status>([&](SQLite::Database& db) -> Status {
+    SQLite::Statement insert(db,
                              "INSERT OR IGNORE INTO api_tokens (id, name, scope, sha256_hex, "
                              "created_at) VALUES (?, ?, ?, ?, ?)");
     insert.bind(1, token.id);
@@ -379,9 +365,7 @@ Status SqliteStore::CreateToken(const ApiToken& token) {
       return Error{ErrorCode::kAlreadyExists, "a token named '" + token.name + "' already exists"};
     }
     return OkStatus();
-  } catch (const SQLite::Exception& e) {
-    return StoreError(e);
-  }
+  });
 }
 
 namespace {
@@ -418,10 +402,9 @@ Result<std::vector<ApiToken>> SqliteStore::ListTokens() {
 }
 
 Result<ApiToken> SqliteStore::DeleteToken(const std::string& id_or_name) {
-  std::lock_guard lock(writer_mu_);
-  try {
+  return Write<Result<ApiToken>>([&](SQLite::Database& db) -> Result<ApiToken> {
     // An id match wins over a name match, so exactly one token goes.
-    SQLite::Statement remove(*writer_,
+    SQLite::Statement remove(db,
                              std::string("DELETE FROM api_tokens WHERE id = (SELECT id FROM "
                                          "api_tokens WHERE id = ?1 UNION ALL SELECT id FROM "
                                          "api_tokens WHERE name = ?1 LIMIT 1) RETURNING ") +
@@ -431,44 +414,33 @@ Result<ApiToken> SqliteStore::DeleteToken(const std::string& id_or_name) {
       return Error{ErrorCode::kNotFound, "no token with id or name '" + id_or_name + "'"};
     }
     return TokenFromRow(remove);
-  } catch (const SQLite::Exception& e) {
-    return StoreError(e);
-  }
+  });
 }
 
 Result<std::string> SqliteStore::GetOrPutSetting(const std::string& key, const std::string& value) {
-  std::lock_guard lock(writer_mu_);
-  try {
-    return InWriteTransaction(*writer_, [&]() -> Result<std::string> {
-      SQLite::Statement insert(*writer_,
-                               "INSERT OR IGNORE INTO settings (key, value) VALUES (?, ?)");
-      insert.bind(1, key);
-      insert.bind(2, value);
-      insert.exec();
-      SQLite::Statement query(*writer_, "SELECT value FROM settings WHERE key = ?");
-      query.bind(1, key);
-      query.executeStep();
-      return query.getColumn(0).getString();
-    });
-  } catch (const SQLite::Exception& e) {
-    return StoreError(e);
-  }
+  return Write<Result<std::string>>([&](SQLite::Database& db) -> Result<std::string> {
+    SQLite::Statement insert(db, "INSERT OR IGNORE INTO settings (key, value) VALUES (?, ?)");
+    insert.bind(1, key);
+    insert.bind(2, value);
+    insert.exec();
+    SQLite::Statement query(db, "SELECT value FROM settings WHERE key = ?");
+    query.bind(1, key);
+    query.executeStep();
+    return query.getColumn(0).getString();
+  });
 }
 
 Status SqliteStore::DeleteSetting(const std::string& key) {
-  std::lock_guard lock(writer_mu_);
-  try {
-    SQLite::Statement remove(*writer_, "DELETE FROM settings WHERE key = ?");
+  return Write<Status>([&](SQLite::Database& db) -> Status {
+    SQLite::Statement remove(db, "DELETE FROM settings WHERE key = ?");
     remove.bind(1, key);
     remove.exec();
     return OkStatus();
-  } catch (const SQLite::Exception& e) {
-    return StoreError(e);
-  }
+  });
 }
 
 Status SqliteStore::ClaimForEngine() {
-  std::lock_guard lock(writer_mu_);
+  std::lock_guard lock(engine_lock_mu_);
   if (engine_lock_) return OkStatus();
   auto acquired = DatabaseLock::Acquire(path_);
   if (!acquired.ok()) return acquired.error();
