@@ -382,7 +382,7 @@ void ExecutionEngine::AddWrites(Active& active, TimestampMs now, CommitBatch* ba
 
 // --- the API's requests ------------------------------------------------------------------------
 
-Status ExecutionEngine::EnsureJobExecution(const Job& job) {
+Record ExecutionEngine::NewJobExecutionRecord(const Job& job) {
   ExecutionInfo info;
   info.arn = JobExecutionKey(job.id);
   info.name = job.id;
@@ -391,29 +391,41 @@ Status ExecutionEngine::EnsureJobExecution(const Job& job) {
   info.definition = JobStateMachine(job);
   info.start_date = job.created_at;
   info.job_id = job.id;
-  Record record = NewExecutionRecord(info, {{"jobVersion", job.version}});
-  Status created = store_.CreateRecord(record);
-  if (!created.ok() && created.error().code != ErrorCode::kAlreadyExists) return created;
+  return NewExecutionRecord(info, {{"jobVersion", job.version}});
+}
+
+void ExecutionEngine::Take(Record record) {
   {
     std::lock_guard lock(inbox_mu_);
-    if (created.ok()) {
-      record.version = 1;
-      inbox_.started.push_back(std::move(record));
-    } else {
-      inbox_.reload.insert(info.arn);  // another process created it: as it stored it
-    }
+    record.version = 1;
+    inbox_.started.push_back(std::move(record));
   }
   wake_.notify_all();
+}
+
+Status ExecutionEngine::EnsureJobExecution(const Job& job) {
+  Record record = NewJobExecutionRecord(job);
+  Status created = store_.CreateRecord(record);
+  if (!created.ok() && created.error().code != ErrorCode::kAlreadyExists) return created;
+  if (created.ok()) {
+    Take(std::move(record));
+  } else {
+    {
+      std::lock_guard lock(inbox_mu_);
+      inbox_.reload.insert(record.key);  // another process created it: as it stored it
+    }
+    wake_.notify_all();
+  }
   return OkStatus();
 }
 
 Result<Job> ExecutionEngine::StartJob(const Workflow& workflow, const std::string& data_json) {
   Job job = NewJob(workflow, NewUuid(), data_json, clock_.Now());
-  Status created = store_.CreateJob(job);
-  if (!created.ok()) return created.error();
   job.version = 1;
-  Status started = EnsureJobExecution(job);
-  if (!started.ok()) return started.error();
+  Record record = NewJobExecutionRecord(job);
+  Status created = store_.CreateJobWithRecord(job, record);  // one commit: both or neither
+  if (!created.ok()) return created.error();
+  Take(std::move(record));
   return job;
 }
 

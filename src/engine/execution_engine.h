@@ -146,8 +146,12 @@ class ExecutionEngine : public ExecutionService, public JobService {
   // when the job's task is known to have stopped for good.
   bool ObserveInJob(Active& active, const TaskObservation& seen, const std::string& attempt,
                     TimestampMs now);
-  // Creates the execution record of a stored job that has none (stored by StartJob just before a
-  // crash, or by an earlier version of the service). Errors: the store's.
+  // The execution record (version 0, not stored) that runs `job`.
+  static Record NewJobExecutionRecord(const Job& job);
+  // Hands a just-created execution record to the loop (as version 1) and wakes it.
+  void Take(Record record);
+  // Creates the execution record of a stored job that has none (stored by an earlier version of
+  // the service). Errors: the store's.
   Status EnsureJobExecution(const Job& job);
   // Moves the interpreter's decisions into `active` (events, tasks to start and stop).
   void Collect(Active& active) const;

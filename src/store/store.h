@@ -118,6 +118,9 @@ class Store {
 
   // Stores a new job at version 1 (job.version is ignored). Errors: kAlreadyExists (same id).
   virtual Status CreateJob(const Job& job) = 0;
+  // Stores a new job and a new record, both at version 1, in one transaction: both or neither.
+  // Errors: kAlreadyExists when the job's id or the record's kind and key exist.
+  virtual Status CreateJobWithRecord(const Job& job, const Record& record) = 0;
   // Errors: kNotFound.
   virtual Result<Job> GetJob(const std::string& id) = 0;
   // One page of the jobs of a workflow (any revision), newest first. `page_token` is empty for the

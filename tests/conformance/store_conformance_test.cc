@@ -348,6 +348,27 @@ Record MakeRecord(const std::string& kind, const std::string& key, TimestampMs c
   return Record{kind, key, parent, status, created_at, R"({"key":")" + key + R"("})", 0};
 }
 
+TEST_P(StoreConformance, CreatesAJobWithItsRecordBothOrNeither) {
+  Workflow w = MakeWorkflow("together");
+  ASSERT_TRUE(store_->CreateWorkflow(w).ok());
+  Job job = MakeJob(w, 1000);
+  ASSERT_TRUE(store_->CreateJobWithRecord(job, MakeRecord(kRecordExecution, "job:" + job.id, 1000))
+                  .ok());
+  EXPECT_EQ(store_->GetJob(job.id)->version, 1);
+  EXPECT_EQ(store_->GetRecord(kRecordExecution, "job:" + job.id)->version, 1);
+  // The record exists: the new job is not stored either.
+  Job second = MakeJob(w, 2000);
+  auto taken = store_->CreateJobWithRecord(second, MakeRecord(kRecordExecution, "job:" + job.id, 2));
+  ASSERT_FALSE(taken.ok());
+  EXPECT_EQ(taken.error().code, ErrorCode::kAlreadyExists);
+  EXPECT_EQ(store_->GetJob(second.id).error().code, ErrorCode::kNotFound);
+  // The job exists: the new record is not stored either.
+  auto again = store_->CreateJobWithRecord(job, MakeRecord(kRecordExecution, "job:other", 3));
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.error().code, ErrorCode::kAlreadyExists);
+  EXPECT_EQ(store_->GetRecord(kRecordExecution, "job:other").error().code, ErrorCode::kNotFound);
+}
+
 std::string ExecutionArn(int i) {
   return "arn:aws:states:us-east-1:123456789012:execution:sm:run-" + std::to_string(i);
 }

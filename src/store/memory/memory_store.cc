@@ -54,6 +54,23 @@ Result<std::vector<Workflow>> MemoryStore::ListWorkflows() {
 
 Status MemoryStore::CreateJob(const Job& job) {
   std::lock_guard lock(mu_);
+  return CreateJobLocked(job);
+}
+
+Status MemoryStore::CreateJobWithRecord(const Job& job, const Record& record) {
+  std::lock_guard lock(mu_);
+  if (records_.count({record.kind, record.key})) {
+    return Error{ErrorCode::kAlreadyExists, record.kind + " '" + record.key + "' already exists"};
+  }
+  Status created = CreateJobLocked(job);
+  if (!created.ok()) return created;
+  Record stored = record;
+  stored.version = 1;
+  PutRecordLocked(stored);
+  return OkStatus();
+}
+
+Status MemoryStore::CreateJobLocked(const Job& job) {
   Job stored = job;
   stored.version = 1;
   if (!jobs_.emplace(job.id, stored).second) {

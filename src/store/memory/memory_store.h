@@ -19,6 +19,7 @@ class MemoryStore : public Store {
   Result<Workflow> GetWorkflow(const std::string& name, int64_t revision) override;
   Result<std::vector<Workflow>> ListWorkflows() override;
   Status CreateJob(const Job& job) override;
+  Status CreateJobWithRecord(const Job& job, const Record& record) override;
   Result<Job> GetJob(const std::string& id) override;
   Result<JobPage> ListJobs(const std::string& workflow_name, const std::string& page_token,
                            int limit) override;
@@ -56,6 +57,8 @@ class MemoryStore : public Store {
   using RecordFilter = std::tuple<std::string, std::string, std::string>;
   // Every filter that `record` matches (the listings it appears in).
   static std::vector<RecordFilter> FiltersOf(const Record& record);
+  // CreateJob's work. Needs mu_.
+  Status CreateJobLocked(const Job& job);
   // Stores `record` (new or replacing the one of its kind and key) and its listings. Needs mu_.
   void PutRecordLocked(const Record& record);
   // Removes the record and its listings (not its history). Needs mu_.

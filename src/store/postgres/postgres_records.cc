@@ -145,13 +145,17 @@ Result<std::vector<bool>> PostgresStore::WriteRecordsAndEvents(pqxx::work& txn,
   return written;
 }
 
+bool PostgresStore::InsertRecord(pqxx::work& txn, const Record& record) {
+  auto inserted = txn.exec_params(
+      "INSERT INTO records (kind, key, parent, status, created_at, version, body) "
+      "VALUES ($1, $2, $3, $4, $5, 1, $6) ON CONFLICT DO NOTHING",
+      record.kind, record.key, record.parent, record.status, record.created_at, record.body);
+  return inserted.affected_rows() != 0;
+}
+
 Status PostgresStore::CreateRecord(const Record& record) {
   return pool_.Transact<std::monostate>([&](pqxx::work& txn) -> Status {
-    auto inserted = txn.exec_params(
-        "INSERT INTO records (kind, key, parent, status, created_at, version, body) "
-        "VALUES ($1, $2, $3, $4, $5, 1, $6) ON CONFLICT DO NOTHING",
-        record.kind, record.key, record.parent, record.status, record.created_at, record.body);
-    if (inserted.affected_rows() == 0) {
+    if (!InsertRecord(txn, record)) {
       return Error{ErrorCode::kAlreadyExists, record.kind + " '" + record.key + "' already exists"};
     }
     return OkStatus();

@@ -126,17 +126,38 @@ Result<std::vector<Workflow>> PostgresStore::ListWorkflows() {
       });
 }
 
+namespace {
+
+// Inserts `job` at version 1; false when its id exists.
+bool InsertJob(pqxx::work& txn, const Job& job) {
+  Job stored = job;
+  stored.version = 1;
+  auto inserted = txn.exec_params(
+      "INSERT INTO jobs (id, workflow_name, created_at, status, active, version, doc) "
+      "VALUES ($1, $2, $3, $4, $5, 1, $6) ON CONFLICT DO NOTHING",
+      stored.id, stored.workflow.name, stored.created_at, std::string(ToString(stored.status)),
+      !IsTerminal(stored.status), JobToJson(stored, JsonForm::kStorage).dump());
+  return inserted.affected_rows() != 0;
+}
+
+}  // namespace
+
 Status PostgresStore::CreateJob(const Job& job) {
   return pool_.Transact<std::monostate>([&](pqxx::work& txn) -> Status {
-    Job stored = job;
-    stored.version = 1;
-    auto inserted = txn.exec_params(
-        "INSERT INTO jobs (id, workflow_name, created_at, status, active, version, doc) "
-        "VALUES ($1, $2, $3, $4, $5, 1, $6) ON CONFLICT DO NOTHING",
-        stored.id, stored.workflow.name, stored.created_at, std::string(ToString(stored.status)),
-        !IsTerminal(stored.status), JobToJson(stored, JsonForm::kStorage).dump());
-    if (inserted.affected_rows() == 0) {
+    if (!InsertJob(txn, job)) {
       return Error{ErrorCode::kAlreadyExists, "job '" + job.id + "' already exists"};
+    }
+    return OkStatus();
+  });
+}
+
+Status PostgresStore::CreateJobWithRecord(const Job& job, const Record& record) {
+  return pool_.Transact<std::monostate>([&](pqxx::work& txn) -> Status {
+    if (!InsertJob(txn, job)) {
+      return Error{ErrorCode::kAlreadyExists, "job '" + job.id + "' already exists"};
+    }
+    if (!InsertRecord(txn, record)) {
+      return Error{ErrorCode::kAlreadyExists, record.kind + " '" + record.key + "' already exists"};
     }
     return OkStatus();
   });

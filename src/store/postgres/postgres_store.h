@@ -25,6 +25,7 @@ class PostgresStore : public Store {
   Result<Workflow> GetWorkflow(const std::string& name, int64_t revision) override;
   Result<std::vector<Workflow>> ListWorkflows() override;
   Status CreateJob(const Job& job) override;
+  Status CreateJobWithRecord(const Job& job, const Record& record) override;
   Result<Job> GetJob(const std::string& id) override;
   Result<JobPage> ListJobs(const std::string& workflow_name, const std::string& page_token,
                            int limit) override;
@@ -57,6 +58,8 @@ class PostgresStore : public Store {
   // mutation, whether it was written. Errors: kConflict when an event id is taken (the caller
   // rolls back).
   static Result<std::vector<bool>> WriteRecordsAndEvents(pqxx::work& txn, const CommitBatch& batch);
+  // Inserts `record` at version 1; false when its kind and key exist.
+  static bool InsertRecord(pqxx::work& txn, const Record& record);
 
   PgPool pool_;
 };

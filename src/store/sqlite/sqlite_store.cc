@@ -158,21 +158,33 @@ Result<std::vector<Workflow>> SqliteStore::ListWorkflows() {
   }
 }
 
-Status SqliteStore::CreateJob(const Job& job) {
+namespace sqlite {
+
+bool InsertJob(SQLite::Database& db, const Job& job, const std::string& doc) {
+  SQLite::Statement insert(db,
+                           "INSERT OR IGNORE INTO jobs (id, workflow_name, created_at, status, "
+                           "active, version, doc) VALUES (?, ?, ?, ?, ?, 1, ?)");
+  insert.bind(1, job.id);
+  insert.bind(2, job.workflow.name);
+  insert.bind(3, static_cast<int64_t>(job.created_at));
+  insert.bind(4, ToString(job.status));
+  insert.bind(5, IsTerminal(job.status) ? 0 : 1);
+  insert.bind(6, doc);
+  return insert.exec() != 0;
+}
+
+std::string StoredJobDoc(const Job& job) {
   Job stored = job;
   stored.version = 1;
-  std::string doc = JobToJson(stored, JsonForm::kStorage).dump();  // outside the shared commit
+  return JobToJson(stored, JsonForm::kStorage).dump();
+}
+
+}  // namespace sqlite
+
+Status SqliteStore::CreateJob(const Job& job) {
+  std::string doc = sqlite::StoredJobDoc(job);  // outside the shared commit, which it would slow
   return Write<Status>([&](SQLite::Database& db) -> Status {
-    SQLite::Statement insert(db,
-                             "INSERT OR IGNORE INTO jobs (id, workflow_name, created_at, status, "
-                             "active, version, doc) VALUES (?, ?, ?, ?, ?, 1, ?)");
-    insert.bind(1, stored.id);
-    insert.bind(2, stored.workflow.name);
-    insert.bind(3, static_cast<int64_t>(stored.created_at));
-    insert.bind(4, ToString(stored.status));
-    insert.bind(5, IsTerminal(stored.status) ? 0 : 1);
-    insert.bind(6, doc);
-    if (insert.exec() == 0) {
+    if (!sqlite::InsertJob(db, job, doc)) {
       return Error{ErrorCode::kAlreadyExists, "job '" + job.id + "' already exists"};
     }
     return OkStatus();

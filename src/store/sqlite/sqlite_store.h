@@ -42,6 +42,7 @@ class SqliteStore : public Store {
   Result<Workflow> GetWorkflow(const std::string& name, int64_t revision) override;
   Result<std::vector<Workflow>> ListWorkflows() override;
   Status CreateJob(const Job& job) override;
+  Status CreateJobWithRecord(const Job& job, const Record& record) override;
   Result<Job> GetJob(const std::string& id) override;
   Result<JobPage> ListJobs(const std::string& workflow_name, const std::string& page_token,
                            int limit) override;
