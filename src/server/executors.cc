@@ -5,6 +5,7 @@
 
 #include "executor/batch/batch_executor.h"
 #include "executor/local/local_executor.h"
+#include "executor/noop/noop_executor.h"
 
 namespace wfm {
 namespace {
@@ -37,6 +38,13 @@ Result<ExecutorSetup> MakeLocalExecutor(const Config& config, Clock& clock) {
   setup.executor = std::move(local.value());
   setup.log_reader = [raw](const std::string& id) { return raw->ReadLog(id, kMaxLogBytes); };
   setup.description = "local, max parallel " + std::to_string(config.max_parallel);
+  return setup;
+}
+
+Result<ExecutorSetup> MakeNoopExecutor(Clock& clock) {
+  ExecutorSetup setup;
+  setup.executor = std::make_unique<NoopExecutor>(clock);
+  setup.description = "noop (nothing runs: every task succeeds at once)";
   return setup;
 }
 

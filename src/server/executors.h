@@ -31,6 +31,9 @@ struct ExecutorSetup {
 // that is not a variable name).
 Result<ExecutorSetup> MakeLocalExecutor(const Config& config, Clock& clock);
 
+// --executor noop: nothing runs, every task succeeds at once.
+Result<ExecutorSetup> MakeNoopExecutor(Clock& clock);
+
 // --executor batch: AWS Batch on --batch-queue in --aws-region, credentials from the standard
 // chain. Errors: kInvalidArgument for missing or bad settings.
 Result<ExecutorSetup> MakeBatchExecutor(const Config& config, Clock& clock);

@@ -106,7 +106,9 @@ int main(int argc, char** argv) {
       ->envname("WFM_LEADER_CHECK_INTERVAL")
       ->capture_default_str()
       ->check(CLI::Range(10, 60000));
-  app.add_option("--executor", config.executor, "where tasks run: local or batch")
+  app.add_option("--executor", config.executor,
+                 "where tasks run: local, batch, or noop (nothing runs: every task succeeds at "
+                 "once)")
       ->envname("WFM_EXECUTOR")
       ->capture_default_str();
   app.add_option("--job-definitions", config.job_definitions, "local job definitions (JSON)")
@@ -271,8 +273,8 @@ int main(int argc, char** argv) {
   if (colon == std::string::npos || colon == 0 || port < 0 || port > 65535) {
     return Fail("--listen must be HOST:PORT, got '" + config.listen + "'");
   }
-  if (config.executor != "local" && config.executor != "batch") {
-    return Fail("unknown --executor '" + config.executor + "' (available: local, batch)");
+  if (config.executor != "local" && config.executor != "batch" && config.executor != "noop") {
+    return Fail("unknown --executor '" + config.executor + "' (available: local, batch, noop)");
   }
   auto auth_options = MakeAuthOptions(config.auth_mode, config.listen.substr(0, colon),
                                       config.allowed_origins, config.allowed_hosts);
@@ -313,7 +315,8 @@ int main(int argc, char** argv) {
   }
   SystemClock clock;
   auto executor = config.executor == "batch" ? MakeBatchExecutor(config, clock)
-                                             : MakeLocalExecutor(config, clock);
+                  : config.executor == "noop" ? MakeNoopExecutor(clock)
+                                              : MakeLocalExecutor(config, clock);
   if (!executor.ok()) return Fail(executor.error().message);
 
   // With PostgreSQL, replicas share the store and one at a time advances the jobs.

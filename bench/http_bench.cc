@@ -1,0 +1,268 @@
+// End to end through HTTP: starts the real service binary, POSTs N jobs of a 3-state chain from K
+// clients, waits until every job has ended, and prints jobs/s, tasks/s and the latency of the
+// POSTs; then, with wrk installed, the rate and latency of GET /jobs/{id} of a finished job.
+//   --executor noop | local   noop: nothing runs (the service's own cost); local: /bin/true
+//   --jobs N --clients K --max-parallel P --durability strict|relaxed
+// Prints figures only (no pass/fail): compare runs made on the same machine.
+#include <arpa/inet.h>
+#include <curl/curl.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+using Seconds = std::chrono::duration<double>;
+
+// One keep-alive HTTP connection (a libcurl easy handle) of one client thread.
+class Client {
+ public:
+  explicit Client(std::string base) : base_(std::move(base)), curl_(curl_easy_init()) {
+    curl_easy_setopt(curl_, CURLOPT_WRITEFUNCTION, &Client::Append);
+    curl_easy_setopt(curl_, CURLOPT_WRITEDATA, &body_);
+    headers_ = curl_slist_append(nullptr, "Content-Type: application/json");
+  }
+  ~Client() {
+    curl_slist_free_all(headers_);
+    curl_easy_cleanup(curl_);
+  }
+  // Sends the request; returns the HTTP status (0 when the request failed) and sets body().
+  long Call(const std::string& method, const std::string& path, const std::string& payload = "") {
+    body_.clear();
+    curl_easy_setopt(curl_, CURLOPT_URL, (base_ + path).c_str());
+    curl_easy_setopt(curl_, CURLOPT_CUSTOMREQUEST, method.c_str());
+    curl_easy_setopt(curl_, CURLOPT_HTTPHEADER, headers_);
+    if (method == "GET") {
+      curl_easy_setopt(curl_, CURLOPT_HTTPGET, 1L);
+    } else {
+      curl_easy_setopt(curl_, CURLOPT_POSTFIELDS, payload.c_str());
+      curl_easy_setopt(curl_, CURLOPT_POSTFIELDSIZE, static_cast<long>(payload.size()));
+    }
+    if (curl_easy_perform(curl_) != CURLE_OK) return 0;
+    long status = 0;
+    curl_easy_getinfo(curl_, CURLINFO_RESPONSE_CODE, &status);
+    return status;
+  }
+  const std::string& body() const { return body_; }
+
+ private:
+  static size_t Append(char* data, size_t size, size_t count, void* out) {
+    static_cast<std::string*>(out)->append(data, size * count);
+    return size * count;
+  }
+  std::string base_;
+  CURL* curl_;
+  curl_slist* headers_ = nullptr;
+  std::string body_;
+};
+
+// A free loopback port (the kernel's choice; released for the service to take).
+int FreePort() {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t length = sizeof address;
+  bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
+  getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
+  close(fd);
+  return ntohs(address.sin_port);
+}
+
+// The service as a child process on a free loopback port; stopped (SIGTERM) when destroyed.
+class Service {
+ public:
+  Service(const std::string& binary, const fs::path& dir, const std::vector<std::string>& flags)
+      : port_(FreePort()) {
+    fs::path log = dir / "service.log";
+    pid_ = fork();
+    if (pid_ == 0) {
+      int out = open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+      dup2(out, STDOUT_FILENO);
+      dup2(out, STDERR_FILENO);
+      std::vector<std::string> args = {binary,       "--listen",    "127.0.0.1:" + std::to_string(port_),
+                                       "--data-dir", dir.string(), "--log-level", "warn"};
+      args.insert(args.end(), flags.begin(), flags.end());
+      std::vector<char*> argv;
+      for (auto& arg : args) argv.push_back(arg.data());
+      argv.push_back(nullptr);
+      execv(binary.c_str(), argv.data());
+      _exit(127);
+    }
+    Client health("http://127.0.0.1:" + std::to_string(port_));
+    for (int i = 0; i < 3000; ++i) {
+      if (health.Call("GET", "/_health") == 200) {
+        ready_ = true;
+        return;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+  }
+  ~Service() {
+    kill(pid_, SIGTERM);
+    waitpid(pid_, nullptr, 0);
+  }
+  // The port, or 0 when the service did not answer in 30 s.
+  int port() const { return ready_ ? port_ : 0; }
+
+ private:
+  int port_;
+  pid_t pid_ = -1;
+  bool ready_ = false;
+};
+
+double Percentile(std::vector<double> values, double p) {
+  if (values.empty()) return 0;
+  std::sort(values.begin(), values.end());
+  return values[std::min(values.size() - 1, static_cast<size_t>(p * values.size()))];
+}
+
+// Runs wrk against `url` for `seconds` with 64 connections; prints its rate and p99.
+void RunWrk(const std::string& url, int seconds) {
+  if (std::system("command -v wrk >/dev/null 2>&1") != 0) {
+    printf("  GET /jobs/{id}: wrk not installed (make bench-peers installs it)\n");
+    return;
+  }
+  std::string command =
+      "wrk -t1 -c64 -d" + std::to_string(seconds) + "s --latency '" + url + "' 2>&1";
+  FILE* out = popen(command.c_str(), "r");
+  std::string text;
+  char buffer[4096];
+  while (out && fgets(buffer, sizeof buffer, out)) text += buffer;
+  if (out) pclose(out);
+  std::smatch rate, p99;
+  std::regex rate_re("Requests/sec:\\s+([0-9.]+)"), p99_re("99%\\s+([0-9.]+[a-z]+)");
+  if (std::regex_search(text, rate, rate_re) && std::regex_search(text, p99, p99_re)) {
+    printf("  GET /jobs/{id} (wrk -t1 -c64 -d%ds): %s req/s, p99 %s\n", seconds,
+           rate[1].str().c_str(), p99[1].str().c_str());
+  } else {
+    printf("  GET /jobs/{id}: wrk failed:\n%s\n", text.c_str());
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string executor = "noop", durability = "strict";
+  std::string binary = (fs::read_symlink("/proc/self/exe").parent_path() / "workflow-manager");
+  int jobs = 1000, clients = 8, max_parallel = 2, wrk_seconds = 10;
+  CLI::App app{"end-to-end benchmark through the HTTP API"};
+  app.add_option("--executor", executor, "noop or local")->check(CLI::IsMember({"noop", "local"}));
+  app.add_option("--jobs", jobs)->check(CLI::Range(1, 10000000));
+  app.add_option("--clients", clients)->check(CLI::Range(1, 256));
+  app.add_option("--max-parallel", max_parallel)->check(CLI::Range(1, 1024));
+  app.add_option("--durability", durability)->check(CLI::IsMember({"strict", "relaxed"}));
+  app.add_option("--wrk-seconds", wrk_seconds, "0: no GET measurement");
+  app.add_option("--binary", binary, "the service binary");
+  std::string store;
+  app.add_option("--store", store, "the service's --store (default: SQLite in a temporary directory)");
+  CLI11_PARSE(app, argc, argv);
+
+  curl_global_init(CURL_GLOBAL_ALL);
+  fs::path dir = fs::temp_directory_path() / ("wfm-http-bench-" + std::to_string(getpid()));
+  fs::create_directories(dir);
+  std::ofstream(dir / "defs.json") << R"({"jobDefinitions": [{"jobDefinitionName": "true",
+      "revision": 1, "containerProperties": {"command": ["/bin/true"]}}]})";
+  int failures = 0;
+  {
+    Service service(binary, dir,
+                    {"--executor", executor, "--job-definitions", (dir / "defs.json").string(),
+                     "--max-parallel", std::to_string(max_parallel), "--durability", durability,
+                     "--store", store.empty() ? "sqlite:" + (dir / "wfm.db").string() : store});
+    if (service.port() == 0) {
+      fprintf(stderr, "http_bench: the service did not start (see %s)\n",
+              (dir / "service.log").c_str());
+      return 1;
+    }
+    std::string base = "http://127.0.0.1:" + std::to_string(service.port());
+    Client setup(base);
+    std::string workflow = R"({"name": "chain", "startAt": "a", "states": [
+        {"name": "a", "type": "Task", "resource": "true:1", "next": "b"},
+        {"name": "b", "type": "Task", "resource": "true:1", "next": "c"},
+        {"name": "c", "type": "Task", "resource": "true:1", "end": true}]})";
+    if (setup.Call("POST", "/workflows", workflow) != 201) {
+      fprintf(stderr, "http_bench: creating the workflow failed: %s\n", setup.body().c_str());
+      return 1;
+    }
+
+    // POST phase: K clients, each its share of the jobs, one connection each.
+    std::vector<std::vector<std::string>> ids(clients);
+    std::vector<std::vector<double>> latencies_ms(clients);
+    std::atomic<int> post_errors{0};
+    auto start = Clock::now();
+    std::vector<std::thread> threads;
+    for (int c = 0; c < clients; ++c) {
+      threads.emplace_back([&, c] {
+        Client client(base);
+        std::string body = R"({"workflow": {"name": "chain"}, "data": ["x"]})";
+        for (int i = c; i < jobs; i += clients) {
+          auto sent = Clock::now();
+          long status = client.Call("POST", "/jobs", body);
+          latencies_ms[c].push_back(Seconds(Clock::now() - sent).count() * 1000);
+          if (status != 200) {
+            ++post_errors;
+            continue;
+          }
+          ids[c].push_back(nlohmann::json::parse(client.body())["id"]);
+        }
+      });
+    }
+    for (auto& thread : threads) thread.join();
+    double post_seconds = Seconds(Clock::now() - start).count();
+
+    // Wait phase: each job until it has ended.
+    std::vector<std::string> all;
+    for (auto& list : ids) all.insert(all.end(), list.begin(), list.end());
+    Client poller(base);
+    for (const auto& id : all) {
+      for (;;) {
+        if (poller.Call("GET", "/jobs/" + id) != 200) continue;
+        std::string status = nlohmann::json::parse(poller.body())["status"];
+        if (status == "SUCCEEDED") break;
+        if (status == "FAILED" || status == "CANCELLED") {
+          ++failures;
+          break;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+      }
+    }
+    double seconds = Seconds(Clock::now() - start).count();
+    std::vector<double> latencies;
+    for (auto& list : latencies_ms) latencies.insert(latencies.end(), list.begin(), list.end());
+
+    printf("http bench: executor=%s durability=%s jobs=%d clients=%d max-parallel=%d\n",
+           executor.c_str(), durability.c_str(), jobs, clients, max_parallel);
+    printf("  POST /jobs         %.0f jobs/s while posting (%d errors)\n", jobs / post_seconds,
+           post_errors.load());
+    printf("  POST latency       p50 %.2f ms, p99 %.2f ms, max %.2f ms\n",
+           Percentile(latencies, 0.50), Percentile(latencies, 0.99),
+           Percentile(latencies, 1.0));
+    printf("  all ended          %.3f s: %.0f jobs/s, %.0f tasks/s (%d not SUCCEEDED)\n", seconds,
+           all.size() / seconds, 3 * all.size() / seconds, failures);
+    if (wrk_seconds > 0 && !all.empty()) {
+      poller.Call("GET", "/jobs/" + all.front());
+      printf("  job JSON           %zu bytes\n", poller.body().size());
+      RunWrk(base + "/jobs/" + all.front(), wrk_seconds);
+    }
+  }
+  fs::remove_all(dir);
+  return failures == 0 ? 0 : 1;
+}
