@@ -6,7 +6,7 @@ FUZZ_DIR ?= build-fuzz
 FUZZ_SECONDS ?= 60
 FUZZ_TEST_SECONDS ?= 3
 
-.PHONY: setup test-deps build test test-sanitizers fuzz run bench clean
+.PHONY: setup test-deps build test test-sanitizers fuzz run bench bench-peers clean
 
 setup:
 	@scripts/setup.sh
@@ -51,6 +51,13 @@ run: build
 
 bench: build
 	@bench/run.sh $(BUILD_DIR)
+
+# workflow-manager beside its peers in the same run (make -j2, BullMQ + Redis, nginx), each figure
+# and each ratio; installs the peers (Debian: nginx wrk hey redis-server; npm: bullmq).
+bench-peers: build
+	@scripts/setup.sh nginx wrk hey redis-server
+	@cd bench/peers && npm ci --no-audit --no-fund --loglevel=error
+	@bench/peers.sh $(BUILD_DIR)
 
 clean:
 	rm -rf $(BUILD_DIR) build-asan build-tsan $(FUZZ_DIR)

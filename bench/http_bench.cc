@@ -3,6 +3,7 @@
 // POSTs; then, with wrk installed, the rate and latency of GET /jobs/{id} of a finished job.
 //   --executor noop | local   noop: nothing runs (the service's own cost); local: /bin/true
 //   --jobs N --clients K --max-parallel P --durability strict|relaxed
+// With hey installed, also GET /jobs/{id} at a fixed 5,000 requests/s (its p99).
 // Prints figures only (no pass/fail): compare runs made on the same machine.
 #include <arpa/inet.h>
 #include <curl/curl.h>
@@ -135,19 +136,28 @@ double Percentile(std::vector<double> values, double p) {
   return values[std::min(values.size() - 1, static_cast<size_t>(p * values.size()))];
 }
 
-// Runs wrk against `url` for `seconds` with 64 connections; prints its rate and p99.
-void RunWrk(const std::string& url, int seconds) {
-  if (std::system("command -v wrk >/dev/null 2>&1") != 0) {
-    printf("  GET /jobs/{id}: wrk not installed (make bench-peers installs it)\n");
-    return;
-  }
-  std::string command =
-      "wrk -t1 -c64 -d" + std::to_string(seconds) + "s --latency '" + url + "' 2>&1";
+// The standard output of `command` (run by the shell).
+std::string Output(const std::string& command) {
   FILE* out = popen(command.c_str(), "r");
   std::string text;
   char buffer[4096];
   while (out && fgets(buffer, sizeof buffer, out)) text += buffer;
   if (out) pclose(out);
+  return text;
+}
+
+bool Installed(const std::string& program) {
+  return std::system(("command -v " + program + " >/dev/null 2>&1").c_str()) == 0;
+}
+
+// Runs wrk against `url` for `seconds` with 64 connections; prints its rate and p99.
+void RunWrk(const std::string& url, int seconds) {
+  if (!Installed("wrk")) {
+    printf("  GET /jobs/{id}: wrk not installed (make bench-peers installs it)\n");
+    return;
+  }
+  std::string text =
+      Output("wrk -t1 -c64 -d" + std::to_string(seconds) + "s --latency '" + url + "' 2>&1");
   std::smatch rate, p99;
   std::regex rate_re("Requests/sec:\\s+([0-9.]+)"), p99_re("99%\\s+([0-9.]+[a-z]+)");
   if (std::regex_search(text, rate, rate_re) && std::regex_search(text, p99, p99_re)) {
@@ -155,6 +165,25 @@ void RunWrk(const std::string& url, int seconds) {
            rate[1].str().c_str(), p99[1].str().c_str());
   } else {
     printf("  GET /jobs/{id}: wrk failed:\n%s\n", text.c_str());
+  }
+}
+
+// Runs hey against `url` for `seconds` at a fixed 5,000 requests/s (10 clients at 500/s each);
+// prints the p99 latency it saw.
+void RunHey(const std::string& url, int seconds) {
+  if (!Installed("hey")) {
+    printf("  GET /jobs/{id} at 5,000/s: hey not installed (make bench-peers installs it)\n");
+    return;
+  }
+  std::string text =
+      Output("hey -z " + std::to_string(seconds) + "s -c 10 -q 500 '" + url + "' 2>&1");
+  std::smatch p99, rate;
+  std::regex p99_re("99%+ in ([0-9.]+) secs"), rate_re("Requests/sec:\\s+([0-9.]+)");
+  if (std::regex_search(text, p99, p99_re) && std::regex_search(text, rate, rate_re)) {
+    printf("  GET /jobs/{id} (hey -z %ds -c 10 -q 500): %s req/s, p99 %.2fms\n", seconds,
+           rate[1].str().c_str(), std::stod(p99[1]) * 1000);
+  } else {
+    printf("  GET /jobs/{id} at 5,000/s: hey failed:\n%s\n", text.c_str());
   }
 }
 
@@ -170,7 +199,9 @@ int main(int argc, char** argv) {
   app.add_option("--clients", clients)->check(CLI::Range(1, 256));
   app.add_option("--max-parallel", max_parallel)->check(CLI::Range(1, 1024));
   app.add_option("--durability", durability)->check(CLI::IsMember({"strict", "relaxed"}));
-  app.add_option("--wrk-seconds", wrk_seconds, "0: no GET measurement");
+  app.add_option("--wrk-seconds", wrk_seconds, "0: no GET measurements (wrk, then hey)");
+  std::string save_job;
+  app.add_option("--save-job", save_job, "write the JSON of the job that GETs read to this file");
   app.add_option("--binary", binary, "the service binary");
   std::string store;
   app.add_option("--store", store, "the service's --store (default: SQLite in a temporary directory)");
@@ -260,7 +291,9 @@ int main(int argc, char** argv) {
     if (wrk_seconds > 0 && !all.empty()) {
       poller.Call("GET", "/jobs/" + all.front());
       printf("  job JSON           %zu bytes\n", poller.body().size());
+      if (!save_job.empty()) std::ofstream(save_job) << poller.body();
       RunWrk(base + "/jobs/" + all.front(), wrk_seconds);
+      RunHey(base + "/jobs/" + all.front(), wrk_seconds);
     }
   }
   fs::remove_all(dir);

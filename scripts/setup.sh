@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs every Debian package that building, running and testing workflow-manager needs.
-# Fast when they are all present: it only calls apt-get when something is missing.
+# Installs every Debian package that building, running and testing workflow-manager needs, and
+# the packages named as arguments (e.g. the benchmarks' peers). Fast when they are all present:
+# it only calls apt-get when something is missing.
 set -euo pipefail
 
 packages=(
@@ -11,6 +12,7 @@ packages=(
   curl jq sqlite3 procps ccache openssl
   awscli  # the Step Functions API's smoke test with the AWS CLI (tests/e2e/sfn_cli.sh)
   clang libclang-rt-14-dev llvm-14  # the fuzz targets: clang, libFuzzer, llvm-symbolizer
+  "$@"
 )
 
 # Node.js and npm run a test of the fake AWS Batch with the official JavaScript SDK.
