@@ -363,9 +363,16 @@ HttpResponse Api::ListJobs(const std::map<std::string, std::string>& query) {
 }
 
 HttpResponse Api::GetJob(const std::string& id) {
+  if (auto kept = finished_jobs_.Find(id)) {
+    HttpResponse response;
+    response.body = *kept;
+    return response;
+  }
   auto job = store_.GetJob(id);
   if (!job.ok()) return ErrorResponse(job.error());
-  return Json(200, JobToJson(job.value(), JsonForm::kApi));
+  HttpResponse response = Json(200, JobToJson(job.value(), JsonForm::kApi));
+  if (FinishedJobCache::IsFinal(job.value())) finished_jobs_.Add(id, response.body);
+  return response;
 }
 
 HttpResponse Api::GetExecution(const std::string& arn) {

@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 
+#include "api/finished_job_cache.h"
 #include "api/http_message.h"
 #include "api/sfn/sfn_api.h"
 #include "core/clock.h"
@@ -83,6 +84,8 @@ class Api {
   HttpResponse CancelJob(const std::string& id, const std::string& body);
   HttpResponse GetTaskLog(const std::string& job_id, const std::string& state);
 
+  static constexpr size_t kFinishedJobCacheBytes = 64 << 20;
+
   Store& store_;
   JobService& jobs_;
   Clock& clock_;
@@ -91,6 +94,7 @@ class Api {
   ApiOptions options_;
   std::atomic<size_t> queued_writes_{0};
   std::unique_ptr<sfn::SfnApi> sfn_;
+  FinishedJobCache finished_jobs_{kFinishedJobCacheBytes};
   std::unique_ptr<boost::asio::thread_pool> writers_;
 };
 

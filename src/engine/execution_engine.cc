@@ -194,7 +194,8 @@ Result<std::shared_ptr<const asl::StateMachine>> ExecutionEngine::Definition(
   return parsed.value();
 }
 
-Result<std::unique_ptr<ExecutionEngine::Active>> ExecutionEngine::Load(const Record& record) const {
+Result<std::unique_ptr<ExecutionEngine::Active>> ExecutionEngine::Load(const Record& record,
+                                                                       const Job* known_job) const {
   Json body = Json::parse(record.body, nullptr, false);
   if (body.is_discarded() || !body.is_object() || !body.contains("run") || !body.contains("info")) {
     return Error{ErrorCode::kInternal, "corrupt execution record " + record.key};
@@ -209,7 +210,9 @@ Result<std::unique_ptr<ExecutionEngine::Active>> ExecutionEngine::Load(const Rec
                  "execution " + record.key + ": " + definition.error().message};
   }
   auto active = std::make_unique<Active>();
-  if (!info->job_id.empty()) {
+  if (known_job && known_job->id == info->job_id) {
+    active->job = *known_job;
+  } else if (!info->job_id.empty()) {
     auto job = store_.GetJob(info->job_id);
     if (!job.ok()) {
       if (job.error().code != ErrorCode::kNotFound) return job.error();
@@ -394,11 +397,11 @@ Record ExecutionEngine::NewJobExecutionRecord(const Job& job) {
   return NewExecutionRecord(info, {{"jobVersion", job.version}});
 }
 
-void ExecutionEngine::Take(Record record) {
+void ExecutionEngine::Take(Record record, std::optional<Job> job) {
   {
     std::lock_guard lock(inbox_mu_);
     record.version = 1;
-    inbox_.started.push_back(std::move(record));
+    inbox_.started.push_back(Started{std::move(record), std::move(job)});
   }
   wake_.notify_all();
 }
@@ -408,7 +411,7 @@ Status ExecutionEngine::EnsureJobExecution(const Job& job) {
   Status created = store_.CreateRecord(record);
   if (!created.ok() && created.error().code != ErrorCode::kAlreadyExists) return created;
   if (created.ok()) {
-    Take(std::move(record));
+    Take(std::move(record), job);
   } else {
     {
       std::lock_guard lock(inbox_mu_);
@@ -425,7 +428,7 @@ Result<Job> ExecutionEngine::StartJob(const Workflow& workflow, const std::strin
   Record record = NewJobExecutionRecord(job);
   Status created = store_.CreateJobWithRecord(job, record);  // one commit: both or neither
   if (!created.ok()) return created.error();
-  Take(std::move(record));
+  Take(std::move(record), job);
   return job;
 }
 
@@ -506,12 +509,8 @@ Result<Record> ExecutionEngine::StartExecution(const StartExecutionRequest& requ
     }
     return existing;
   }
+  Take(record, std::nullopt);
   record.version = 1;
-  {
-    std::lock_guard lock(inbox_mu_);
-    inbox_.started.push_back(record);
-  }
-  wake_.notify_all();
   return record;
 }
 
@@ -1027,10 +1026,11 @@ bool ExecutionEngine::Round() {
     next_discovery_ = steady_now + std::chrono::milliseconds(options_.discovery_interval_ms);
   }
   int64_t now = clock_.Now();
-  for (const Record& record : inbox.started) {
+  for (const Started& started : inbox.started) {
+    const Record& record = started.record;
     auto known = active_.find(record.key);
     if (known != active_.end() && known->second->record.version >= record.version) continue;
-    auto active = Load(record);
+    auto active = Load(record, started.job ? &*started.job : nullptr);
     if (!active.ok()) {
       LoadFailed(record.key, active.error());
       continue;

@@ -119,9 +119,14 @@ class ExecutionEngine : public ExecutionService, public JobService {
     std::vector<asl::TaskToStop> to_stop;
     bool dirty = false;
   };
+  // An execution this process has just stored, with its job when it runs one (as stored with it).
+  struct Started {
+    Record record;
+    std::optional<Job> job;
+  };
   struct Inbox {
     std::set<std::string> reload;       // execution ARNs to (re)load from the store
-    std::vector<Record> started;        // executions just stored by StartExecution
+    std::vector<Started> started;       // executions just stored by StartExecution or StartJob
     std::set<std::string> changed_ids;  // executor ids whose observation changed
     std::vector<std::pair<OfferedActivityTask, std::string>> taken;  // (task, worker)
     std::vector<PendingStop> stops;      // stored by the API's requests, for the round to send
@@ -129,10 +134,11 @@ class ExecutionEngine : public ExecutionService, public JobService {
 
   // The parsed definition of `text`, from a cache of recent ones. Thread-safe.
   Result<std::shared_ptr<const asl::StateMachine>> Definition(const std::string& text) const;
-  // Builds an Active from a stored record (and, for a job's execution, its job's row). Errors:
-  // kInternal for a corrupt record or definition; kConflict when the job's row and the record
-  // were read at different versions (read both again); the store's.
-  Result<std::unique_ptr<Active>> Load(const Record& record) const;
+  // Builds an Active from a stored record and, for a job's execution, its job's row: `job` when
+  // given (as stored with the record), else read from the store. Errors: kInternal for a corrupt
+  // record or definition; kConflict when the job's row and the record were read at different
+  // versions (read both again); the store's.
+  Result<std::unique_ptr<Active>> Load(const Record& record, const Job* job = nullptr) const;
   // The record body of `active` as it is now. A job's execution stays RUNNING in the store's
   // index while its job waits for a task to stop, so that a restart goes on watching it.
   Record RecordOf(const Active& active) const;
@@ -148,8 +154,9 @@ class ExecutionEngine : public ExecutionService, public JobService {
                     TimestampMs now);
   // The execution record (version 0, not stored) that runs `job`.
   static Record NewJobExecutionRecord(const Job& job);
-  // Hands a just-created execution record to the loop (as version 1) and wakes it.
-  void Take(Record record);
+  // Hands a just-created execution record (and the job it runs, if any) to the loop (as version
+  // 1) and wakes it.
+  void Take(Record record, std::optional<Job> job);
   // Creates the execution record of a stored job that has none (stored by an earlier version of
   // the service). Errors: the store's.
   Status EnsureJobExecution(const Job& job);
