@@ -296,6 +296,7 @@ int main(int argc, char** argv) {
       RunHey(base + "/jobs/" + all.front(), wrk_seconds);
     }
   }
-  fs::remove_all(dir);
+  std::error_code ignored;  // the task supervisor may still be removing its socket
+  fs::remove_all(dir, ignored);
   return failures == 0 ? 0 : 1;
 }

@@ -7,6 +7,7 @@
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -252,7 +253,8 @@ TEST_F(LocalExecutorTest, ANewProcessAdoptsARunningTaskAndRecordsItsOutcome) {
 namespace wfm {
 namespace {
 
-// The runner's pid, from the attempt's state file ("started {"runnerPid": N, ...}").
+// The pid of the task's supervisor, from the attempt's state file ("started {"runnerPid": N,
+// ...}").
 pid_t RunnerPidOf(const fs::path& tasks_dir, const std::string& id) {
   std::ifstream in(tasks_dir / (id + ".state"));
   std::string line;
@@ -283,9 +285,7 @@ TEST_F(LocalExecutorTest, ARunnerKilledWhileTheServiceWasDownIsReportedUnknown) 
   while (!fs::exists(marker)) std::this_thread::sleep_for(std::chrono::milliseconds(10));
   pid_t runner = RunnerPidOf(dir_ / "tasks", id);
   executor_.reset();      // the service is down...
-  kill(runner, SIGKILL);  // ...when the runner dies
-  int status = 0;
-  waitpid(runner, &status, 0);  // it was this test's child: reap it so its lock is gone
+  kill(runner, SIGKILL);  // ...when the supervisor dies (and its commands with it)
 
   executor_ = Make(2);
   EXPECT_EQ(executor_->Submit(spec).value(), id);  // adopted, not started again
@@ -374,10 +374,15 @@ TEST_F(LocalExecutorTest, NoDescriptorOfTheServiceReachesTheTask) {
     command_fds = OpenDescriptors(command);
   }
   EXPECT_EQ(command_fds, expected);
-  std::string state = fs::canonical(tasks / (id + ".state")).string();
+  // The supervisor has descriptors of its own (its socket, the tasks' state files), none of the
+  // service's.
+  struct stat listener_stat {};
+  fstat(listener, &listener_stat);
+  std::string listener_target = "socket:[" + std::to_string(listener_stat.st_ino) + "]";
+  std::string database_target = fs::canonical(dir_ / "service.db").string();
   for (const auto& [fd, target] : OpenDescriptors(runner)) {
-    EXPECT_TRUE(target == "/dev/null" || target == log || target == state)
-        << "the runner holds descriptor " << fd << " on " << target;
+    EXPECT_TRUE(target != listener_target && target != database_target)
+        << "the supervisor holds descriptor " << fd << " on " << target;
   }
 
   executor_->Terminate({id}, "done");

@@ -3,9 +3,11 @@
 #include <poll.h>
 #include <signal.h>
 #include <spdlog/spdlog.h>
+#include <fcntl.h>
 #include <sys/eventfd.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
-#include <sys/wait.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -16,6 +18,7 @@
 
 #include "executor/local/state_file.h"
 #include "executor/local/step_functions_task.h"
+#include "executor/local/supervisor_protocol.h"
 #include "executor/local/task_launch.h"
 
 namespace wfm {
@@ -33,6 +36,23 @@ int PidfdSignal(int pidfd, int sig) {
 bool IsAttemptName(const std::string& id) {
   return !id.empty() && id != "." && id != ".." && id.find('/') == std::string::npos &&
          id.find('\0') == std::string::npos;
+}
+
+constexpr int kSettleIntervalMs = 1000;
+constexpr const char* kOutcomeUnknown =
+    "the task's supervisor stopped without recording an outcome (killed?); outcome unknown";
+
+// A connection to the supervisor listening at `path`, or -1.
+int ConnectTo(const std::string& path) {
+  int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+  sockaddr_un address{};
+  address.sun_family = AF_UNIX;
+  snprintf(address.sun_path, sizeof address.sun_path, "%s", path.c_str());
+  if (fd >= 0 && connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0) {
+    return fd;
+  }
+  if (fd >= 0) close(fd);
+  return -1;
 }
 
 // The "started" record of a state file whose lock is held. A runner writes it first thing, so
@@ -78,6 +98,7 @@ LocalExecutor::LocalExecutor(LocalExecutorOptions options, JobDefinitions defini
       inherited_env_(std::move(inherited_env)),
       clock_(clock) {
   wake_fd_ = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+  tasks_dir_fd_ = open(options_.tasks_dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   watcher_ = std::thread([this] { WatchLoop(); });
 }
 
@@ -91,6 +112,9 @@ LocalExecutor::~LocalExecutor() {
   for (auto& [id, task] : tasks_) {
     if (task.pidfd >= 0) close(task.pidfd);
   }
+  for (int fd : retired_fds_) close(fd);
+  if (supervisor_fd_ >= 0) close(supervisor_fd_);
+  if (tasks_dir_fd_ >= 0) close(tasks_dir_fd_);
   close(wake_fd_);
 }
 
@@ -137,16 +161,39 @@ Result<std::string> LocalExecutor::Submit(const TaskSpec& spec) {
 void LocalExecutor::AdoptLocked(Tracked& task) {
   std::string state = StatePath(task.seen.id);
   int lock = TryLockStateFile(state);
-  if (lock < 0) {  // the runner of an earlier service process (or of a replica) is running it
+  if (lock < 0) {  // an earlier service process (or a replica) is running it
     auto started = AwaitStartedRecord(state);
-    task.runner_pid = started.is_object() ? started.value("runnerPid", 0) : 0;
-    task.pidfd = task.runner_pid > 0 ? PidfdOpen(task.runner_pid) : -1;
+    if (started.is_object() && started.value("supervised", false)) {
+      std::string why;
+      // Connected before the lock is looked at again: its "done" can't be missed.
+      if (ConnectSupervisorLocked(&why)) {
+        task.supervised = true;
+        task.seen.started_at = started.value("startedAt", 0LL);
+        task.seen.status = TaskStatus::kRunning;
+        auto command = ReadStateRecord(state, "command");
+        if (command.is_object()) {
+          task.seen.container = "pid " + std::to_string(command.value("pid", 0));
+        }
+        ++running_;
+        DescribeStepFunctionsTask(WorkDir(task.seen.id), task.seen);
+        int ended = TryLockStateFile(state);  // it may have ended meanwhile
+        if (ended >= 0) {
+          close(ended);
+          FinishLocked(task);
+        }
+        spdlog::info("local executor: adopted running task {}", task.seen.id);
+        return;
+      }
+      spdlog::warn("local executor: can't watch task {}: {}", task.seen.id, why);
+    }
+    pid_t runner_pid = started.is_object() ? started.value("runnerPid", 0) : 0;
+    task.pidfd = runner_pid > 0 ? PidfdOpen(runner_pid) : -1;
     if (task.pidfd >= 0) {
       task.seen.started_at = started.value("startedAt", 0LL);
       task.seen.status = TaskStatus::kRunning;
       auto command = ReadStateRecord(state, "command");
       task.seen.container =
-          "pid " + std::to_string(command.is_object() ? command.value("pid", 0) : task.runner_pid);
+          "pid " + std::to_string(command.is_object() ? command.value("pid", 0) : runner_pid);
       watched_.insert(task.seen.id);
       Wake();  // the watcher polls this runner from now on, whoever adopted it
       ++running_;
@@ -169,8 +216,7 @@ void LocalExecutor::AdoptLocked(Tracked& task) {
   }
   if (!ReadStateRecord(state, "started").is_discarded()) {
     task.seen.status = TaskStatus::kFailed;
-    task.seen.status_reason =
-        "the task's runner stopped without recording an outcome (killed?); outcome unknown";
+    task.seen.status_reason = kOutcomeUnknown;
     task.seen.stopped_at = clock_.Now();
     DescribeStepFunctionsTask(WorkDir(task.seen.id), task.seen);
     return;
@@ -236,27 +282,32 @@ bool LocalExecutor::StartLocked(Tracked& task) {
     close(lock);
     return fail(environment.error().message);
   }
-  RunnerLaunch launch{options_.runner_path,
-                      {LogPath(id), std::to_string(task.definition.timeout_seconds),
-                       std::to_string(options_.kill_grace_seconds)},
-                      std::move(environment.value()),
-                      WorkDir(id),
-                      LogPath(id),
-                      stdin_path,
-                      lock};
-  launch.args.insert(launch.args.end(), task.definition.command.begin(),
-                     task.definition.command.end());
-  auto pid = SpawnRunner(launch);
-  close(lock);  // the runner holds the lock now, for as long as it lives
-  if (!pid.ok()) return fail(pid.error().message);
+  std::vector<std::string> fields = {"run",
+                                     id,
+                                     LogPath(id),
+                                     WorkDir(id),
+                                     stdin_path,
+                                     std::to_string(task.definition.timeout_seconds),
+                                     std::to_string(options_.kill_grace_seconds),
+                                     std::to_string(task.definition.command.size())};
+  fields.insert(fields.end(), task.definition.command.begin(), task.definition.command.end());
+  fields.push_back(std::to_string(environment->size()));
+  for (const auto& [name, value] : environment.value()) fields.push_back(name + "=" + value);
+  std::string message = supervisor::Encode(fields);
+  if (message.size() > supervisor::kMaxMessageBytes) {
+    close(lock);
+    return fail("the task's command and environment take " + std::to_string(message.size()) +
+                " bytes, more than the local executor's " +
+                std::to_string(supervisor::kMaxMessageBytes) + "; pass large data as the job's");
+  }
+  std::string why;
+  bool sent = SendLocked(message, lock, &why);
+  close(lock);  // the supervisor holds it now (a copy of it), until the command has ended
+  if (!sent) return fail("can't start the task: " + why);
 
-  task.runner_pid = pid.value();
-  task.own_child = true;
-  task.pidfd = PidfdOpen(task.runner_pid);
-  if (task.pidfd >= 0) watched_.insert(id);
+  task.supervised = true;
   task.seen.status = TaskStatus::kRunning;
   task.seen.started_at = clock_.Now();
-  task.seen.container = "pid " + std::to_string(task.runner_pid);
   ++running_;
   DescribeStepFunctionsTask(WorkDir(id), task.seen);
   return true;
@@ -282,14 +333,14 @@ void LocalExecutor::CancelQueuedLocked(Tracked& task, const std::string& reason)
 }
 
 void LocalExecutor::FinishLocked(Tracked& task) {
-  if (task.own_child) waitpid(task.runner_pid, nullptr, 0);
   if (task.pidfd >= 0) close(task.pidfd);
   task.pidfd = -1;
+  task.supervised = false;
   watched_.erase(task.seen.id);
   --running_;
   if (!ReadStateOutcome(StatePath(task.seen.id), &task.seen)) {
     task.seen.status = TaskStatus::kFailed;
-    task.seen.status_reason = "the task's runner exited without recording an outcome";
+    task.seen.status_reason = kOutcomeUnknown;
     task.seen.stopped_at = clock_.Now();
   }
   CompleteStepFunctionsObservation(WorkDir(task.seen.id), task.seen);
@@ -317,7 +368,9 @@ std::vector<TaskObservation> LocalExecutor::Describe(const std::vector<std::stri
     }
     out.push_back(it->second.seen);
     // Reported terminal: forgotten here (its records stay on disk).
-    if (IsTerminal(it->second.seen.status) && it->second.pidfd < 0) tasks_.erase(it);
+    if (IsTerminal(it->second.seen.status) && it->second.pidfd < 0 && !it->second.supervised) {
+      tasks_.erase(it);
+    }
   }
   return out;
 }
@@ -339,10 +392,16 @@ std::vector<std::string> LocalExecutor::Terminate(const std::vector<std::string>
       }
       Tracked& task = it->second;
       if (task.seen.status == TaskStatus::kQueued) CancelQueuedLocked(task, reason);
+      std::string why;
       if (IsTerminal(task.seen.status)) {
         changed.push_back(id);
+      } else if (task.supervised) {
+        // A supervisor that can't be reached is gone, and its commands with it (settled).
+        if (!SendLocked(supervisor::Encode({"stop", id}), -1, &why)) {
+          spdlog::warn("local executor: can't stop task {}: {}", id, why);
+        }
       } else if (task.pidfd >= 0) {
-        PidfdSignal(task.pidfd, SIGTERM);  // the runner stops its command
+        PidfdSignal(task.pidfd, SIGTERM);  // an earlier version's runner stops its command
       }
     }
   }
@@ -384,19 +443,133 @@ void LocalExecutor::Wake() {
   (void)ignored;
 }
 
+bool LocalExecutor::ConnectSupervisorLocked(std::string* why) {
+  if (supervisor_fd_ >= 0) return true;
+  if (tasks_dir_fd_ < 0) {
+    *why = "can't open the tasks directory " + options_.tasks_dir;
+    return false;
+  }
+  std::string path = supervisor::ShortPath(tasks_dir_fd_, supervisor::kSocketName);
+  int fd = ConnectTo(path);
+  // None answers: start one, and wait (bounded) until it listens.
+  for (int attempt = 0; fd < 0 && attempt < 500; ++attempt) {
+    if (attempt % 100 == 0) {
+      Status spawned = SpawnSupervisor(options_.runner_path, options_.tasks_dir,
+                                       options_.tasks_dir + "/supervisor.log");
+      if (!spawned.ok()) {
+        *why = spawned.error().message;
+        return false;
+      }
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    fd = ConnectTo(path);
+  }
+  if (fd < 0) {
+    *why = "the task supervisor does not answer (see " + options_.tasks_dir + "/supervisor.log)";
+    return false;
+  }
+  supervisor_fd_ = fd;
+  Wake();  // the watcher listens to it from now on
+  SettleSupervisedLocked();
+  return true;
+}
+
+void LocalExecutor::DropSupervisorLocked() {
+  if (supervisor_fd_ >= 0) retired_fds_.push_back(supervisor_fd_);
+  supervisor_fd_ = -1;
+  Wake();
+  SettleSupervisedLocked();
+}
+
+void LocalExecutor::SettleSupervisedLocked() {
+  for (auto& [id, task] : tasks_) {
+    if (!task.supervised) continue;
+    int lock = TryLockStateFile(StatePath(id));
+    if (lock < 0) continue;  // its command still runs
+    close(lock);
+    FinishLocked(task);
+    unreported_.push_back(id);
+  }
+  if (!unreported_.empty()) Wake();
+}
+
+bool LocalExecutor::SendLocked(const std::string& message, int fd, std::string* why) {
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    if (!ConnectSupervisorLocked(why)) return false;
+    iovec io{const_cast<char*>(message.data()), message.size()};
+    msghdr header{};
+    header.msg_iov = &io;
+    header.msg_iovlen = 1;
+    char control[CMSG_SPACE(sizeof(int))] = {};
+    if (fd >= 0) {
+      header.msg_control = control;
+      header.msg_controllen = sizeof control;
+      cmsghdr* passed = CMSG_FIRSTHDR(&header);
+      passed->cmsg_level = SOL_SOCKET;
+      passed->cmsg_type = SCM_RIGHTS;
+      passed->cmsg_len = CMSG_LEN(sizeof(int));
+      memcpy(CMSG_DATA(passed), &fd, sizeof fd);
+    }
+    if (sendmsg(supervisor_fd_, &header, MSG_NOSIGNAL) == static_cast<ssize_t>(message.size())) {
+      return true;
+    }
+    *why = std::string("can't reach the task supervisor: ") + strerror(errno);
+    if (errno == EMSGSIZE) return false;
+    DropSupervisorLocked();  // it went away: a new one, once
+  }
+  return false;
+}
+
+void LocalExecutor::ReadSupervisorLocked() {
+  std::vector<char> buffer(64 * 1024);
+  while (supervisor_fd_ >= 0) {
+    ssize_t size = recv(supervisor_fd_, buffer.data(), buffer.size(), MSG_DONTWAIT);
+    if (size < 0 && (errno == EAGAIN || errno == EINTR)) return;
+    if (size <= 0) {  // the supervisor is gone, and the commands it ran with it
+      spdlog::warn("local executor: the task supervisor went away");
+      DropSupervisorLocked();
+      return;
+    }
+    auto fields = supervisor::Decode(buffer.data(), static_cast<size_t>(size));
+    if (fields.size() < 2) continue;
+    auto it = tasks_.find(fields[1]);
+    if (it == tasks_.end() || !it->second.supervised) continue;  // not a task of this process
+    if (fields[0] == "started" && fields.size() == 3) {
+      it->second.seen.container = "pid " + fields[2];
+    } else if (fields[0] == "done") {
+      FinishLocked(it->second);  // kept until Describe has reported it
+      unreported_.push_back(fields[1]);
+    }
+  }
+}
+
 void LocalExecutor::WatchLoop() {
   while (true) {
     std::vector<pollfd> fds{{wake_fd_, POLLIN, 0}};
     std::vector<std::string> ids{""};
+    int supervisor = -1;
+    bool supervised = false;
     {
       std::lock_guard lock(mu_);
       if (stopping_) return;
+      for (int fd : retired_fds_) close(fd);  // no poll of this thread waits on them now
+      retired_fds_.clear();
+      supervisor = supervisor_fd_;
+      if (supervisor >= 0) {
+        fds.push_back({supervisor, POLLIN, 0});
+        ids.push_back("");
+      }
       for (const auto& id : watched_) {
         fds.push_back({tasks_.at(id).pidfd, POLLIN, 0});
         ids.push_back(id);
       }
+      for (const auto& [id, task] : tasks_) supervised |= task.supervised;
     }
-    if (poll(fds.data(), fds.size(), -1) < 0 && errno != EINTR) return;
+    // Supervised tasks are also looked at now and then: one whose supervisor died while this
+    // process was not connected to it (or before its lock was released) sends no word.
+    int timeout_ms = supervised ? kSettleIntervalMs : -1;
+    int ready = poll(fds.data(), fds.size(), timeout_ms);
+    if (ready < 0 && errno != EINTR) return;
     if (fds[0].revents & POLLIN) {
       uint64_t count;
       ssize_t ignored = read(wake_fd_, &count, sizeof count);
@@ -405,13 +578,17 @@ void LocalExecutor::WatchLoop() {
     std::vector<std::string> changed;
     {
       std::lock_guard lock(mu_);
+      if (supervisor >= 0 && supervisor == supervisor_fd_) ReadSupervisorLocked();
+      if (supervised && (ready == 0 || supervisor_fd_ < 0)) SettleSupervisedLocked();
       for (size_t i = 1; i < fds.size(); ++i) {
-        if (!(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
+        if (ids[i].empty() || !(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
         auto it = tasks_.find(ids[i]);
         if (it == tasks_.end() || it->second.pidfd != fds[i].fd) continue;
         FinishLocked(it->second);  // kept until Describe has reported it
         changed.push_back(ids[i]);
       }
+      changed.insert(changed.end(), unreported_.begin(), unreported_.end());
+      unreported_.clear();
       auto started = StartQueuedLocked();
       changed.insert(changed.end(), started.begin(), started.end());
     }

@@ -1,9 +1,12 @@
-// The local executor: runs each task attempt as a child process on this machine, through
-// wfm-task-runner (see task_runner_main.cc). Each attempt has, in the tasks directory,
-// <attempt name>.state (state_file.h: locked by the runner while it lives), <attempt name>.log
-// with the command's output, and <attempt name>.d/, the task's working directory. So after the
-// service is killed and restarted a task is adopted (never started twice) and its outcome still
-// recorded. A task gets nothing of the service but what task_launch.h lets through. Step
+// The local executor: runs each task attempt as a process on this machine, started by the tasks
+// directory's supervisor (wfm-task-runner, see supervisor_main.cc), a long-lived process of its
+// own that this executor starts when none answers and speaks to over a Unix socket
+// (supervisor_protocol.h): one process start per task, and tasks outlive the service. Each
+// attempt has, in the tasks directory, <attempt name>.state (state_file.h: locked while its
+// command runs), <attempt name>.log with the command's output, and <attempt name>.d/, the task's
+// working directory. So after the service is killed and restarted a task is adopted (never
+// started twice) and its outcome still recorded; tasks of an earlier version's per-task runner
+// are adopted too. A task gets nothing of the service but what task_launch.h lets through. Step
 // Functions tasks (SubmitJob overrides, local functions) are described in step_functions_task.h.
 #pragma once
 
@@ -23,7 +26,7 @@ namespace wfm {
 
 struct LocalExecutorOptions {
   std::string tasks_dir;        // where task directories live; created if missing
-  std::string runner_path;      // the wfm-task-runner binary
+  std::string runner_path;      // the wfm-task-runner binary (the supervisor)
   int max_parallel = 2;         // tasks running at once; the rest wait, QUEUED
   int kill_grace_seconds = 10;  // between SIGTERM and SIGKILL
   // Variables of the service's environment passed to tasks besides PATH, HOME, LANG and TZ.
@@ -60,9 +63,8 @@ class LocalExecutor : public Executor {
     JobDefinition definition;  // with the SubmitJob overrides applied (step_functions_task.h)
     Environment overrides;     // containerOverrides.environment
     TimestampMs created_at = 0;
-    pid_t runner_pid = 0;
-    int pidfd = -1;  // readable when the runner exits
-    bool own_child = false;
+    bool supervised = false;  // run by the supervisor: its "done" message (or its end) ends it
+    int pidfd = -1;           // an earlier version's runner: readable when it exits
   };
 
   LocalExecutor(LocalExecutorOptions options, JobDefinitions definitions, Environment inherited_env,
@@ -77,8 +79,23 @@ class LocalExecutor : public Executor {
   bool StartLocked(Tracked& task);
   // Marks a queued task terminated before it started, on disk too. Called with mu_ held.
   void CancelQueuedLocked(Tracked& task, const std::string& reason);
-  // Records the outcome the runner left in the directory. Called with mu_ held.
+  // Records the outcome the supervisor (or runner) left in the directory. Called with mu_ held.
   void FinishLocked(Tracked& task);
+  // Connects to the tasks directory's supervisor, starting one when none answers; a new
+  // connection settles the supervised tasks (a "done" may have been missed). Called with mu_
+  // held; false (with the reason in `why`) when none could be reached.
+  bool ConnectSupervisorLocked(std::string* why);
+  // Gives up the connection (the watcher closes it) and settles the supervised tasks. Called
+  // with mu_ held.
+  void DropSupervisorLocked();
+  // Finishes every supervised task whose state file is no longer locked (its supervisor recorded
+  // its outcome, or died); they are reported by the watcher. Called with mu_ held.
+  void SettleSupervisedLocked();
+  // Sends one message to the supervisor, passing `fd` along when it is >= 0; reconnects once
+  // when the connection broke. Called with mu_ held; false (with the reason in `why`) on failure.
+  bool SendLocked(const std::string& message, int fd, std::string* why);
+  // Reads what the supervisor said ("started", "done") and applies it. Called with mu_ held.
+  void ReadSupervisorLocked();
   void WatchLoop();
   void Wake();
 
@@ -89,8 +106,12 @@ class LocalExecutor : public Executor {
   mutable std::mutex mu_;
   std::map<std::string, Tracked> tasks_;
   std::deque<std::string> queue_;
-  std::set<std::string> watched_;  // tasks with a runner to watch (pidfd >= 0)
+  std::set<std::string> watched_;  // tasks with an earlier version's runner to watch (pidfd >= 0)
   int running_ = 0;
+  int tasks_dir_fd_ = -1;            // for the supervisor socket's short path
+  int supervisor_fd_ = -1;           // guarded by mu_; -1: not connected
+  std::vector<int> retired_fds_;     // guarded by mu_; connections the watcher closes
+  std::vector<std::string> unreported_;  // guarded by mu_; changed ids the watcher reports
   ChangeNotifier notifier_;
   int wake_fd_ = -1;
   bool stopping_ = false;

@@ -1,11 +1,14 @@
 // An attempt's state file (<tasks dir>/<attempt name>.state): one record a line, "<tag> {json}",
 // each appended with a single write() so a reader sees it whole or not at all. Tags:
-//   started   {"runnerPid", "startedAt"}          the runner, before it runs the command
-//   command   {"pid"}                             the runner, once the command is forked
-//   exit      {"exitCode"|"signal", "reason", "startedAt", "stoppedAt"}   the runner, at the end
+//   started   {"runnerPid", "supervised", "startedAt"}  the supervisor (runnerPid), before it
+//                                                        starts the command
+//   command   {"pid"}                             the supervisor, once the command is forked
+//   exit      {"exitCode"|"signal", "reason", "startedAt", "stoppedAt"}   the supervisor, at the end
 //   cancelled {"reason", "stoppedAt"}             the service: terminated before it ever started
-// The runner holds an exclusive flock on the file for as long as it lives; whoever wants to start
-// or cancel the attempt takes that lock first, so "started" and "cancelled" exclude each other.
+// The file stays exclusively flock-ed while the command runs (by the service, then by the
+// supervisor it hands the locked file to, until the "exit" record is written); whoever wants to
+// start or cancel the attempt takes that lock first, so "started" and "cancelled" exclude each
+// other. An earlier version's per-task runner (no "supervised") held it for as long as it lived.
 #pragma once
 
 #include <nlohmann/json.hpp>

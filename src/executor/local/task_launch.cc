@@ -3,19 +3,15 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/wait.h>
 
+#include <cerrno>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <map>
 
 namespace wfm {
-namespace {
-
-constexpr int kStateFd = 3;  // where wfm-task-runner expects its state file
-
-}  // namespace
-
 Result<Environment> InheritedTaskEnvironment(const std::vector<std::string>& extra_names) {
   Environment inherited;
   std::vector<std::string> names = kAlwaysPassedVariables;
@@ -51,28 +47,22 @@ Result<Environment> TaskEnvironment(const Environment& inherited, const Environm
   return Environment(merged.begin(), merged.end());
 }
 
-Result<pid_t> SpawnRunner(const RunnerLaunch& launch) {
-  std::vector<std::string> args = {launch.runner_path};
-  args.insert(args.end(), launch.args.begin(), launch.args.end());
-  std::vector<std::string> env_strings;
-  for (const auto& [name, value] : launch.environment) env_strings.push_back(name + "=" + value);
-  std::vector<char*> argv, envp;
+Status SpawnSupervisor(const std::string& runner_path, const std::string& tasks_dir,
+                       const std::string& log_path) {
+  std::vector<std::string> args = {runner_path, tasks_dir};
+  std::vector<char*> argv;
   for (auto& arg : args) argv.push_back(arg.data());
   argv.push_back(nullptr);
-  for (auto& variable : env_strings) envp.push_back(variable.data());
-  envp.push_back(nullptr);
+  char* no_environment[] = {nullptr};
 
-  // Applied in order in the child: the state file moves to 3 first, so that opening 0 to 2 can't
-  // close it, then everything above 3 is closed.
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, launch.state_fd, kStateFd);
-  posix_spawn_file_actions_addopen(&actions, 0, launch.stdin_path.c_str(), O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, 1, launch.log_path.c_str(),
-                                   O_WRONLY | O_CREAT | O_APPEND, 0644);
+  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, 1, log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND,
+                                   0644);
   posix_spawn_file_actions_adddup2(&actions, 1, 2);
-  posix_spawn_file_actions_addclosefrom_np(&actions, kStateFd + 1);
-  posix_spawn_file_actions_addchdir_np(&actions, launch.work_dir.c_str());
+  posix_spawn_file_actions_addclosefrom_np(&actions, 3);
+  posix_spawn_file_actions_addchdir_np(&actions, "/");
 
   posix_spawnattr_t attr;
   posix_spawnattr_init(&attr);
@@ -86,13 +76,17 @@ Result<pid_t> SpawnRunner(const RunnerLaunch& launch) {
                            POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
 
   pid_t pid = 0;
-  int rc = posix_spawn(&pid, argv[0], &actions, &attr, argv.data(), envp.data());
+  int rc = posix_spawn(&pid, argv[0], &actions, &attr, argv.data(), no_environment);
   posix_spawn_file_actions_destroy(&actions);
   posix_spawnattr_destroy(&attr);
   if (rc != 0) {
-    return Error{ErrorCode::kUnavailable, std::string("can't start task runner: ") + strerror(rc)};
+    return Error{ErrorCode::kUnavailable, std::string("can't start the task supervisor: ") +
+                                              strerror(rc)};
   }
-  return pid;
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  return OkStatus();
 }
 
 }  // namespace wfm

@@ -1,9 +1,7 @@
-// How the local executor starts an attempt's runner (wfm-task-runner) so that nothing of the
-// service leaks into the task: no descriptor (listening socket, client connections, database
-// files), no environment variable it was not allowed, not the service's working directory.
+// What of the service reaches a local task, and how its supervisor is started: no descriptor
+// (listening socket, client connections, database files), no environment variable it was not
+// allowed, not the service's working directory.
 #pragma once
-
-#include <sys/types.h>
 
 #include <string>
 #include <vector>
@@ -34,21 +32,12 @@ Result<Environment> InheritedTaskEnvironment(const std::vector<std::string>& ext
 Result<Environment> TaskEnvironment(const Environment& inherited, const Environment& definition,
                                     const Environment& engine, const std::string& work_dir);
 
-struct RunnerLaunch {
-  std::string runner_path;
-  std::vector<std::string> args;  // the runner's arguments, after argv[0]
-  Environment environment;        // exactly what the runner (and its command) gets
-  std::string work_dir;           // the runner's working directory; must exist
-  std::string log_path;           // the runner's stdout and stderr (created, appended to)
-  std::string stdin_path;         // the runner's stdin (and its command's), opened read-only
-  int state_fd = -1;              // the locked state file: the runner's descriptor 3
-};
-
-// Spawns the runner in a session of its own with descriptors 0 (stdin_path), 1 and 2 (the log) and
-// 3 (the state file) and none else (every other descriptor of this process is closed in the
-// child, close-on-exec or not), default signal dispositions and an empty signal mask. Does not
-// close `state_fd`. Returns the runner's pid (a child of this process). Errors: kUnavailable with
-// the system's reason. Thread-safe.
-Result<pid_t> SpawnRunner(const RunnerLaunch& launch);
+// Starts the supervisor of `tasks_dir` (wfm-task-runner, supervisor_main.cc) with descriptors 0
+// (/dev/null), 1 and 2 (`log_path`, appended to) and none else, no environment, default signal
+// dispositions and an empty signal mask, and waits for its first process, which leaves the
+// supervisor running in the background (or exits at once when another one serves the directory).
+// Errors: kUnavailable with the system's reason. Thread-safe.
+Status SpawnSupervisor(const std::string& runner_path, const std::string& tasks_dir,
+                       const std::string& log_path);
 
 }  // namespace wfm

@@ -12,7 +12,6 @@ namespace wfm {
 namespace sqlite {
 
 constexpr int kBusyTimeoutMs = 10000;
-constexpr int kCheckpointIntervalMs = 200;
 
 Error StoreError(const SQLite::Exception& e) {
   return Error{ErrorCode::kUnavailable, std::string("sqlite: ") + e.what()};
@@ -27,10 +26,6 @@ std::unique_ptr<SQLite::Database> Connect(const std::string& path, bool durable,
   db->exec(durable ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
   db->exec("PRAGMA foreign_keys=ON");
   db->exec("PRAGMA temp_store=MEMORY");  // the group commit's savepoints journal in memory
-  // Pages are read through a memory map and kept in a cache that grows up to 256 MiB, as used:
-  // the engine's commits rewrite the same pages over and over.
-  db->exec("PRAGMA mmap_size=1073741824");
-  db->exec("PRAGMA cache_size=-262144");
   return db;
 }
 
@@ -89,10 +84,7 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path,
     std::unique_ptr<SqliteStore> store(new SqliteStore(path, options));
     store->writer_ = Connect(path, options.durable, options.vfs);
     ApplyMigrations(*store->writer_);
-    store->writer_->exec("PRAGMA wal_autocheckpoint=0");  // the checkpointer's job instead
     store->group_ = std::make_unique<sqlite::GroupCommit>(*store->writer_);
-    store->checkpointer_ = std::make_unique<sqlite::WalCheckpointer>(
-        Connect(path, options.durable, options.vfs), sqlite::kCheckpointIntervalMs);
     return store;
   } catch (const SQLite::Exception& e) {
     return Error{ErrorCode::kUnavailable, "can't open SQLite store '" + path + "': " + e.what()};

@@ -16,7 +16,6 @@
 
 #include "store/sqlite/database_lock.h"
 #include "store/sqlite/group_commit.h"
-#include "store/sqlite/wal_checkpointer.h"
 #include "store/store.h"
 
 namespace SQLite {
@@ -92,7 +91,6 @@ class SqliteStore : public Store {
   std::unique_ptr<DatabaseLock> engine_lock_;  // guarded by engine_lock_mu_; set by ClaimForEngine
   std::unique_ptr<SQLite::Database> writer_;   // used by group_ only
   std::unique_ptr<sqlite::GroupCommit> group_;
-  std::unique_ptr<sqlite::WalCheckpointer> checkpointer_;  // destroyed first: stops its thread
   std::mutex readers_mu_;
   std::vector<std::unique_ptr<SQLite::Database>> idle_readers_;
 };
