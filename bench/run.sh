@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Runs the benchmarks and prints their figures. usage: bench/run.sh [BUILD_DIR]
 # The PostgreSQL run starts a server of its own (durable commits: fsync on) and stops it after.
+# The HTTP runs start the service binary; their GET measurements need wrk and hey (installed by
+# `make bench-peers`, which also runs the peers).
 set -euo pipefail
 build=${1:-build}
 here=$(cd "$(dirname "$0")" && pwd)
@@ -19,3 +21,8 @@ PG_FSYNC=on "$here/../tests/pg/postgres_server.sh" start "$pg_dir/pg" >/dev/null
 "$build/engine_bench" --executor local --store sqlite --jobs "${LOCAL_JOBS:-1000}" --max-parallel 2
 
 "$build/batch_bench" --tasks "${BATCH_TASKS:-1000}"
+
+# End to end through HTTP: 8 clients POST, every job runs to its end; then GETs of one job.
+"$build/http_bench" --executor local --jobs "${LOCAL_JOBS:-1000}" --clients 8 --max-parallel 2 \
+  --wrk-seconds 0
+"$build/http_bench" --executor noop --jobs "${HTTP_JOBS:-2000}" --clients 8 --wrk-seconds 10

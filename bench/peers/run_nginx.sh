@@ -14,33 +14,23 @@ set -euo pipefail
 NGINX=/usr/sbin/nginx
 WAIT_S=10
 
+NAME=nginx
+# shellcheck source=bench/peers/daemon_lib.sh
+source "$(dirname "$0")/daemon_lib.sh"
+
 usage() {
   echo "usage: $0 start DIR PORT FILE | stop DIR" >&2
   exit 2
-}
-
-die() {
-  echo "run_nginx.sh: $*" >&2
-  exit 1
-}
-
-# Prints the master's pid from DIR's pidfile if that process is a live nginx.
-running_pid() {
-  local pidfile=$1/nginx.pid pid
-  [[ -s $pidfile ]] || return 1
-  pid=$(<"$pidfile")
-  [[ $pid =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null || return 1
-  # Guard against a stale pidfile whose pid now belongs to another program.
-  [[ $(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null) == *nginx* ]] || return 1
-  echo "$pid"
 }
 
 http_code() {
   curl -s -o /dev/null -w '%{http_code}' --max-time 2 "http://127.0.0.1:$1/job.json" || true
 }
 
+serves() { [[ $(http_code "$1") == 200 ]]; }
+
 start() {
-  local dir=$1 port=$2 file=$3 pid i user_line=
+  local dir=$1 port=$2 file=$3 pid user_line=
   [[ $port =~ ^[0-9]+$ ]] || die "PORT must be a number, got '$port'"
   [[ -x $NGINX ]] || die "$NGINX missing (Debian package nginx)"
   [[ -f $file && -r $file ]] || die "FILE '$file' is not a readable file"
@@ -48,7 +38,7 @@ start() {
   mkdir -p "$dir/tmp"
   dir=$(cd "$dir" && pwd)
   file=$(cd "$(dirname "$file")" && pwd)/$(basename "$file")
-  if pid=$(running_pid "$dir"); then
+  if pid=$(running_pid "$dir/nginx.pid" nginx); then
     die "already running in $dir (pid $pid)"
   fi
   if [[ $(http_code "$port") != 000 ]]; then
@@ -107,40 +97,17 @@ EOF
   "$NGINX" -p "$dir" -c "$dir/nginx.conf" -e "$dir/error.log" ||
     die "nginx failed to start, see $dir/error.log"
 
-  for ((i = 0; i < WAIT_S * 10; i++)); do
-    if [[ $(http_code "$port") == 200 ]]; then
-      echo "nginx started: http://127.0.0.1:$port/job.json -> $file pid=$(<"$dir/nginx.pid")"
-      return 0
-    fi
-    sleep 0.1
-  done
+  if await serves "$port"; then
+    echo "nginx started: http://127.0.0.1:$port/job.json -> $file pid=$(<"$dir/nginx.pid")"
+    return 0
+  fi
   tail -n 20 "$dir/error.log" >&2 2>/dev/null || true
   stop "$dir" >/dev/null 2>&1 || true
   die "nginx on port $port did not serve /job.json with 200 within ${WAIT_S}s"
 }
 
-stop() {
-  local dir=$1 pid i
-  if ! pid=$(running_pid "$dir"); then
-    echo "nginx not running in $dir"
-    rm -f "$dir/nginx.pid"
-    return 0
-  fi
-  # SIGQUIT: graceful shutdown; the master exits after its workers have.
-  kill -QUIT "$pid"
-  for ((i = 0; i < WAIT_S * 10; i++)); do
-    if ! kill -0 "$pid" 2>/dev/null; then
-      rm -f "$dir/nginx.pid"
-      echo "nginx stopped (pid $pid)"
-      return 0
-    fi
-    sleep 0.1
-  done
-  pkill -KILL -P "$pid" 2>/dev/null || true  # its workers
-  kill -KILL "$pid" 2>/dev/null || true
-  rm -f "$dir/nginx.pid"
-  die "nginx (pid $pid) did not exit within ${WAIT_S}s; killed"
-}
+# SIGQUIT: graceful shutdown; the master exits after its workers have.
+stop() { stop_daemon "$1/nginx.pid" nginx QUIT; }
 
 case ${1:-} in
   start) [[ $# -eq 4 ]] || usage; start "$2" "$3" "$4" ;;
