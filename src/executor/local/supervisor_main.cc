@@ -331,7 +331,7 @@ int main(int argc, char** argv) {
   int lock = openat(dir, wfm::supervisor::kLockName, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
   if (lock < 0 || flock(lock, LOCK_EX | LOCK_NB) != 0) return 0;  // another one serves it
   std::string path = wfm::supervisor::ShortPath(dir, wfm::supervisor::kSocketName);
-  unlink(path.c_str());  // a socket its last supervisor left behind
+  unlink(path.c_str());  // the socket its last supervisor left behind
   int listener = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
   sockaddr_un address{};
   address.sun_family = AF_UNIX;
@@ -342,7 +342,7 @@ int main(int argc, char** argv) {
             wfm::supervisor::kSocketName, strerror(errno));
     return 1;
   }
-  int rc = Supervisor(listener).Run();
-  unlink(path.c_str());
-  return rc;
+  // The socket stays when it exits (the next supervisor replaces it): removing it would race with
+  // whoever removes the tasks directory.
+  return Supervisor(listener).Run();
 }
