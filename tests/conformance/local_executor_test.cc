@@ -7,6 +7,7 @@
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -52,6 +53,13 @@ const char* kDefinitions = R"json({"jobDefinitions": [
   {"jobDefinitionName": "function", "revision": 3,
    "containerProperties": {"command": ["sh", "-c", "cat > \"$WFM_TASK_OUTPUT\""],
                            "environment": [{"name": "FROM_DEFINITION", "value": "def-value"}]}},
+  {"jobDefinitionName": "leaver", "revision": 1,
+   "containerProperties": {"command": ["sh", "-c", "sleep 60 & echo $! > \"$MARKER\""]}},
+  {"jobDefinitionName": "parent", "revision": 1,
+   "containerProperties": {"command": ["sh", "-c", "sleep 60 & echo $! > \"$MARKER\"; wait"]}},
+  {"jobDefinitionName": "signals", "revision": 1,
+   "containerProperties": {"command": ["grep", "-E", "^Sig(Ign|Blk)", "/proc/self/status"]}},
+  {"jobDefinitionName": "true", "revision": 1, "containerProperties": {"command": ["true"]}},
   {"jobDefinitionName": "data", "revision": 1,
    "containerProperties": {"command": ["sh", "-c", "test -z \"${_BATCH_START+set}\" && cat \"$_BATCH_START_FILE\""]}}
 ]})json";
@@ -758,6 +766,122 @@ TEST_F(LocalExecutorTest, RefusesMalformedSubmitJobFieldsAndRunsNothing) {
     EXPECT_EQ(submitted.error().message.rfind("SubmitJob parameters: ", 0), 0)
         << submitted.error().message;
     EXPECT_FALSE(fs::exists(dir_ / "tasks" / (spec.name + ".state"))) << fields;
+  }
+}
+
+// The supervisor's promises that a long-lived process shared by services has to keep.
+
+// The pid written to `marker` by a task, once it is there.
+pid_t PidIn(const fs::path& marker) {
+  auto deadline = std::chrono::steady_clock::now() + kPatience;
+  while (std::chrono::steady_clock::now() < deadline) {
+    std::ifstream in(marker);
+    pid_t pid = 0;
+    if (in >> pid && pid > 0) return pid;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return 0;
+}
+
+// Whether `pid` still runs (a zombie does not), waiting for it to end for up to kPatience.
+bool StillRuns(pid_t pid) {
+  auto deadline = std::chrono::steady_clock::now() + kPatience;
+  while (std::chrono::steady_clock::now() < deadline) {
+    std::string status = ReadFile("/proc/" + std::to_string(pid) + "/status");
+    if (status.empty() || status.find("State:\tZ") != std::string::npos) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return true;
+}
+
+TEST_F(LocalExecutorTest, WhatACommandLeavesInItsProcessGroupEndsWithIt) {
+  fs::path marker = dir_ / "left";
+  auto id = executor_->Submit(Spec("leaver:1", {{"MARKER", marker.string()}})).value();
+  pid_t left = PidIn(marker);
+  ASSERT_GT(left, 0);
+  EXPECT_EQ(WaitDone(*executor_, id).status, TaskStatus::kSucceeded);
+  EXPECT_FALSE(StillRuns(left)) << "the command's child " << left << " outlived it";
+}
+
+TEST_F(LocalExecutorTest, AKilledSupervisorTakesTheCommandsChildrenWithIt) {
+  fs::path marker = dir_ / "child";
+  auto id = executor_->Submit(Spec("parent:1", {{"MARKER", marker.string()}})).value();
+  pid_t child = PidIn(marker);
+  ASSERT_GT(child, 0);
+  pid_t supervisor = RunnerPidOf(dir_ / "tasks", id);
+  ASSERT_GT(supervisor, 0);
+  kill(supervisor, SIGKILL);
+  auto seen = WaitDone(*executor_, id);
+  EXPECT_EQ(seen.status, TaskStatus::kFailed);
+  EXPECT_NE(seen.status_reason.find("outcome unknown"), std::string::npos) << seen.status_reason;
+  EXPECT_FALSE(StillRuns(child)) << "the command's child " << child << " outlived its supervisor";
+  // A new supervisor runs the next task.
+  EXPECT_EQ(WaitDone(*executor_, executor_->Submit(Spec("true:1")).value()).status,
+            TaskStatus::kSucceeded);
+}
+
+TEST_F(LocalExecutorTest, AConnectedProcessThatNeverReadsHoldsUpNoTask) {
+  ASSERT_EQ(WaitDone(*executor_, executor_->Submit(Spec("true:1")).value()).status,
+            TaskStatus::kSucceeded);  // the supervisor runs
+  int silent = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+  sockaddr_un address{};
+  address.sun_family = AF_UNIX;
+  std::string path = (dir_ / "tasks" / "supervisor.sock").string();
+  snprintf(address.sun_path, sizeof address.sun_path, "%s", path.c_str());
+  ASSERT_EQ(connect(silent, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+  // Far more "started" and "done" words than a socket buffer holds, none of them read.
+  std::vector<std::string> ids;
+  for (int i = 0; i < 400; ++i) ids.push_back(executor_->Submit(Spec("true:1")).value());
+  for (const auto& id : ids) {
+    ASSERT_EQ(WaitDone(*executor_, id).status, TaskStatus::kSucceeded) << id;
+  }
+  close(silent);
+}
+
+TEST_F(LocalExecutorTest, AnotherUserCanNotReachTheSupervisor) {
+  if (geteuid() != 0) GTEST_SKIP() << "needs root, to become another user";
+  ASSERT_EQ(WaitDone(*executor_, executor_->Submit(Spec("true:1")).value()).status,
+            TaskStatus::kSucceeded);
+  std::string path = (dir_ / "tasks" / "supervisor.sock").string();
+  pid_t child = fork();
+  if (child == 0) {
+    if (setgid(65534) != 0 || setuid(65534) != 0) _exit(3);
+    int fd = socket(AF_UNIX, SOCK_SEQPACKET, 0);
+    sockaddr_un address{};
+    address.sun_family = AF_UNIX;
+    snprintf(address.sun_path, sizeof address.sun_path, "%s", path.c_str());
+    _exit(connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0 ? 1 : 0);
+  }
+  int status = 0;
+  waitpid(child, &status, 0);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0) << "user nobody could connect to the supervisor";
+  struct stat socket_stat {};
+  ASSERT_EQ(stat(path.c_str(), &socket_stat), 0);
+  EXPECT_EQ(socket_stat.st_mode & 077, 0u) << std::oct << socket_stat.st_mode;
+}
+
+TEST_F(LocalExecutorTest, ATaskStartsWithEverySignalAtItsDefault) {
+  auto id = executor_->Submit(Spec("signals:1")).value();
+  ASSERT_EQ(WaitDone(*executor_, id).status, TaskStatus::kSucceeded);
+  EXPECT_EQ(Log(id), "SigBlk:\t0000000000000000\nSigIgn:\t0000000000000000\n");
+}
+
+TEST(JobDefinitionsTest, RefusesWhatCanNotReachATaskIntact) {
+  auto parse = [](const std::string& container) {
+    return JobDefinitions::Parse(
+        R"({"jobDefinitions": [{"jobDefinitionName": "d", "revision": 2, "containerProperties": )" +
+            container + "}]}",
+        "test");
+  };
+  EXPECT_TRUE(parse(R"({"command": ["a"], "environment": [{"name": "A", "value": "b=c"}]})").ok());
+  for (const char* bad : {R"({"command": ["a\u0000b"]})",
+                          R"({"command": ["a"], "environment": [{"name": "A=B", "value": "v"}]})",
+                          R"({"command": ["a"], "environment": [{"name": "", "value": "v"}]})",
+                          R"({"command": ["a"], "environment": [{"name": "A", "value": "\u0000"}]})"}) {
+    auto parsed = parse(bad);
+    ASSERT_FALSE(parsed.ok()) << bad;
+    EXPECT_NE(parsed.error().message.find("d:2"), std::string::npos) << parsed.error().message;
   }
 }
 

@@ -69,12 +69,24 @@ Result<JobDefinitions> JobDefinitions::Parse(const std::string& text, const std:
       auto revision = ReadInteger(d, "revision", 1, 1, 999999999);
       if (!revision) return fail(where + "revision must be an integer from 1 to 999999999");
       def.revision = static_cast<int>(*revision);
+      where = "definition " + def.name + ":" + std::to_string(def.revision) + ": ";
       const auto& container = d.at("containerProperties");
       def.command = container.at("command").get<std::vector<std::string>>();
       if (def.command.empty()) return fail(where + "containerProperties.command is empty");
+      for (const auto& arg : def.command) {
+        if (arg.find('\0') != std::string::npos) {
+          return fail(where + "containerProperties.command has an argument with a NUL character");
+        }
+      }
       for (const auto& var : container.value("environment", nlohmann::json::array())) {
-        def.environment.emplace_back(var.at("name").get<std::string>(),
-                                     var.at("value").get<std::string>());
+        std::string name = var.at("name").get<std::string>();
+        std::string value = var.at("value").get<std::string>();
+        if (name.empty() || name.find_first_of(std::string("=\0", 2)) != std::string::npos ||
+            value.find('\0') != std::string::npos) {
+          return fail(where + "environment variable '" + name +
+                      "': a name is not empty and has no '=', and neither has a NUL character");
+        }
+        def.environment.emplace_back(std::move(name), std::move(value));
       }
       if (d.contains("timeout")) {
         constexpr int64_t kTenYears = int64_t{10} * 365 * 24 * 3600;

@@ -39,6 +39,19 @@ bool IsAttemptName(const std::string& id) {
 }
 
 constexpr int kSettleIntervalMs = 1000;
+// The system's limit on one argument or environment string, its terminating NUL included
+// (MAX_ARG_STRLEN).
+constexpr size_t kMaxArgumentBytes = 32 * 4096;
+
+// For an attempt whose command ended without an "exit" record (its supervisor died, and the
+// command with it): kills what the command left in its process group. The group's id can't name
+// another group while a member of it lives.
+void KillLeftoverGroup(const std::string& state_path) {
+  if (!ReadStateRecord(state_path, "exit").is_discarded()) return;
+  auto command = ReadStateRecord(state_path, "command");
+  pid_t group = command.is_object() ? command.value("pid", 0) : 0;
+  if (group > 1) kill(-group, SIGKILL);
+}
 constexpr const char* kOutcomeUnknown =
     "the task's supervisor stopped without recording an outcome (killed?); outcome unknown";
 
@@ -215,6 +228,7 @@ void LocalExecutor::AdoptLocked(Tracked& task) {
     return;
   }
   if (!ReadStateRecord(state, "started").is_discarded()) {
+    KillLeftoverGroup(state);
     task.seen.status = TaskStatus::kFailed;
     task.seen.status_reason = kOutcomeUnknown;
     task.seen.stopped_at = clock_.Now();
@@ -297,8 +311,17 @@ bool LocalExecutor::StartLocked(Tracked& task) {
   if (message.size() > supervisor::kMaxMessageBytes) {
     close(lock);
     return fail("the task's command and environment take " + std::to_string(message.size()) +
-                " bytes, more than the local executor's " +
-                std::to_string(supervisor::kMaxMessageBytes) + "; pass large data as the job's");
+                " bytes, more than the local executor's limit of " +
+                std::to_string(supervisor::kMaxMessageBytes) +
+                " bytes; pass large inputs as the job's data (read from _BATCH_START_FILE)");
+  }
+  for (size_t i = 8; i < fields.size(); ++i) {
+    if (fields[i].size() >= kMaxArgumentBytes) {
+      close(lock);
+      return fail("an argument or environment variable of the task ('" +
+                  fields[i].substr(0, 40) + "...') has " + std::to_string(fields[i].size()) +
+                  " bytes; the system allows " + std::to_string(kMaxArgumentBytes - 1));
+    }
   }
   std::string why;
   bool sent = SendLocked(message, lock, &why);
@@ -487,6 +510,7 @@ void LocalExecutor::SettleSupervisedLocked() {
     int lock = TryLockStateFile(StatePath(id));
     if (lock < 0) continue;  // its command still runs
     close(lock);
+    KillLeftoverGroup(StatePath(id));
     FinishLocked(task);
     unreported_.push_back(id);
   }

@@ -14,8 +14,11 @@
 // given environment, in WORK_DIR, stdin from STDIN_PATH; killed if the supervisor dies), appends
 // "command {pid}", and when the command ends "exit {...}", then closes the state file (releasing
 // its lock) and tells every connected service "done". "stop" or TIMEOUT_S: SIGTERM to the
-// command's group, SIGKILL GRACE_S later. SIGTERM to the supervisor stops every command that way.
-// Exits once no service is connected and no command runs.
+// command's group, SIGKILL GRACE_S later; when the command ends, what it left in its process group
+// is killed. SIGTERM to the supervisor stops every command that way. Only processes of its own
+// user may connect (the socket is its user's alone, and each peer's uid is checked); one that does
+// not read what it is told is disconnected rather than waited for. Exits once no service is
+// connected and no command runs.
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -23,6 +26,8 @@
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -32,6 +37,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <algorithm>
 #include <ctime>
 #include <map>
 #include <string>
@@ -45,6 +51,8 @@ namespace {
 
 using wfm::supervisor::Decode;
 using wfm::supervisor::Encode;
+
+mode_t task_umask = 022;  // the umask the supervisor was started with, which commands get
 
 long long NowMs() {
   struct timespec ts;
@@ -74,6 +82,7 @@ struct Task {
 [[noreturn]] void RunCommand(pid_t supervisor, const std::vector<std::string>& fields, size_t argc,
                              size_t argv_at, size_t envc, size_t env_at) {
   setpgid(0, 0);
+  umask(task_umask);
   // The command does not outlive its supervisor: unsupervised, its outcome could not be recorded.
   prctl(PR_SET_PDEATHSIG, SIGKILL);
   if (getppid() != supervisor) _exit(137);
@@ -96,7 +105,17 @@ struct Task {
   sigset_t none;
   sigemptyset(&none);
   sigprocmask(SIG_SETMASK, &none, nullptr);
-  signal(SIGPIPE, SIG_DFL);
+  // Every disposition back to the default, the C library's reserved real-time signals too (which
+  // sigaction() refuses to touch).
+  struct KernelSigaction {
+    void (*handler)(int);
+    unsigned long flags;
+    void (*restorer)();
+    unsigned long mask;
+  } default_action{SIG_DFL, 0, nullptr, 0};
+  for (int sig = 1; sig < 65; ++sig) {
+    syscall(SYS_rt_sigaction, sig, &default_action, nullptr, sizeof default_action.mask);
+  }
   environ = envp.data();  // execvp looks the command up in the task's PATH
   execvp(argv[0], argv.data());
   fprintf(stderr, "workflow-manager: can't run '%s': %s\n", argv[0], strerror(errno));
@@ -122,6 +141,7 @@ class Supervisor {
   int listener_;
   int signals_ = -1;
   std::vector<int> clients_;
+  std::vector<int> dropped_;  // clients that did not read what they were told: closed
   std::map<pid_t, Task> tasks_;
   bool stopping_ = false;
 };
@@ -160,6 +180,10 @@ int Supervisor::Run() {
     for (size_t i = 2; i < fds.size(); ++i) {
       if ((fds[i].revents & (POLLIN | POLLHUP | POLLERR)) && !Serve(i - 2)) gone.push_back(fds[i].fd);
     }
+    gone.insert(gone.end(), dropped_.begin(), dropped_.end());
+    dropped_.clear();
+    std::sort(gone.begin(), gone.end());
+    gone.erase(std::unique(gone.begin(), gone.end()), gone.end());
     for (int fd : gone) {
       close(fd);
       std::erase(clients_, fd);
@@ -171,7 +195,14 @@ int Supervisor::Run() {
 
 void Supervisor::Accept() {
   int client = accept4(listener_, nullptr, nullptr, SOCK_CLOEXEC);
-  if (client >= 0) clients_.push_back(client);
+  if (client < 0) return;
+  ucred peer{};
+  socklen_t size = sizeof peer;
+  if (getsockopt(client, SOL_SOCKET, SO_PEERCRED, &peer, &size) != 0 || peer.uid != getuid()) {
+    close(client);  // it would run commands as this user
+    return;
+  }
+  clients_.push_back(client);
 }
 
 bool Supervisor::Serve(size_t i) {
@@ -260,10 +291,16 @@ void Supervisor::Stop(const std::string& name, const std::string& reason) {
 }
 
 void Supervisor::Reap() {
-  int status = 0;
-  pid_t pid;
-  while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+  while (true) {
+    siginfo_t ended{};
+    if (waitid(P_ALL, 0, &ended, WEXITED | WNOHANG | WNOWAIT) != 0 || ended.si_pid == 0) return;
+    pid_t pid = ended.si_pid;
     auto it = tasks_.find(pid);
+    // The rest of the command's group goes with it, while its pid (the group's id) is still
+    // taken by the unreaped leader, so the signal can't reach another group.
+    if (it != tasks_.end()) kill(-pid, SIGKILL);
+    int status = 0;
+    if (waitpid(pid, &status, 0) != pid) return;
     if (it == tasks_.end()) continue;  // an orphan of a command, reaped as subreaper
     Task& task = it->second;
     std::string outcome = WIFEXITED(status)
@@ -305,9 +342,11 @@ int Supervisor::NextTimeoutMs() const {
 void Supervisor::Broadcast(const std::vector<std::string>& fields) {
   std::string message = Encode(fields);
   for (int client : clients_) {
-    // Blocking: a service reads these at once; one that does not is not worth losing words for.
-    ssize_t ignored = send(client, message.data(), message.size(), MSG_NOSIGNAL);
-    (void)ignored;
+    // Never waits: a service that does not read is dropped (on reconnecting, it reads the state
+    // files instead of these words), so that it can't hold up the others' tasks.
+    if (send(client, message.data(), message.size(), MSG_NOSIGNAL | MSG_DONTWAIT) < 0) {
+      dropped_.push_back(client);
+    }
   }
 }
 
@@ -319,6 +358,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   close_range(3, ~0U, 0);  // nothing of whoever started it reaches a command
+  task_umask = umask(077);  // its socket and lock file are its user's alone; tasks get the old one
   // Not the service's child: whoever started it waits for this first process only.
   pid_t daemon = fork();
   if (daemon != 0) return daemon > 0 ? 0 : 1;
