@@ -843,13 +843,13 @@ TEST_F(LocalExecutorTest, AnotherUserCanNotReachTheSupervisor) {
   ASSERT_EQ(WaitDone(*executor_, executor_->Submit(Spec("true:1")).value()).status,
             TaskStatus::kSucceeded);
   std::string path = (dir_ / "tasks" / "supervisor.sock").string();
+  sockaddr_un address{};
+  address.sun_family = AF_UNIX;
+  snprintf(address.sun_path, sizeof address.sun_path, "%s", path.c_str());
   pid_t child = fork();
-  if (child == 0) {
+  if (child == 0) {  // system calls only: this process has other threads
     if (setgid(65534) != 0 || setuid(65534) != 0) _exit(3);
     int fd = socket(AF_UNIX, SOCK_SEQPACKET, 0);
-    sockaddr_un address{};
-    address.sun_family = AF_UNIX;
-    snprintf(address.sun_path, sizeof address.sun_path, "%s", path.c_str());
     _exit(connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0 ? 1 : 0);
   }
   int status = 0;
