@@ -15,6 +15,10 @@ namespace {
 
 constexpr const char* kSuffix = ".synced";
 std::atomic<int64_t> syncs{0};
+// Held while a synced copy is written and while an image is taken: an image is the synced state of
+// every file at one instant (a checkpoint between the database's copy and the WAL's would
+// otherwise pair an old database with a newer WAL).
+std::mutex copies_mu;
 sqlite3_vfs* base_vfs = nullptr;
 
 // An open file: our header, then the wrapped VFS's file object.
@@ -51,6 +55,7 @@ int Sync(sqlite3_file* file, int flags) {
   int rc = f->real->pMethods->xSync(f->real, flags);
   if (rc == SQLITE_OK && f->path && !f->path->empty() && !IsShm(*f->path)) {
     syncs.fetch_add(1);
+    std::lock_guard lock(copies_mu);
     std::error_code ec;
     fs::copy_file(*f->path, *f->path + kSuffix, fs::copy_options::overwrite_existing, ec);
     if (ec) return SQLITE_IOERR_FSYNC;
@@ -126,6 +131,7 @@ int Open(sqlite3_vfs*, sqlite3_filename name, sqlite3_file* file, int flags, int
 }
 
 int Delete(sqlite3_vfs*, const char* name, int sync_dir) {
+  std::lock_guard lock(copies_mu);
   std::error_code ec;
   fs::remove(std::string(name) + kSuffix, ec);
   return base_vfs->xDelete(base_vfs, name, sync_dir);
@@ -152,6 +158,7 @@ const char* PowerLossVfsName() {
 }
 
 int ImageAfterPowerLoss(const std::string& source_directory, const std::string& directory) {
+  std::lock_guard lock(copies_mu);
   fs::create_directories(directory);
   int written = 0;
   for (const auto& entry : fs::directory_iterator(source_directory)) {

@@ -19,6 +19,7 @@
 #include "core/ids.h"
 #include "durability/power_loss_vfs.h"
 #include "engine/execution_engine.h"
+#include "engine/job_rules.h"
 #include "executor/fake/fake_executor.h"
 #include "store/sqlite/group_commit.h"
 #include "store/sqlite/sqlite_store.h"
@@ -39,18 +40,12 @@ Workflow TwoStates(const std::string& name) {
   return w;
 }
 
-Job NewJob(const Workflow& w) {
-  Job job;
-  job.id = NewUuid();
-  job.workflow = w;
-  job.data_json = "[]";
-  job.created_at = 2000;
-  for (const auto& s : w.states) {
-    Task t;
-    t.state = s.name;
-    t.status = s.name == w.start_at ? TaskStatus::kQueued : TaskStatus::kWaitingForDeps;
-    job.tasks.push_back(t);
-  }
+// Stores a workflow of two states named `name` and a job of it; returns the job.
+Job StoreAJob(Store& store, const std::string& name) {
+  Workflow w = TwoStates(name);
+  EXPECT_TRUE(store.CreateWorkflow(w).ok());
+  Job job = NewJob(w, NewUuid(), "[]", 2000);
+  EXPECT_TRUE(store.CreateJob(job).ok());
   return job;
 }
 
@@ -83,10 +78,7 @@ class SqliteDurability : public ::testing::Test {
 
 TEST_F(SqliteDurability, AnAcknowledgedJobSurvivesAPowerLoss) {
   auto live = OpenLive(true);
-  Workflow w = TwoStates("survives");
-  ASSERT_TRUE(live->CreateWorkflow(w).ok());
-  Job job = NewJob(w);
-  ASSERT_TRUE(live->CreateJob(job).ok());
+  Job job = StoreAJob(*live, "survives");
   auto after = OpenAfterPowerLoss();
   auto stored = after->GetJob(job.id);
   ASSERT_TRUE(stored.ok()) << stored.error().message;
@@ -97,10 +89,7 @@ TEST_F(SqliteDurability, AnAcknowledgedJobSurvivesAPowerLoss) {
 // The simulation can tell: in relaxed mode the commit is not fsynced, and the power loss takes it.
 TEST_F(SqliteDurability, RelaxedModeMayLoseTheLastCommitsToAPowerLoss) {
   auto live = OpenLive(false);
-  Workflow w = TwoStates("lost");
-  ASSERT_TRUE(live->CreateWorkflow(w).ok());
-  Job job = NewJob(w);
-  ASSERT_TRUE(live->CreateJob(job).ok());
+  Job job = StoreAJob(*live, "lost");
   ASSERT_TRUE(live->GetJob(job.id).ok());
   auto after = OpenAfterPowerLoss();
   EXPECT_FALSE(after->GetJob(job.id).ok());
@@ -141,7 +130,7 @@ TEST_F(SqliteDurability, ConcurrentWritersShareCommitsAndAllSurvive) {
   for (int t = 0; t < kThreads; ++t) {
     writers.emplace_back([&, t] {
       for (int i = 0; i < kJobsEach; ++i) {
-        Job job = NewJob(w);
+        Job job = NewJob(w, NewUuid(), "[]", 2000);
         if (live->CreateJob(job).ok()) ids[t].push_back(job.id);
       }
     });
