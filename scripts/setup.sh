@@ -8,7 +8,7 @@ packages=(
   cmake ninja-build g++ make pkg-config
   libboost-dev nlohmann-json3-dev libspdlog-dev libfmt-dev libcli11-dev
   libsqlite3-dev libsqlitecpp-dev libpqxx-dev postgresql-15 uuid-dev libssl-dev libcurl4-openssl-dev
-  libgtest-dev libgmock-dev libbenchmark-dev
+  libgtest-dev libgmock-dev libbenchmark-dev libmimalloc-dev
   curl jq sqlite3 procps ccache openssl
   awscli  # the Step Functions API's smoke test with the AWS CLI (tests/e2e/sfn_cli.sh)
   clang libclang-rt-14-dev llvm-14  # the fuzz targets: clang, libFuzzer, llvm-symbolizer

@@ -127,7 +127,7 @@ void ExecutionEngine::Stop() {
   }
   wake_.notify_all();
   thread_.join();
-  if (leading_ && Leading()) CommitDirty();
+  if (leading_ && Leading()) CommitDirty(Attended());
 }
 
 void ExecutionEngine::RunUntilIdle() {
@@ -145,8 +145,8 @@ size_t ExecutionEngine::ActiveCount() const { return active_count_.load(); }
 
 size_t ExecutionEngine::BookkeepingSize() const {
   std::lock_guard lock(inbox_mu_);
-  return active_.size() + by_executor_id_.size() + ensured_.size() +
-         pending_stops_.size() + inbox_.reload.size() + inbox_.started.size() +
+  return active_.size() + attention_.size() + due_of_.size() + by_executor_id_.size() +
+         ensured_.size() + pending_stops_.size() + inbox_.reload.size() + inbox_.started.size() +
          inbox_.changed_ids.size() + inbox_.taken.size() + inbox_.stops.size();
 }
 
@@ -694,10 +694,58 @@ void ExecutionEngine::Forget(const std::string& arn) {
   }
   active_.erase(it);
   active_count_ = active_.size();
+  attention_.erase(arn);
+  auto due = due_of_.find(arn);
+  if (due != due_of_.end()) {
+    due_.erase({due->second, arn});
+    due_of_.erase(due);
+  }
+}
+
+void ExecutionEngine::Touch(const std::string& arn) { attention_.insert(arn); }
+
+void ExecutionEngine::TouchDue(int64_t now) {
+  while (!due_.empty() && due_.begin()->first <= now) {
+    attention_.insert(due_.begin()->second);
+    due_of_.erase(due_.begin()->second);
+    due_.erase(due_.begin());
+  }
+}
+
+void ExecutionEngine::ScheduleDue(const Active& active) {
+  const std::string& arn = active.info.arn;
+  auto known = due_of_.find(arn);
+  int64_t due = active.interpreter->NextDueMs();
+  if (known != due_of_.end()) {
+    if (known->second == due) return;
+    due_.erase({known->second, arn});
+    due_of_.erase(known);
+  }
+  if (due <= 0) return;
+  due_.emplace(due, arn);
+  due_of_.emplace(arn, due);
+}
+
+std::vector<std::pair<std::string, ExecutionEngine::Active*>> ExecutionEngine::Attended() {
+  std::vector<std::pair<std::string, Active*>> attended;
+  attended.reserve(attention_.size());
+  for (auto it = attention_.begin(); it != attention_.end();) {
+    auto active = active_.find(*it);
+    if (active == active_.end()) {
+      it = attention_.erase(it);
+      continue;
+    }
+    attended.emplace_back(*it, active->second.get());
+    ++it;
+  }
+  return attended;
 }
 
 void ExecutionEngine::ForgetAll() {
   active_.clear();
+  attention_.clear();
+  due_.clear();
+  due_of_.clear();
   by_executor_id_.clear();
   ensured_.clear();
   broker_->Clear();
@@ -724,6 +772,7 @@ void ExecutionEngine::Adopt(std::unique_ptr<Active> active) {
   }
   active_[arn] = std::move(active);
   active_count_ = active_.size();
+  Touch(arn);
 }
 
 void ExecutionEngine::Recover() {
@@ -828,6 +877,7 @@ void ExecutionEngine::ApplyExecutorChanges(const std::vector<std::string>& ids, 
     if (owner == by_executor_id_.end()) continue;
     auto [arn, attempt] = owner->second;
     auto it = active_.find(arn);
+    if (it != active_.end()) Touch(arn);
     bool job_task_stopped = true;  // for the job's view, whatever the interpreter still waits on
     if (it != active_.end() && it->second->job) {
       job_task_stopped = ObserveInJob(*it->second, seen, attempt, now);
@@ -948,10 +998,10 @@ bool ExecutionEngine::Act(Active& active, int64_t now) {
   return changed;
 }
 
-bool ExecutionEngine::CommitDirty() {
+bool ExecutionEngine::CommitDirty(const std::vector<std::pair<std::string, Active*>>& attended) {
   std::vector<Active*> dirty;
-  for (auto& [arn, active] : active_) {
-    if (active->dirty) dirty.push_back(active.get());
+  for (const auto& [arn, active] : attended) {
+    if (active->dirty) dirty.push_back(active);
   }
   // Transactions of a bounded size: a round that touched tens of thousands of executions does
   // not build one huge write (SQLite spills it, and it holds the memory of all of them at once).
@@ -1071,8 +1121,11 @@ bool ExecutionEngine::Round() {
     if (it == active_.end()) continue;
     it->second->interpreter->TaskStarted(offered.attempt, "", worker, now);
     Collect(*it->second);
+    Touch(offered.execution_arn);
   }
-  for (auto& [arn, active] : active_) {
+  TouchDue(now);
+  std::vector<std::pair<std::string, Active*>> attended = Attended();
+  for (const auto& [arn, active] : attended) {
     if (active->state.last_event_id == 0) {
       active->interpreter->Start(now);
     } else {
@@ -1081,16 +1134,22 @@ bool ExecutionEngine::Round() {
     }
     Collect(*active);
   }
-  if (!CommitDirty()) return false;
+  if (!CommitDirty(attended)) return false;
+  attended = Attended();  // without those a conflict made the commit forget (reloaded)
   bool more = false;
   std::vector<std::string> finished;
-  for (auto& [arn, active] : active_) {
+  for (const auto& [arn, active] : attended) {
     if (!active->to_start.empty() || !active->to_stop.empty()) {
       if (Act(*active, now)) more = true;
     }
     if (active->state.status != kExecutionRunning && !active->dirty && active->to_stop.empty() &&
         !(active->job && HasTasksAwaitingStop(*active->job))) {
       finished.push_back(arn);
+    } else if (!active->dirty && active->to_start.empty() && active->to_stop.empty()) {
+      attention_.erase(arn);  // settled: looked at again when something happens to it
+      ScheduleDue(*active);
+    } else {
+      ScheduleDue(*active);
     }
   }
   for (const auto& arn : finished) Forget(arn);
@@ -1143,6 +1202,7 @@ bool ExecutionEngine::SendPendingStops() {
         if (task && !task->terminate_sent) {
           task->terminate_sent = true;
           owner->second->dirty = true;
+          Touch(owner->first);
           changed = true;
         }
       }
@@ -1185,13 +1245,9 @@ void ExecutionEngine::Loop() {
     auto deadline = std::min(
         next_poll_, SteadyClock::now() + std::chrono::milliseconds(options_.poll_interval_ms));
     if (options_.discovery_interval_ms > 0) deadline = std::min(deadline, next_discovery_);
-    int64_t now = clock_.Now();
-    for (const auto& [arn, active] : active_) {
-      int64_t due = active->interpreter->NextDueMs();
-      if (due > 0) {
-        deadline = std::min(deadline, SteadyClock::now() + std::chrono::milliseconds(
-                                                               std::max<int64_t>(0, due - now)));
-      }
+    if (!due_.empty()) {
+      int64_t wait_ms = std::max<int64_t>(0, due_.begin()->first - clock_.Now());
+      deadline = std::min(deadline, SteadyClock::now() + std::chrono::milliseconds(wait_ms));
     }
     wake_.wait_until(lock, deadline, [this] {
       return stopping_ || !inbox_.reload.empty() || !inbox_.started.empty() ||

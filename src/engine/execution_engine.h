@@ -181,6 +181,14 @@ class ExecutionEngine : public ExecutionService, public JobService {
   void ForgetAll();
   void Adopt(std::unique_ptr<Active> active);
   void Forget(const std::string& arn);
+  // Marks execution `arn` for the next pass of the round (something happened to it).
+  void Touch(const std::string& arn);
+  // Moves the executions whose timer (NextDueMs) is due at `now` into attention_.
+  void TouchDue(int64_t now);
+  // Files `active`'s next timer (NextDueMs; none when 0) in due_, replacing the one it had.
+  void ScheduleDue(const Active& active);
+  // The executions of attention_ still in memory, their ARNs with them.
+  std::vector<std::pair<std::string, Active*>> Attended();
   void ApplyExecutorChanges(const std::vector<std::string>& ids, int64_t now);
   std::vector<std::string> ActiveExecutorIds() const;
   // Starts, stops and offers what the stored decisions of `active` say; returns true when that
@@ -200,9 +208,9 @@ class ExecutionEngine : public ExecutionService, public JobService {
   // Applies the cancel requests that an earlier version of the service stored (it cancelled in
   // two steps: request, then apply) and consumes them.
   void ApplyStoredCancelRequests();
-  // Stores every dirty execution, in transactions of a bounded number of them. Returns false
+  // Stores the dirty executions of `attended`, in transactions of a bounded number of them. Returns false
   // when the store failed (what was not stored stays dirty; retried after the retry interval).
-  bool CommitDirty();
+  bool CommitDirty(const std::vector<std::pair<std::string, Active*>>& attended);
   // Stores `written` (dirty executions) in one transaction; those another writer changed first
   // are forgotten and reloaded. Returns false when the store failed.
   bool Commit(const std::vector<Active*>& written);
@@ -236,6 +244,13 @@ class ExecutionEngine : public ExecutionService, public JobService {
 
   // Owned by the round (one thread at a time).
   std::unordered_map<std::string, std::unique_ptr<Active>> active_;  // by ARN
+  // What a round looks at: the executions something happened to since they were last seen (new,
+  // reloaded, observed, taken, timer due, not fully stored or acted on yet), by ARN. The others
+  // are left alone, so that a round costs what happened, not how many executions wait.
+  std::unordered_set<std::string> attention_;
+  // Each execution's next timer (Wait, Retry interval, timeouts), by due time, and by ARN.
+  std::set<std::pair<int64_t, std::string>> due_;
+  std::unordered_map<std::string, int64_t> due_of_;
   // executor id -> (execution ARN, attempt name)
   std::unordered_map<std::string, std::pair<std::string, std::string>> by_executor_id_;
   std::unordered_set<std::string> ensured_;  // attempts submitted or adopted by this process
