@@ -78,30 +78,34 @@ struct Task {
   std::string reason;
 };
 
-// The command's side of the fork: never returns.
-[[noreturn]] void RunCommand(pid_t supervisor, const std::vector<std::string>& fields, size_t argc,
-                             size_t argv_at, size_t envc, size_t env_at) {
+// What the command's side of vfork() needs, prepared by the supervisor beforehand: that side
+// runs on the supervisor's memory until it execs, so it must not allocate or change anything.
+struct CommandLaunch {
+  pid_t supervisor;
+  const char* log_path;
+  const char* work_dir;
+  const char* stdin_path;
+  char** argv;  // null-terminated
+  char** envp;  // null-terminated
+};
+
+// The command's side of vfork(): system calls only, then exec; never returns. One vfork costs
+// about a third less than a fork here (no page tables copied), which is most of what a short task
+// costs.
+[[noreturn]] void RunCommand(const CommandLaunch& launch) {
   setpgid(0, 0);
   umask(task_umask);
   // The command does not outlive its supervisor: unsupervised, its outcome could not be recorded.
   prctl(PR_SET_PDEATHSIG, SIGKILL);
-  if (getppid() != supervisor) _exit(137);
-  const std::string& log_path = fields[2];
-  const std::string& work_dir = fields[3];
-  const std::string& stdin_path = fields[4];
-  int in = open(stdin_path.c_str(), O_RDONLY);
-  int log = open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+  if (getppid() != launch.supervisor) _exit(137);
+  int in = open(launch.stdin_path, O_RDONLY);
+  int log = open(launch.log_path, O_WRONLY | O_CREAT | O_APPEND, 0644);
   if (in < 0 || log < 0 || dup2(in, 0) < 0 || dup2(log, 1) < 0 || dup2(log, 2) < 0) _exit(126);
   close_range(3, ~0U, 0);  // nothing of the supervisor (sockets, other tasks' files) reaches it
-  if (chdir(work_dir.c_str()) != 0) {
-    fprintf(stderr, "workflow-manager: can't enter '%s': %s\n", work_dir.c_str(), strerror(errno));
+  if (chdir(launch.work_dir) != 0) {
+    dprintf(2, "workflow-manager: can't enter '%s': %s\n", launch.work_dir, strerror(errno));
     _exit(126);
   }
-  std::vector<char*> argv, envp;
-  for (size_t i = 0; i < argc; ++i) argv.push_back(const_cast<char*>(fields[argv_at + i].c_str()));
-  argv.push_back(nullptr);
-  for (size_t i = 0; i < envc; ++i) envp.push_back(const_cast<char*>(fields[env_at + i].c_str()));
-  envp.push_back(nullptr);
   sigset_t none;
   sigemptyset(&none);
   sigprocmask(SIG_SETMASK, &none, nullptr);
@@ -116,9 +120,10 @@ struct Task {
   for (int sig = 1; sig < 65; ++sig) {
     syscall(SYS_rt_sigaction, sig, &default_action, nullptr, sizeof default_action.mask);
   }
-  environ = envp.data();  // execvp looks the command up in the task's PATH
-  execvp(argv[0], argv.data());
-  fprintf(stderr, "workflow-manager: can't run '%s': %s\n", argv[0], strerror(errno));
+  // execvp looks the command up in the task's PATH; the supervisor puts its own environ back.
+  environ = launch.envp;
+  execvp(launch.argv[0], launch.argv);
+  dprintf(2, "workflow-manager: can't run '%s': %s\n", launch.argv[0], strerror(errno));
   _exit(127);
 }
 
@@ -260,11 +265,21 @@ void Supervisor::Start(const std::vector<std::string>& fields, int state_fd) {
   Record(state_fd, "started {\"runnerPid\":" + std::to_string(getpid()) +
                        ",\"supervised\":true,\"startedAt\":" + std::to_string(task.started_at) +
                        "}\n");
-  pid_t supervisor = getpid();
-  pid_t child = fork();
-  if (child == 0) RunCommand(supervisor, fields, argc, 8, envc, env_count_at + 1);
+  std::vector<char*> argv, envp;
+  for (size_t i = 0; i < argc; ++i) argv.push_back(const_cast<char*>(fields[8 + i].c_str()));
+  argv.push_back(nullptr);
+  for (size_t i = 0; i < envc; ++i) {
+    envp.push_back(const_cast<char*>(fields[env_count_at + 1 + i].c_str()));
+  }
+  envp.push_back(nullptr);
+  CommandLaunch launch{getpid(),    fields[2].c_str(), fields[3].c_str(), fields[4].c_str(),
+                       argv.data(), envp.data()};
+  char** own_environ = environ;
+  pid_t child = vfork();
+  if (child == 0) RunCommand(launch);
+  environ = own_environ;
   if (child < 0) {
-    Record(state_fd, "exit {\"exitCode\":-1,\"reason\":\"fork failed: " +
+    Record(state_fd, "exit {\"exitCode\":-1,\"reason\":\"vfork failed: " +
                          std::string(strerror(errno)) + "\",\"startedAt\":" +
                          std::to_string(task.started_at) +
                          ",\"stoppedAt\":" + std::to_string(NowMs()) + "}\n");
