@@ -5,13 +5,7 @@
 //   --jobs N --clients K --max-parallel P --durability strict|relaxed
 // With hey installed, also GET /jobs/{id} at a fixed 5,000 requests/s (its p99).
 // Prints figures only (no pass/fail): compare runs made on the same machine.
-#include <arpa/inet.h>
 #include <curl/curl.h>
-#include <fcntl.h>
-#include <netinet/in.h>
-#include <signal.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -27,114 +21,17 @@
 #include <thread>
 #include <vector>
 
+#include "http_support.h"
+
 namespace {
+
+using bench::Client;
+using bench::Percentile;
+using bench::Service;
 
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 using Seconds = std::chrono::duration<double>;
-
-// One keep-alive HTTP connection (a libcurl easy handle) of one client thread.
-class Client {
- public:
-  explicit Client(std::string base) : base_(std::move(base)), curl_(curl_easy_init()) {
-    curl_easy_setopt(curl_, CURLOPT_WRITEFUNCTION, &Client::Append);
-    curl_easy_setopt(curl_, CURLOPT_WRITEDATA, &body_);
-    headers_ = curl_slist_append(nullptr, "Content-Type: application/json");
-  }
-  ~Client() {
-    curl_slist_free_all(headers_);
-    curl_easy_cleanup(curl_);
-  }
-  // Sends the request; returns the HTTP status (0 when the request failed) and sets body().
-  long Call(const std::string& method, const std::string& path, const std::string& payload = "") {
-    body_.clear();
-    curl_easy_setopt(curl_, CURLOPT_URL, (base_ + path).c_str());
-    curl_easy_setopt(curl_, CURLOPT_CUSTOMREQUEST, method.c_str());
-    curl_easy_setopt(curl_, CURLOPT_HTTPHEADER, headers_);
-    if (method == "GET") {
-      curl_easy_setopt(curl_, CURLOPT_HTTPGET, 1L);
-    } else {
-      curl_easy_setopt(curl_, CURLOPT_POSTFIELDS, payload.c_str());
-      curl_easy_setopt(curl_, CURLOPT_POSTFIELDSIZE, static_cast<long>(payload.size()));
-    }
-    if (curl_easy_perform(curl_) != CURLE_OK) return 0;
-    long status = 0;
-    curl_easy_getinfo(curl_, CURLINFO_RESPONSE_CODE, &status);
-    return status;
-  }
-  const std::string& body() const { return body_; }
-
- private:
-  static size_t Append(char* data, size_t size, size_t count, void* out) {
-    static_cast<std::string*>(out)->append(data, size * count);
-    return size * count;
-  }
-  std::string base_;
-  CURL* curl_;
-  curl_slist* headers_ = nullptr;
-  std::string body_;
-};
-
-// A free loopback port (the kernel's choice; released for the service to take).
-int FreePort() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t length = sizeof address;
-  bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
-  getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
-  close(fd);
-  return ntohs(address.sin_port);
-}
-
-// The service as a child process on a free loopback port; stopped (SIGTERM) when destroyed.
-class Service {
- public:
-  Service(const std::string& binary, const fs::path& dir, const std::vector<std::string>& flags)
-      : port_(FreePort()) {
-    fs::path log = dir / "service.log";
-    pid_ = fork();
-    if (pid_ == 0) {
-      int out = open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-      dup2(out, STDOUT_FILENO);
-      dup2(out, STDERR_FILENO);
-      std::vector<std::string> args = {binary,       "--listen",    "127.0.0.1:" + std::to_string(port_),
-                                       "--data-dir", dir.string(), "--log-level", "warn"};
-      args.insert(args.end(), flags.begin(), flags.end());
-      std::vector<char*> argv;
-      for (auto& arg : args) argv.push_back(arg.data());
-      argv.push_back(nullptr);
-      execv(binary.c_str(), argv.data());
-      _exit(127);
-    }
-    Client health("http://127.0.0.1:" + std::to_string(port_));
-    for (int i = 0; i < 3000; ++i) {
-      if (health.Call("GET", "/_health") == 200) {
-        ready_ = true;
-        return;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-  }
-  ~Service() {
-    kill(pid_, SIGTERM);
-    waitpid(pid_, nullptr, 0);
-  }
-  // The port, or 0 when the service did not answer in 30 s.
-  int port() const { return ready_ ? port_ : 0; }
-
- private:
-  int port_;
-  pid_t pid_ = -1;
-  bool ready_ = false;
-};
-
-double Percentile(std::vector<double> values, double p) {
-  if (values.empty()) return 0;
-  std::sort(values.begin(), values.end());
-  return values[std::min(values.size() - 1, static_cast<size_t>(p * values.size()))];
-}
 
 // The standard output of `command` (run by the shell).
 std::string Output(const std::string& command) {

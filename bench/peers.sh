@@ -3,6 +3,8 @@
 #  - 1,000 jobs of 3 steps running /bin/true, POSTed by 8 clients, until all ended, against
 #    `make -j2` on the same DAG and BullMQ flows of 3 jobs that each spawn /bin/true;
 #  - the same with nothing run (--executor noop) against BullMQ flows of 3 no-op jobs;
+#  - Step Functions: executions of 10 Pass states started by 8 clients, and one Map of 10,000 Pass
+#    iterations, beside Step Functions Standard's documented quota (no AWS is reached);
 #  - GET /jobs/{id} of a finished job (wrk -t1 -c64; hey at 5,000/s) against nginx serving the
 #    same JSON as a static file.
 # Prints every figure, then a table of the ratios. usage: bench/peers.sh [BUILD_DIR]
@@ -69,6 +71,12 @@ get_rate=$(field "$noop_out" 'wrk -t1 -c64 -d[0-9]+s\): ([0-9.]+) req')
 get_p99=$(ms "$(field "$noop_out" 'wrk -t1 -c64 -d[0-9]+s\): [0-9.]+ req\/s, p99 ([0-9.]+[a-z]+)')")
 hey_p99=$(field "$noop_out" 'hey -z [0-9]+s -c 10 -q 500\): [0-9.]+ req\/s, p99 ([0-9.]+)ms')
 
+echo "== Step Functions: $jobs executions of 10 Pass states, 8 clients; a Map of 10,000 Pass"
+sfn_out=$("$build/sfn_http_bench" --executions "$jobs" --clients 8 --map-items 10000)
+echo "$sfn_out"
+sfn_rate=$(field "$sfn_out" 'executions\/s, ([0-9]+) transitions\/s')
+map_rate=$(field "$sfn_out" 'Map of [0-9]+ Pass +[0-9.]+ s: ([0-9]+) transitions')
+
 echo "== nginx (1 worker) serving the same job JSON ($(wc -c <"$work/job.json") bytes)"
 nginx_port=$(free_port)
 "$here/peers/run_nginx.sh" start "$work/nginx" "$nginx_port" "$work/job.json" >/dev/null
@@ -87,6 +95,8 @@ echo "| $jobs jobs x 3 /bin/true, tasks/s | $local_tasks | make -j2 $make_tasks 
 echo "| same, tasks/s vs BullMQ jobs/s | $local_tasks | BullMQ /bin/true $bull_true | $(ratio "$local_tasks" "$bull_true") | >= 3 |"
 echo "| $jobs jobs x 3, nothing run, tasks/s | $noop_tasks | BullMQ no-op $bull_noop | $(ratio "$noop_tasks" "$bull_noop") | |"
 echo "| POST /jobs, 8 clients, fsynced, jobs/s | $post_rate | | | >= 5000 |"
+echo "| $jobs executions x 10 Pass, transitions/s | $sfn_rate | Step Functions Standard quota 1500 (documented) | $(ratio "$sfn_rate" 1500) | |"
+echo "| Map of 10,000 Pass, transitions/s | $map_rate | Step Functions Standard quota 1500 (documented) | $(ratio "$map_rate" 1500) | |"
 echo "| GET /jobs/{id}, wrk -c64, req/s | $get_rate | nginx $nginx_rate | $(ratio "$get_rate" "$nginx_rate") | >= 0.5 |"
 echo "| GET /jobs/{id}, wrk -c64, p99 ms | $get_p99 | nginx $nginx_p99 | | <= 2 |"
 echo "| GET /jobs/{id} at 5,000/s (hey), p99 ms | $hey_p99 | nginx $nginx_hey_p99 | | <= 1 |"

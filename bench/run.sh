@@ -26,3 +26,5 @@ PG_FSYNC=on "$here/../tests/pg/postgres_server.sh" start "$pg_dir/pg" >/dev/null
 "$build/http_bench" --executor local --jobs "${LOCAL_JOBS:-1000}" --clients 8 --max-parallel 2 \
   --wrk-seconds 0
 "$build/http_bench" --executor noop --jobs "${HTTP_JOBS:-2000}" --clients 8 --wrk-seconds 10
+"$build/sfn_http_bench" --executions "${SFN_EXECUTIONS:-2000}" --clients 8 \
+  --map-items "${SFN_MAP_ITEMS:-10000}"
