@@ -101,7 +101,8 @@ int main(int argc, char** argv) {
   app.add_option("--save-job", save_job, "write the JSON of the job that GETs read to this file");
   app.add_option("--binary", binary, "the service binary");
   std::string store;
-  app.add_option("--store", store, "the service's --store (default: SQLite in a temporary directory)");
+  app.add_option("--store", store,
+                 "the service's --store (default: SQLite in a temporary directory)");
   CLI11_PARSE(app, argc, argv);
 
   curl_global_init(CURL_GLOBAL_ALL);
@@ -181,8 +182,7 @@ int main(int argc, char** argv) {
     printf("  POST /jobs         %.0f jobs/s while posting (%d errors)\n", jobs / post_seconds,
            post_errors.load());
     printf("  POST latency       p50 %.2f ms, p99 %.2f ms, max %.2f ms\n",
-           Percentile(latencies, 0.50), Percentile(latencies, 0.99),
-           Percentile(latencies, 1.0));
+           Percentile(latencies, 0.50), Percentile(latencies, 0.99), Percentile(latencies, 1.0));
     printf("  all ended          %.3f s: %.0f jobs/s, %.0f tasks/s (%d not SUCCEEDED)\n", seconds,
            all.size() / seconds, 3 * all.size() / seconds, failures);
     if (wrk_seconds > 0 && !all.empty()) {

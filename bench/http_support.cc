@@ -53,8 +53,8 @@ long Client::Sfn(const std::string& operation, const std::string& payload) {
   return status;
 }
 
-long Client::Perform(const std::string& method, const std::string& path,
-                     const std::string& payload, curl_slist* headers) {
+long Client::Perform(const std::string& method, const std::string& path, const std::string& payload,
+                     curl_slist* headers) {
   body_.clear();
   curl_easy_setopt(curl_, CURLOPT_URL, (base_ + path).c_str());
   curl_easy_setopt(curl_, CURLOPT_CUSTOMREQUEST, method.c_str());
@@ -85,8 +85,9 @@ Service::Service(const std::string& binary, const std::filesystem::path& dir,
     int out = open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     dup2(out, STDOUT_FILENO);
     dup2(out, STDERR_FILENO);
-    std::vector<std::string> args = {binary,       "--listen",    "127.0.0.1:" + std::to_string(port_),
-                                     "--data-dir", dir.string(), "--log-level", "warn"};
+    std::vector<std::string> args = {
+        binary,        "--listen", "127.0.0.1:" + std::to_string(port_), "--data-dir", dir.string(),
+        "--log-level", "warn"};
     args.insert(args.end(), flags.begin(), flags.end());
     std::vector<char*> argv;
     for (auto& arg : args) argv.push_back(arg.data());

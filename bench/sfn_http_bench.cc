@@ -153,16 +153,16 @@ int main(int argc, char** argv) {
            executions / start_seconds, start_errors.load());
     printf("  latency            p50 %.2f ms, p99 %.2f ms\n", bench::Percentile(latencies, 0.5),
            bench::Percentile(latencies, 0.99));
-    printf("  10 Pass states     all ended in %.3f s: %.0f executions/s, %.0f transitions/s "
-           "(%d not SUCCEEDED)\n",
-           seconds, started / seconds, 10 * started / seconds, failures);
+    printf(
+        "  10 Pass states     all ended in %.3f s: %.0f executions/s, %.0f transitions/s "
+        "(%d not SUCCEEDED)\n",
+        seconds, started / seconds, 10 * started / seconds, failures);
 
     if (map_items > 0) {
       json items = json::array();
       for (int i = 0; i < map_items; ++i) items.push_back(i);
-      json request = {{"stateMachineArn", map},
-                      {"name", "map"},
-                      {"input", json{{"items", items}}.dump()}};
+      json request = {
+          {"stateMachineArn", map}, {"name", "map"}, {"input", json{{"items", items}}.dump()}};
       auto map_start = Clock::now();
       std::string status;
       if (setup.Sfn("StartExecution", request.dump()) == 200) {
@@ -170,7 +170,7 @@ int main(int argc, char** argv) {
       }
       double map_seconds = Seconds(Clock::now() - map_start).count();
       if (status != "SUCCEEDED") ++failures;
-      printf("  Map of %d Pass     %.3f s: %.0f transitions/s (%s)\n", map_items, map_seconds,
+      printf("  Map of %d Pass    %.3f s: %.0f transitions/s (%s)\n", map_items, map_seconds,
              (map_items + 1) / map_seconds, status.empty() ? "failed" : status.c_str());
     }
   }

@@ -501,8 +501,9 @@ Result<Record> ExecutionEngine::StartExecution(const StartExecutionRequest& requ
     if (!existing.ok()) return existing.error();
     auto existing_info = ExecutionInfoOf(existing.value());
     if (!existing_info.ok()) return existing_info.error();
-    bool same = asl::SameJson(ParseOr(existing_info->input, nullptr), ParseOr(info.input, nullptr)) &&
-                existing_info->status == kExecutionRunning;
+    bool same =
+        asl::SameJson(ParseOr(existing_info->input, nullptr), ParseOr(info.input, nullptr)) &&
+        existing_info->status == kExecutionRunning;
     if (!same) {
       return Error{ErrorCode::kAlreadyExists, "Execution Already Exists: '" + info.arn + "'",
                    "ExecutionAlreadyExists"};
@@ -689,7 +690,8 @@ void ExecutionEngine::Forget(const std::string& arn) {
   if (it->second->job) {  // tasks of a cancelled job watched until they stop
     for (const Task& task : it->second->job->tasks) {
       auto owner = task.id.empty() ? by_executor_id_.end() : by_executor_id_.find(task.id);
-      if (owner != by_executor_id_.end() && owner->second.first == arn) by_executor_id_.erase(owner);
+      if (owner != by_executor_id_.end() && owner->second.first == arn)
+        by_executor_id_.erase(owner);
     }
   }
   active_.erase(it);
@@ -960,9 +962,9 @@ bool ExecutionEngine::Act(Active& active, int64_t now) {
       continue;
     }
     Task* job_task = active.job ? TaskOfAttempt(*active.job, task.name) : nullptr;
-    auto spec = active.job ? JobSpecOf(*active.job, task, job_task)
-                           : TaskSpecFor(task, resource, active.context, frame.state,
-                                         frame.retry_count);
+    auto spec = active.job
+                    ? JobSpecOf(*active.job, task, job_task)
+                    : TaskSpecFor(task, resource, active.context, frame.state, frame.retry_count);
     if (!spec.ok()) {
       active.interpreter->TaskFailed(task.name, spec.failure(), now);
       changed = true;

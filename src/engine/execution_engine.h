@@ -129,7 +129,7 @@ class ExecutionEngine : public ExecutionService, public JobService {
     std::vector<Started> started;       // executions just stored by StartExecution or StartJob
     std::set<std::string> changed_ids;  // executor ids whose observation changed
     std::vector<std::pair<OfferedActivityTask, std::string>> taken;  // (task, worker)
-    std::vector<PendingStop> stops;      // stored by the API's requests, for the round to send
+    std::vector<PendingStop> stops;  // stored by the API's requests, for the round to send
   };
 
   // The parsed definition of `text`, from a cache of recent ones. Thread-safe.
@@ -208,8 +208,9 @@ class ExecutionEngine : public ExecutionService, public JobService {
   // Applies the cancel requests that an earlier version of the service stored (it cancelled in
   // two steps: request, then apply) and consumes them.
   void ApplyStoredCancelRequests();
-  // Stores the dirty executions of `attended`, in transactions of a bounded number of them. Returns false
-  // when the store failed (what was not stored stays dirty; retried after the retry interval).
+  // Stores the dirty executions of `attended`, in transactions of a bounded number of them. Returns
+  // false when the store failed (what was not stored stays dirty; retried after the retry
+  // interval).
   bool CommitDirty(const std::vector<std::pair<std::string, Active*>>& attended);
   // Stores `written` (dirty executions) in one transaction; those another writer changed first
   // are forgotten and reloaded. Returns false when the store failed.

@@ -1,9 +1,9 @@
 #include "executor/local/local_executor.h"
 
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <spdlog/spdlog.h>
-#include <fcntl.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -180,7 +180,7 @@ void LocalExecutor::AdoptLocked(Tracked& task) {
       std::string why;
       // Connected before the lock is looked at again: its "done" can't be missed.
       if (ConnectSupervisorLocked(&why)) {
-        task.supervised = true;
+        MarkSupervisedLocked(task);
         task.seen.started_at = started.value("startedAt", 0LL);
         task.seen.status = TaskStatus::kRunning;
         auto command = ReadStateRecord(state, "command");
@@ -318,9 +318,9 @@ bool LocalExecutor::StartLocked(Tracked& task) {
   for (size_t i = 8; i < fields.size(); ++i) {
     if (fields[i].size() >= kMaxArgumentBytes) {
       close(lock);
-      return fail("an argument or environment variable of the task ('" +
-                  fields[i].substr(0, 40) + "...') has " + std::to_string(fields[i].size()) +
-                  " bytes; the system allows " + std::to_string(kMaxArgumentBytes - 1));
+      return fail("an argument or environment variable of the task ('" + fields[i].substr(0, 40) +
+                  "...') has " + std::to_string(fields[i].size()) + " bytes; the system allows " +
+                  std::to_string(kMaxArgumentBytes - 1));
     }
   }
   std::string why;
@@ -328,7 +328,7 @@ bool LocalExecutor::StartLocked(Tracked& task) {
   close(lock);  // the supervisor holds it now (a copy of it), until the command has ended
   if (!sent) return fail("can't start the task: " + why);
 
-  task.supervised = true;
+  MarkSupervisedLocked(task);
   task.seen.status = TaskStatus::kRunning;
   task.seen.started_at = clock_.Now();
   ++running_;
@@ -355,9 +355,15 @@ void LocalExecutor::CancelQueuedLocked(Tracked& task, const std::string& reason)
   task.seen.stopped_at = now;
 }
 
+void LocalExecutor::MarkSupervisedLocked(Tracked& task) {
+  if (!task.supervised) ++supervised_count_;
+  task.supervised = true;
+}
+
 void LocalExecutor::FinishLocked(Tracked& task) {
   if (task.pidfd >= 0) close(task.pidfd);
   task.pidfd = -1;
+  if (task.supervised) --supervised_count_;
   task.supervised = false;
   watched_.erase(task.seen.id);
   --running_;
@@ -587,7 +593,7 @@ void LocalExecutor::WatchLoop() {
         fds.push_back({tasks_.at(id).pidfd, POLLIN, 0});
         ids.push_back(id);
       }
-      for (const auto& [id, task] : tasks_) supervised |= task.supervised;
+      supervised = supervised_count_ > 0;
     }
     // Supervised tasks are also looked at now and then: one whose supervisor died while this
     // process was not connected to it (or before its lock was released) sends no word.

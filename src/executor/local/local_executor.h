@@ -96,6 +96,8 @@ class LocalExecutor : public Executor {
   bool SendLocked(const std::string& message, int fd, std::string* why);
   // Reads what the supervisor said ("started", "done") and applies it. Called with mu_ held.
   void ReadSupervisorLocked();
+  // Marks `task` as run by the supervisor (counted in supervised_count_). Called with mu_ held.
+  void MarkSupervisedLocked(Tracked& task);
   void WatchLoop();
   void Wake();
 
@@ -108,9 +110,10 @@ class LocalExecutor : public Executor {
   std::deque<std::string> queue_;
   std::set<std::string> watched_;  // tasks with an earlier version's runner to watch (pidfd >= 0)
   int running_ = 0;
-  int tasks_dir_fd_ = -1;            // for the supervisor socket's short path
-  int supervisor_fd_ = -1;           // guarded by mu_; -1: not connected
-  std::vector<int> retired_fds_;     // guarded by mu_; connections the watcher closes
+  int supervised_count_ = 0;      // tasks_ with supervised set, so that the watcher need not count
+  int tasks_dir_fd_ = -1;         // for the supervisor socket's short path
+  int supervisor_fd_ = -1;        // guarded by mu_; -1: not connected
+  std::vector<int> retired_fds_;  // guarded by mu_; connections the watcher closes
   std::vector<std::string> unreported_;  // guarded by mu_; changed ids the watcher reports
   ChangeNotifier notifier_;
   int wake_fd_ = -1;

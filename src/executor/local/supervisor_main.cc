@@ -32,12 +32,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <climits>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <algorithm>
 #include <ctime>
 #include <map>
 #include <string>
@@ -183,7 +183,8 @@ int Supervisor::Run() {
     if (fds[1].revents & POLLIN) Accept();
     std::vector<int> gone;
     for (size_t i = 2; i < fds.size(); ++i) {
-      if ((fds[i].revents & (POLLIN | POLLHUP | POLLERR)) && !Serve(i - 2)) gone.push_back(fds[i].fd);
+      if ((fds[i].revents & (POLLIN | POLLHUP | POLLERR)) && !Serve(i - 2))
+        gone.push_back(fds[i].fd);
     }
     gone.insert(gone.end(), dropped_.begin(), dropped_.end());
     dropped_.clear();
@@ -229,7 +230,8 @@ bool Supervisor::Serve(size_t i) {
     }
   }
   std::vector<std::string> fields = Decode(buffer.data(), static_cast<size_t>(size));
-  if (fields.size() >= 2 && fields[0] == "run" && state_fd >= 0 && !(message.msg_flags & MSG_TRUNC)) {
+  if (fields.size() >= 2 && fields[0] == "run" && state_fd >= 0 &&
+      !(message.msg_flags & MSG_TRUNC)) {
     Start(fields, state_fd);
   } else if (fields.size() == 2 && fields[0] == "stop") {
     Stop(fields[1], "terminated");
@@ -247,9 +249,10 @@ void Supervisor::Start(const std::vector<std::string>& fields, int state_fd) {
   if (fields.size() < 9 || argc == 0 || env_count_at >= fields.size() ||
       strtoul(fields[env_count_at].c_str(), nullptr, 10) != fields.size() - env_count_at - 1) {
     long long now = NowMs();
-    Record(state_fd, "exit {\"exitCode\":-1,\"reason\":\"malformed request to the supervisor\","
-                     "\"startedAt\":" + std::to_string(now) + ",\"stoppedAt\":" +
-                         std::to_string(now) + "}\n");
+    Record(state_fd,
+           "exit {\"exitCode\":-1,\"reason\":\"malformed request to the supervisor\","
+           "\"startedAt\":" +
+               std::to_string(now) + ",\"stoppedAt\":" + std::to_string(now) + "}\n");
     close(state_fd);
     Broadcast({"done", fields[1]});
     return;
@@ -272,17 +275,17 @@ void Supervisor::Start(const std::vector<std::string>& fields, int state_fd) {
     envp.push_back(const_cast<char*>(fields[env_count_at + 1 + i].c_str()));
   }
   envp.push_back(nullptr);
-  CommandLaunch launch{getpid(),    fields[2].c_str(), fields[3].c_str(), fields[4].c_str(),
-                       argv.data(), envp.data()};
+  CommandLaunch launch{getpid(),          fields[2].c_str(), fields[3].c_str(),
+                       fields[4].c_str(), argv.data(),       envp.data()};
   char** own_environ = environ;
   pid_t child = vfork();
   if (child == 0) RunCommand(launch);
   environ = own_environ;
   if (child < 0) {
-    Record(state_fd, "exit {\"exitCode\":-1,\"reason\":\"vfork failed: " +
-                         std::string(strerror(errno)) + "\",\"startedAt\":" +
-                         std::to_string(task.started_at) +
-                         ",\"stoppedAt\":" + std::to_string(NowMs()) + "}\n");
+    Record(state_fd,
+           "exit {\"exitCode\":-1,\"reason\":\"vfork failed: " + std::string(strerror(errno)) +
+               "\",\"startedAt\":" + std::to_string(task.started_at) +
+               ",\"stoppedAt\":" + std::to_string(NowMs()) + "}\n");
     close(state_fd);
     Broadcast({"done", task.name});
     return;
@@ -318,9 +321,8 @@ void Supervisor::Reap() {
     if (waitpid(pid, &status, 0) != pid) return;
     if (it == tasks_.end()) continue;  // an orphan of a command, reaped as subreaper
     Task& task = it->second;
-    std::string outcome = WIFEXITED(status)
-                              ? "\"exitCode\":" + std::to_string(WEXITSTATUS(status))
-                              : "\"signal\":" + std::to_string(WTERMSIG(status));
+    std::string outcome = WIFEXITED(status) ? "\"exitCode\":" + std::to_string(WEXITSTATUS(status))
+                                            : "\"signal\":" + std::to_string(WTERMSIG(status));
     Record(task.state_fd, "exit {" + outcome + ",\"reason\":\"" + task.reason +
                               "\",\"startedAt\":" + std::to_string(task.started_at) +
                               ",\"stoppedAt\":" + std::to_string(NowMs()) + "}\n");
@@ -372,7 +374,7 @@ int main(int argc, char** argv) {
     fprintf(stderr, "usage: %s TASKS_DIR\n", argv[0]);
     return 2;
   }
-  close_range(3, ~0U, 0);  // nothing of whoever started it reaches a command
+  close_range(3, ~0U, 0);   // nothing of whoever started it reaches a command
   task_umask = umask(077);  // its socket and lock file are its user's alone; tasks get the old one
   // Not the service's child: whoever started it waits for this first process only.
   pid_t daemon = fork();
