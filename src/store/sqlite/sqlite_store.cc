@@ -287,14 +287,29 @@ Result<std::vector<std::string>> SqliteStore::Commit(CommitBatch& batch) {
   auto conflicts = Write<Result<std::vector<std::string>>>(
       [&](SQLite::Database& db) -> Result<std::vector<std::string>> {
         std::vector<std::string> conflicts;
+        // The document alone when status and active keep their values (active is in the
+        // condition of the index of active jobs, which SQLite then leaves alone), else all.
+        SQLite::Statement update_doc(db,
+                                     "UPDATE jobs SET version = ?, doc = ? "
+                                     "WHERE id = ? AND version = ? AND status = ? AND active = ?");
         SQLite::Statement update(db,
                                  "UPDATE jobs SET status = ?, active = ?, version = ?, doc = ? "
                                  "WHERE id = ? AND version = ?");
         for (size_t i = 0; i < batch.jobs.size(); ++i) {
           const JobMutation& mutation = batch.jobs[i];
+          std::string status = ToString(mutation.job.status);
+          int active = IsTerminal(mutation.job.status) ? 0 : 1;
+          update_doc.reset();
+          update_doc.bind(1, static_cast<int64_t>(mutation.expected_version + 1));
+          update_doc.bind(2, docs[i]);
+          update_doc.bind(3, mutation.job.id);
+          update_doc.bind(4, static_cast<int64_t>(mutation.expected_version));
+          update_doc.bind(5, status);
+          update_doc.bind(6, active);
+          if (update_doc.exec() > 0) continue;
           update.reset();
-          update.bind(1, ToString(mutation.job.status));
-          update.bind(2, IsTerminal(mutation.job.status) ? 0 : 1);
+          update.bind(1, status);
+          update.bind(2, active);
           update.bind(3, static_cast<int64_t>(mutation.expected_version + 1));
           update.bind(4, docs[i]);
           update.bind(5, mutation.job.id);
@@ -417,11 +432,10 @@ Result<std::vector<ApiToken>> SqliteStore::ListTokens() {
 Result<ApiToken> SqliteStore::DeleteToken(const std::string& id_or_name) {
   return Write<Result<ApiToken>>([&](SQLite::Database& db) -> Result<ApiToken> {
     // An id match wins over a name match, so exactly one token goes.
-    SQLite::Statement remove(db,
-                             std::string("DELETE FROM api_tokens WHERE id = (SELECT id FROM "
-                                         "api_tokens WHERE id = ?1 UNION ALL SELECT id FROM "
-                                         "api_tokens WHERE name = ?1 LIMIT 1) RETURNING ") +
-                                 kTokenColumns);
+    SQLite::Statement remove(db, std::string("DELETE FROM api_tokens WHERE id = (SELECT id FROM "
+                                             "api_tokens WHERE id = ?1 UNION ALL SELECT id FROM "
+                                             "api_tokens WHERE name = ?1 LIMIT 1) RETURNING ") +
+                                     kTokenColumns);
     remove.bind(1, id_or_name);
     if (!remove.executeStep()) {
       return Error{ErrorCode::kNotFound, "no token with id or name '" + id_or_name + "'"};
