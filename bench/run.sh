@@ -20,6 +20,7 @@ PG_FSYNC=on "$here/../tests/pg/postgres_server.sh" start "$pg_dir/pg" >/dev/null
 
 "$build/engine_bench" --executor local --store sqlite --jobs "${LOCAL_JOBS:-1000}" --max-parallel 2
 
+"$build/restart_bench" --jobs "${RESTART_JOBS:-100000}"
 "$build/batch_bench" --tasks "${BATCH_TASKS:-1000}"
 
 # End to end through HTTP: 8 clients POST, every job runs to its end; then GETs of one job.
