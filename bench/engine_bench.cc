@@ -15,6 +15,7 @@
 #include <fstream>
 #include <thread>
 
+#include "chain_workflow.h"
 #include "core/ids.h"
 #include "engine/execution_engine.h"
 #include "executor/fake/fake_executor.h"
@@ -28,16 +29,6 @@ namespace {
 namespace fs = std::filesystem;
 using namespace wfm;
 using Seconds = std::chrono::duration<double>;
-
-Workflow Chain() {
-  Workflow w;
-  w.id = NewUuid();
-  w.name = "bench";
-  w.start_at = "a";
-  w.states = {State{"a", "Task", "", "b", "noop", false},
-              State{"b", "Task", "", "c", "noop", false}, State{"c", "Task", "", "", "noop", true}};
-  return w;
-}
 
 double PeakRssMiB() {
   rusage usage{};
@@ -117,7 +108,7 @@ int main(int argc, char** argv) {
     executor = std::move(local.value());
   }
 
-  Workflow workflow = Chain();
+  Workflow workflow = bench::ChainWorkflow();
   ExecutionEngine engine(*store, *executor, clock);
   // Phase 1: the jobs are created as the API does (one store write each), the engine idle.
   auto create_start = std::chrono::steady_clock::now();

@@ -18,6 +18,7 @@
 #include <thread>
 #include <vector>
 
+#include "chain_workflow.h"
 #include "core/ids.h"
 #include "engine/execution_engine.h"
 #include "executor/fake/fake_executor.h"
@@ -28,16 +29,6 @@ namespace {
 namespace fs = std::filesystem;
 using namespace wfm;
 using Seconds = std::chrono::duration<double>;
-
-Workflow Chain() {
-  Workflow w;
-  w.id = NewUuid();
-  w.name = "bench";
-  w.start_at = "a";
-  w.states = {State{"a", "Task", "", "b", "noop", false},
-              State{"b", "Task", "", "c", "noop", false}, State{"c", "Task", "", "", "noop", true}};
-  return w;
-}
 
 // The process's resident memory in MiB, now.
 double ResidentMiB() {
@@ -60,7 +51,7 @@ int main(int argc, char** argv) {
   fs::create_directories(dir);
   std::string path = (dir / "bench.db").string();
   SystemClock clock;
-  Workflow workflow = Chain();
+  Workflow workflow = bench::ChainWorkflow();
   double before_mib = 0, waiting_mib = 0;
   {
     auto store = std::move(SqliteStore::Open(path).value());
@@ -94,10 +85,11 @@ int main(int argc, char** argv) {
     ExecutionEngine engine(*store, executor, clock);
     engine.RunUntilIdle();
     double seconds = Seconds(std::chrono::steady_clock::now() - opened_at).count();
-    printf("  restart            %.3f s until all %zu active jobs were loaded and their tasks "
-           "asked for again (%.0f jobs/s; %llu executions written)\n",
-           seconds, engine.ActiveCount(), engine.ActiveCount() / seconds,
-           static_cast<unsigned long long>(engine.Stats().executions_written));
+    printf(
+        "  restart            %.3f s until all %zu active jobs were loaded and their tasks "
+        "asked for again (%.0f jobs/s; %llu executions written)\n",
+        seconds, engine.ActiveCount(), engine.ActiveCount() / seconds,
+        static_cast<unsigned long long>(engine.Stats().executions_written));
     if (engine.ActiveCount() != static_cast<size_t>(jobs)) {
       fprintf(stderr, "restart_bench: %zu of %d jobs came back\n", engine.ActiveCount(), jobs);
       return 1;
