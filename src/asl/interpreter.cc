@@ -45,13 +45,22 @@ std::string RegionOf(const std::string& arn) {
   return arn.substr(start, arn.find(':', start) - start);
 }
 
-// A whole non-negative number from a ...Path (TimeoutSecondsPath, MaxConcurrencyPath, ...).
+// The largest value the States Language allows in the fields that a ...Path stands for (Seconds,
+// TimeoutSeconds, MaxConcurrency, ...), as the validator requires of their literal forms.
+constexpr double kMaxPathNumber = 99999999;
+
+// A whole number from 0 to kMaxPathNumber from a ...Path (TimeoutSecondsPath, MaxConcurrencyPath,
+// ...): a larger one would overflow the timers it sets.
 Outcome<int64_t> NumberAt(const std::string& path, const PathScope& scope, const char* field) {
   auto value = EvaluatePath(path, scope);
   if (!value.ok() || !value.value().is_number() || value.value().get<double>() < 0 ||
       std::floor(value.value().get<double>()) != value.value().get<double>()) {
     return Failure{kStatesRuntime,
                    std::string(field) + " '" + path + "' does not select a non-negative integer"};
+  }
+  if (value.value().get<double>() > kMaxPathNumber) {
+    return Failure{kStatesRuntime, std::string(field) + " '" + path +
+                                       "' selects a number over 99999999, the largest allowed"};
   }
   return value.value().get<int64_t>();
 }
@@ -364,8 +373,9 @@ void Interpreter::RunTask(Frame& frame, const State& state, int64_t now) {
   if ((!state.timeout_seconds_path.empty() && timeout == 0) ||
       (!state.heartbeat_seconds_path.empty() && heartbeat == 0)) {
     return FailState(frame, state,
-                     Failure{kStatesRuntime, "TimeoutSecondsPath and HeartbeatSecondsPath must "
-                                             "select positive integers"},
+                     Failure{kStatesRuntime,
+                             "TimeoutSecondsPath and HeartbeatSecondsPath must "
+                             "select positive integers"},
                      now);
   }
   if (heartbeat > 0 && timeout > 0 && heartbeat >= timeout) {
@@ -629,7 +639,8 @@ void Interpreter::Exit(Frame& frame, const State& state, const Json& result,
   if (text.size() > options_.max_payload_bytes) {
     return FailState(frame, state, OverLimit("output", state), now);
   }
-  Json details = {{"name", state.name}, {"output", std::move(text)}, {"outputDetails", NotTruncated()}};
+  Json details = {
+      {"name", state.name}, {"output", std::move(text)}, {"outputDetails", NotTruncated()}};
   if (!state.assign.is_null()) {
     auto assigned =
         EvaluatePayloadTemplate(state.assign, ScopeOf(assign_input, frame), options_.random);

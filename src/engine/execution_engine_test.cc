@@ -201,6 +201,35 @@ TEST_F(ExecutionEngineTest, AWaitSurvivesARestartAndEndsOnTime) {
   EXPECT_EQ(Info("wait").status, kExecutionSucceeded);
 }
 
+TEST_F(ExecutionEngineTest, ATimerPathOverTheLargestAllowedNumberFailsInsteadOfOverflowing) {
+  json wait = {{"StartAt", "W"},
+               {"States", {{"W", {{"Type", "Wait"}, {"SecondsPath", "$.s"}, {"End", true}}}}}};
+  json task = {{"StartAt", "T"},
+               {"States",
+                {{"T",
+                  {{"Type", "Task"},
+                   {"Resource", Fn("slow")},
+                   {"TimeoutSecondsPath", "$.s"},
+                   {"HeartbeatSecondsPath", "$.h"},
+                   {"End", true}}}}}};
+  // 2^61 seconds: in milliseconds past int64, the timer would have been due at once.
+  Start("wait-huge", wait, {{"s", 2305843009213693952LL}});
+  Start("wait-float", wait, {{"s", 1e300}});
+  Start("timeout-huge", task, {{"s", 2305843009213693954LL}, {"h", 1}});
+  Start("heartbeat-huge", task, {{"s", 10}, {"h", 100000000}});
+  Start("wait-largest", wait, {{"s", 99999999}});
+  engine_->RunUntilIdle();
+  for (const char* name : {"wait-huge", "wait-float", "timeout-huge", "heartbeat-huge"}) {
+    ExecutionInfo info = Info(name);
+    EXPECT_EQ(info.status, kExecutionFailed) << name;
+    EXPECT_EQ(info.error, "States.Runtime") << name;
+    EXPECT_NE(info.cause.find("over 99999999"), std::string::npos) << name << ": " << info.cause;
+  }
+  clock_.Advance(3600 * 1000);
+  engine_->RunUntilIdle();
+  EXPECT_EQ(Info("wait-largest").status, kExecutionRunning);  // the largest allowed: it waits
+}
+
 TEST_F(ExecutionEngineTest, ARestartAdoptsARunningTaskInsteadOfStartingItAgain) {
   FakeExecutor manual(clock_, FakeExecutor::Mode::kManual);
   auto engine = std::make_unique<ExecutionEngine>(store_, manual, clock_);
@@ -442,8 +471,9 @@ TEST_F(TestStateTest, ATaskRunsAndItsErrorsAreRetriableCaughtOrFailed) {
 }
 
 TEST_F(TestStateTest, AWaitEndsAtOnceAndGoesOn) {
-  for (json wait : {json({{"Type", "Wait"}, {"Seconds", 5}, {"Next", "After"}}),
-                    json({{"Type", "Wait"}, {"Timestamp", "2999-01-01T00:00:00Z"}, {"End", true}})}) {
+  for (json wait :
+       {json({{"Type", "Wait"}, {"Seconds", 5}, {"Next", "After"}}),
+        json({{"Type", "Wait"}, {"Timestamp", "2999-01-01T00:00:00Z"}, {"End", true}})}) {
     json answer = Test(wait, {{"a", 1}});
     EXPECT_EQ(answer["status"], "SUCCEEDED") << wait;
     EXPECT_EQ(json::parse(answer["output"].get<std::string>()), json({{"a", 1}}));
@@ -474,8 +504,8 @@ TEST_F(TestStateTest, AMockStandsForTheTaskMapOrParallel) {
     json request = {{"definition", state.dump()}, {"input", "{}"}, {"mock", mock}};
     return engine_->TestState(request);
   };
-  json task = {{"Type", "Task"}, {"Resource", Fn("never-run")}, {"ResultPath", "$.r"},
-               {"Next", "N"}};
+  json task = {
+      {"Type", "Task"}, {"Resource", Fn("never-run")}, {"ResultPath", "$.r"}, {"Next", "N"}};
   auto mocked = run(task, {{"result", R"({"mocked":1})"}});
   ASSERT_TRUE(mocked.ok()) << mocked.error().message;
   EXPECT_EQ(json::parse(mocked.value()["output"].get<std::string>()),
@@ -489,10 +519,10 @@ TEST_F(TestStateTest, AMockStandsForTheTaskMapOrParallel) {
   EXPECT_EQ(failed.value()["status"], "CAUGHT_ERROR");
   EXPECT_EQ(failed.value()["error"], "Mock.Err");
 
-  json map = {{"Type", "Map"},
-              {"ItemProcessor",
-               {{"StartAt", "P"}, {"States", {{"P", {{"Type", "Pass"}, {"End", true}}}}}}},
-              {"End", true}};
+  json map = {
+      {"Type", "Map"},
+      {"ItemProcessor", {{"StartAt", "P"}, {"States", {{"P", {{"Type", "Pass"}, {"End", true}}}}}}},
+      {"End", true}};
   auto mapped = run(map, {{"result", "[1,2]"}});
   ASSERT_TRUE(mapped.ok()) << mapped.error().message;
   EXPECT_EQ(mapped.value()["output"], "[1,2]");
