@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "asl/choice.h"
 #include "asl/paths.h"
@@ -63,6 +64,16 @@ Outcome<int64_t> NumberAt(const std::string& path, const PathScope& scope, const
                                        "' selects a number over 99999999, the largest allowed"};
   }
   return value.value().get<int64_t>();
+}
+
+// When `task`'s timeout or heartbeat deadline fell due, the earlier of the two that are due by
+// `now`; 0 when neither is.
+int64_t TaskTimerDue(const TaskAttempt& task, int64_t now) {
+  int64_t at = 0;
+  for (int64_t deadline : {task.timeout_at_ms, task.heartbeat_at_ms}) {
+    if (deadline > 0 && deadline <= now && (at == 0 || deadline < at)) at = deadline;
+  }
+  return at;
 }
 
 std::string NewToken(const RandomSource& random) {
@@ -926,30 +937,45 @@ void Interpreter::TaskTimedOut(Frame& frame, const Failure& failure, int64_t now
 
 void Interpreter::FireTimers(int64_t now) {
   if (state_.status != "RUNNING") return;
+  // Every timer due by `now`, fired in the order they fell due (after an outage several may be):
+  // the execution's own timeout is one of them, so a state whose timer came first still acts.
+  constexpr int64_t kExecutionTimeout = -1;      // no frame has this id
+  std::vector<std::pair<int64_t, int64_t>> due;  // (due time, frame id)
   if (state_.timeout_due_ms > 0 && state_.timeout_due_ms <= now) {
-    for (auto& [id, frame] : state_.frames) {
-      if (frame.parent != 0) continue;
-      AbortChildren(id, now);
-      AbortTask(frame);
-      frame.phase = FramePhase::kStopped;
-      break;
-    }
-    EndExecution("TIMED_OUT", "ExecutionTimedOut",
-                 Failure{kStatesTimeout, "The execution ran longer than its TimeoutSeconds"}, now);
-    return;
+    due.emplace_back(state_.timeout_due_ms, kExecutionTimeout);
   }
-  std::vector<int64_t> due;
   for (const auto& [id, frame] : state_.frames) {
-    bool timer =
-        (frame.phase == FramePhase::kWaitTimer || frame.phase == FramePhase::kRetryTimer) &&
-        frame.due_ms <= now;
-    bool task = frame.phase == FramePhase::kTask &&
-                ((frame.task->timeout_at_ms > 0 && frame.task->timeout_at_ms <= now) ||
-                 (frame.task->heartbeat_at_ms > 0 && frame.task->heartbeat_at_ms <= now));
-    if (timer || task) due.push_back(id);
+    if ((frame.phase == FramePhase::kWaitTimer || frame.phase == FramePhase::kRetryTimer) &&
+        frame.due_ms <= now) {
+      due.emplace_back(frame.due_ms, id);
+    } else if (frame.phase == FramePhase::kTask) {
+      int64_t at = TaskTimerDue(*frame.task, now);
+      if (at > 0) due.emplace_back(at, id);
+    }
   }
-  for (int64_t id : due) {
+  // Equal times: the states' timers first (their frames in id order), then the execution's.
+  std::sort(due.begin(), due.end(), [](const auto& a, const auto& b) {
+    if (a.first != b.first) return a.first < b.first;
+    auto rank = [](int64_t id) {
+      return id == kExecutionTimeout ? std::numeric_limits<int64_t>::max() : id;
+    };
+    return rank(a.second) < rank(b.second);
+  });
+  for (const auto& [at, id] : due) {
     if (state_.status != "RUNNING") return;
+    if (id == kExecutionTimeout) {
+      for (auto& [root_id, frame] : state_.frames) {
+        if (frame.parent != 0) continue;
+        AbortChildren(root_id, now);
+        AbortTask(frame);
+        frame.phase = FramePhase::kStopped;
+        break;
+      }
+      EndExecution("TIMED_OUT", "ExecutionTimedOut",
+                   Failure{kStatesTimeout, "The execution ran longer than its TimeoutSeconds"},
+                   now);
+      return;
+    }
     auto it = state_.frames.find(id);
     if (it == state_.frames.end()) continue;
     Frame& frame = it->second;
@@ -961,8 +987,11 @@ void Interpreter::FireTimers(int64_t now) {
       frame.phase = FramePhase::kEnter;
       frame.due_ms = 0;
       Act(frame, state, now);
-    } else if (frame.phase == FramePhase::kTask) {
-      bool timed_out = frame.task->timeout_at_ms > 0 && frame.task->timeout_at_ms <= now;
+    } else if (frame.phase == FramePhase::kTask && TaskTimerDue(*frame.task, now) > 0) {
+      const TaskAttempt& task = *frame.task;
+      bool timed_out = task.timeout_at_ms > 0 && task.timeout_at_ms <= now &&
+                       (task.heartbeat_at_ms <= 0 || task.heartbeat_at_ms > now ||
+                        task.timeout_at_ms <= task.heartbeat_at_ms);
       TaskTimedOut(frame,
                    timed_out ? Failure{kStatesTimeout, "Task timed out"}
                              : Failure{kStatesHeartbeatTimeout, "Task missed its heartbeat"},

@@ -230,6 +230,34 @@ TEST_F(ExecutionEngineTest, ATimerPathOverTheLargestAllowedNumberFailsInsteadOfO
   EXPECT_EQ(Info("wait-largest").status, kExecutionRunning);  // the largest allowed: it waits
 }
 
+TEST_F(ExecutionEngineTest, TimersOverdueTogetherFireInTheOrderTheyFellDue) {
+  // As after an outage: the clock jumps past several timers of one execution at once.
+  json wait_then_timeout = {{"TimeoutSeconds", 3},
+                            {"StartAt", "W"},
+                            {"States", {{"W", {{"Type", "Wait"}, {"Seconds", 2}, {"End", true}}}}}};
+  auto branch = [](int seconds, const std::string& error) {  // state names unique per machine
+    return json{{"StartAt", "W" + error},
+                {"States",
+                 {{"W" + error, {{"Type", "Wait"}, {"Seconds", seconds}, {"Next", "F" + error}}},
+                  {"F" + error, {{"Type", "Fail"}, {"Error", error}}}}}};
+  };
+  json later_branch_first = {{"StartAt", "P"},
+                             {"States",
+                              {{"P",
+                                {{"Type", "Parallel"},
+                                 {"Branches", {branch(3, "Later"), branch(1, "Earlier")}},
+                                 {"End", true}}}}}};
+  Start("wait-then-timeout", wait_then_timeout);
+  Start("later-branch-first", later_branch_first);
+  engine_->RunUntilIdle();
+  clock_.Advance(5000);
+  engine_->RunUntilIdle();
+  EXPECT_EQ(Info("wait-then-timeout").status, kExecutionSucceeded);  // the Wait ended first
+  ExecutionInfo parallel = Info("later-branch-first");
+  EXPECT_EQ(parallel.status, kExecutionFailed);
+  EXPECT_EQ(parallel.error, "Earlier");
+}
+
 TEST_F(ExecutionEngineTest, ARestartAdoptsARunningTaskInsteadOfStartingItAgain) {
   FakeExecutor manual(clock_, FakeExecutor::Mode::kManual);
   auto engine = std::make_unique<ExecutionEngine>(store_, manual, clock_);
