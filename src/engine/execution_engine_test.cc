@@ -121,6 +121,19 @@ TEST_F(ExecutionEngineTest, AFunctionGetsItsInputAndItsResultFlowsOn) {
   EXPECT_TRUE(has_state_name);
 }
 
+TEST_F(ExecutionEngineTest, AFailedTaskSaysItsExitCodeOnce) {
+  Script("exits-3", [](const TaskSpec&) { return FakeTaskResult{3, "", ""}; });
+  json definition = {
+      {"StartAt", "T"},
+      {"States", {{"T", {{"Type", "Task"}, {"Resource", Fn("exits-3")}, {"End", true}}}}}};
+  Start("exit", definition);
+  engine_->RunUntilIdle();
+  ExecutionInfo info = Info("exit");
+  EXPECT_EQ(info.status, kExecutionFailed);
+  EXPECT_EQ(info.error, "States.TaskFailed");
+  EXPECT_EQ(info.cause, "exit code 3");
+}
+
 TEST_F(ExecutionEngineTest, RetriesThenCatches) {
   int calls = 0;
   Script("flaky", [&calls](const TaskSpec&) {
@@ -610,6 +623,33 @@ TEST_F(ExecutionEngineTest, TheViewListsEveryVisitWithItsAttempts) {
   EXPECT_EQ(task["attempts"][0]["error"], "E");
   EXPECT_EQ(task["attempts"][1]["status"], "SUCCEEDED");
   EXPECT_EQ(ExecutionView(info, events.value(), 1)["truncated"], true);
+}
+
+TEST_F(ExecutionEngineTest, TheViewShowsAnAttemptItsExecutionsEndInterruptedAsAborted) {
+  FakeExecutor manual(clock_, FakeExecutor::Mode::kManual);  // the task never ends by itself
+  ExecutionEngine engine(store_, manual, clock_);
+  StartExecutionRequest request;
+  request.state_machine_arn = kMachineArn;
+  request.definition =
+      json({{"TimeoutSeconds", 3},
+            {"StartAt", "T"},
+            {"States", {{"T", {{"Type", "Task"}, {"Resource", Fn("slow")}, {"End", true}}}}}})
+          .dump();
+  request.execution_arn = "arn:aws:states:us-east-1:123456789012:execution:m:interrupted";
+  request.name = "interrupted";
+  ASSERT_TRUE(engine.StartExecution(request).ok());
+  engine.RunUntilIdle();
+  clock_.Advance(4000);
+  engine.RunUntilIdle();
+  ExecutionInfo info = Info("interrupted");
+  ASSERT_EQ(info.status, kExecutionTimedOut);
+  auto events = store_.ReadHistory(request.execution_arn, 1, 1000, false);
+  ASSERT_TRUE(events.ok());
+  json task = ExecutionView(info, events.value())["states"][0];
+  EXPECT_EQ(task["status"], "FAILED");
+  ASSERT_EQ(task["attempts"].size(), 1u);
+  EXPECT_EQ(task["attempts"][0]["status"], "ABORTED");
+  EXPECT_EQ(task["attempts"][0]["endedAt"], FormatTimestamp(info.stop_date));
 }
 
 }  // namespace

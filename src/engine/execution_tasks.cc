@@ -146,9 +146,10 @@ asl::Outcome<Json> TaskResultOf(const TaskObservation& seen, const asl::TaskReso
     }
   }
   std::string cause = seen.status_reason;
-  if (seen.exit_code)
-    cause = "exit code " + std::to_string(*seen.exit_code) +
-            (seen.status_reason.empty() ? "" : ": " + seen.status_reason);
+  if (seen.exit_code) {  // the exit code once, whether the executor's reason says it or not
+    std::string code = "exit code " + std::to_string(*seen.exit_code);
+    if (cause.rfind(code, 0) != 0) cause = cause.empty() ? code : code + ": " + cause;
+  }
   return Failure{asl::kStatesTaskFailed, cause};
 }
 

@@ -93,11 +93,17 @@ json ExecutionView(const ExecutionInfo& info, const std::vector<HistoryEvent>& e
       visit["status"] = "FAILED";
     }
   }
-  // A visit left without an exit in an execution that ended did not succeed.
+  // A visit left without an exit in an execution that ended did not succeed, and a task attempt
+  // still open then was stopped with the execution (timed out, aborted, failed elsewhere).
   if (info.status != kExecutionRunning) {
     for (json& visit : visits) {
       if (visit["status"] == "RUNNING") {
         visit["status"] = info.status == kExecutionSucceeded ? "SUCCEEDED" : "FAILED";
+      }
+      for (json& attempt : visit["attempts"]) {
+        if (attempt["status"] != "SCHEDULED" && attempt["status"] != "RUNNING") continue;
+        attempt["status"] = "ABORTED";
+        if (info.stop_date) attempt["endedAt"] = FormatTimestamp(info.stop_date);
       }
     }
   }
