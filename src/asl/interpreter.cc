@@ -964,13 +964,7 @@ void Interpreter::FireTimers(int64_t now) {
   for (const auto& [at, id] : due) {
     if (state_.status != "RUNNING") return;
     if (id == kExecutionTimeout) {
-      for (auto& [root_id, frame] : state_.frames) {
-        if (frame.parent != 0) continue;
-        AbortChildren(root_id, now);
-        AbortTask(frame);
-        frame.phase = FramePhase::kStopped;
-        break;
-      }
+      StopAllFrames(now);
       EndExecution("TIMED_OUT", "ExecutionTimedOut",
                    Failure{kStatesTimeout, "The execution ran longer than its TimeoutSeconds"},
                    now);
@@ -1001,8 +995,7 @@ void Interpreter::FireTimers(int64_t now) {
   }
 }
 
-void Interpreter::Stop(const std::string& error, const std::string& cause, int64_t now) {
-  if (state_.status != "RUNNING") return;
+void Interpreter::StopAllFrames(int64_t now) {
   for (auto& [id, frame] : state_.frames) {
     if (frame.parent != 0) continue;
     AbortChildren(id, now);
@@ -1010,6 +1003,11 @@ void Interpreter::Stop(const std::string& error, const std::string& cause, int64
     frame.phase = FramePhase::kStopped;
     break;
   }
+}
+
+void Interpreter::Stop(const std::string& error, const std::string& cause, int64_t now) {
+  if (state_.status != "RUNNING") return;
+  StopAllFrames(now);
   EndExecution("ABORTED", "ExecutionAborted", Failure{error, cause}, now);
 }
 

@@ -112,6 +112,8 @@ class Interpreter {
   void EndExecution(const std::string& status, const std::string& event, const Failure& failure,
                     int64_t now);
   void AbortChildren(int64_t frame_id, int64_t now);
+  // Stops the root frame, its task and everything under it (the execution is ending).
+  void StopAllFrames(int64_t now);
   void AbortTask(Frame& frame);
   void TaskTimedOut(Frame& frame, const Failure& failure, int64_t now);
   void FireTimers(int64_t now);
