@@ -194,11 +194,11 @@ Result<std::shared_ptr<const asl::StateMachine>> ExecutionEngine::Definition(
   return parsed.value();
 }
 
-Result<std::unique_ptr<ExecutionEngine::Active>> ExecutionEngine::Load(const Record& record,
-                                                                       const Job* known_job) const {
-  Json body = Json::parse(record.body, nullptr, false);
+Result<std::unique_ptr<ExecutionEngine::Active>> ExecutionEngine::Build(
+    const std::string& key, const std::string& body_text, std::optional<Job> job) const {
+  Json body = Json::parse(body_text, nullptr, false);
   if (body.is_discarded() || !body.is_object() || !body.contains("run") || !body.contains("info")) {
-    return Error{ErrorCode::kInternal, "corrupt execution record " + record.key};
+    return Error{ErrorCode::kInternal, "corrupt execution " + key};
   }
   auto info = ExecutionInfoFromJson(nlohmann::json(body["info"]));
   if (!info.ok()) return info.error();
@@ -206,27 +206,11 @@ Result<std::unique_ptr<ExecutionEngine::Active>> ExecutionEngine::Load(const Rec
   if (!state.ok()) return state.error();
   auto definition = Definition(info->definition);
   if (!definition.ok()) {
-    return Error{ErrorCode::kInternal,
-                 "execution " + record.key + ": " + definition.error().message};
+    return Error{ErrorCode::kInternal, "execution " + key + ": " + definition.error().message};
   }
   auto active = std::make_unique<Active>();
-  if (known_job && known_job->id == info->job_id) {
-    active->job = *known_job;
-  } else if (!info->job_id.empty()) {
-    auto job = store_.GetJob(info->job_id);
-    if (!job.ok()) {
-      if (job.error().code != ErrorCode::kNotFound) return job.error();
-      return Error{ErrorCode::kInternal, "execution " + record.key + ": " + job.error().message};
-    }
-    // Both are written together at matching versions: a mismatch means a write came between
-    // reading the one and the other.
-    if (job->version != body.value("jobVersion", int64_t{0})) {
-      return Error{ErrorCode::kConflict, "job " + info->job_id + " changed while it was read"};
-    }
-    active->job = std::move(job).value();
-  }
-  active->record = record;
-  active->record.body.clear();  // rebuilt from the parts at each commit
+  active->job = std::move(job);
+  if (active->job) active->job->execution.clear();  // held parsed, as `state`
   active->info = std::move(info).value();
   active->state = std::move(state).value();
   active->definition = std::move(definition).value();
@@ -251,7 +235,39 @@ Result<std::unique_ptr<ExecutionEngine::Active>> ExecutionEngine::Load(const Rec
   return active;
 }
 
-Record ExecutionEngine::RecordOf(const Active& active) const {
+Result<std::unique_ptr<ExecutionEngine::Active>> ExecutionEngine::Load(
+    const Record& record) const {
+  auto active = Build(record.key, record.body, std::nullopt);
+  if (!active.ok()) return active.error();
+  active.value()->record = record;
+  active.value()->record.body.clear();  // rebuilt from the parts at each commit
+  return active;
+}
+
+Result<std::unique_ptr<ExecutionEngine::Active>> ExecutionEngine::LoadJob(Job job) const {
+  std::string body = std::move(job.execution);
+  return Build(JobExecutionKey(job.id), body, std::move(job));
+}
+
+Result<std::unique_ptr<ExecutionEngine::Active>> ExecutionEngine::LoadStored(
+    const std::string& key) const {
+  std::string job_id = JobIdOfExecutionKey(key);
+  if (!job_id.empty()) {
+    auto job = store_.GetJob(job_id);
+    if (!job.ok()) {
+      return job.error().code == ErrorCode::kNotFound ? NoSuchExecution(key) : job.error();
+    }
+    if (job->execution.empty()) return NoSuchExecution(key);
+    return LoadJob(std::move(job).value());
+  }
+  auto record = store_.GetRecord(kRecordExecution, key);
+  if (!record.ok()) {
+    return record.error().code == ErrorCode::kNotFound ? NoSuchExecution(key) : record.error();
+  }
+  return Load(record.value());
+}
+
+std::string ExecutionEngine::BodyOf(const Active& active) {
   ExecutionInfo info = active.info;
   const asl::ExecutionState& state = active.state;
   info.status = state.status;
@@ -261,14 +277,22 @@ Record ExecutionEngine::RecordOf(const Active& active) const {
   info.cause = state.cause;
   info.stop_date = state.stop_ms;
   info.redrive_count = state.redrive_count;
+  return Json{{"info", ToJson(info)}, {"run", asl::ToJson(state)}}.dump();
+}
+
+bool ExecutionEngine::Kept(const Active& active) {
+  return active.state.status == kExecutionRunning ||
+         (active.job && HasTasksAwaitingStop(*active.job));
+}
+
+const std::string& ExecutionEngine::StoredKey(const Active& active) {
+  return active.job ? active.job->id : active.info.arn;
+}
+
+Record ExecutionEngine::RecordOf(const Active& active) {
   Record record = active.record;
-  record.status = state.status;
-  Json body = Json{{"info", ToJson(info)}, {"run", asl::ToJson(state)}};
-  if (active.job) {
-    body["jobVersion"] = active.job->version + 1;  // the version its job's row gets with it
-    if (HasTasksAwaitingStop(*active.job)) record.status = kExecutionRunning;
-  }
-  record.body = body.dump();
+  record.status = active.state.status;
+  record.body = BodyOf(active);
   return record;
 }
 
@@ -316,18 +340,20 @@ void ExecutionEngine::Collect(Active& active) const {
 
 namespace {
 
-// The record of the execution `info` describes, started at its start date and not yet run (the
-// engine starts it); `body` may hold more members.
-Record NewExecutionRecord(const ExecutionInfo& info, Json body = Json::object()) {
+// The stored body of the execution `info` describes, not yet run (the engine starts it).
+std::string NewExecutionBody(const ExecutionInfo& info) {
+  return Json{{"info", ToJson(info)}, {"run", asl::ToJson(asl::ExecutionState{})}}.dump();
+}
+
+// The record of the execution `info` describes, started at its start date and not yet run.
+Record NewExecutionRecord(const ExecutionInfo& info) {
   Record record;
   record.kind = kRecordExecution;
   record.key = info.arn;
   record.parent = info.state_machine_arn;
   record.status = kExecutionRunning;
   record.created_at = info.start_date;
-  body["info"] = ToJson(info);
-  body["run"] = asl::ToJson(asl::ExecutionState{});
-  record.body = body.dump();
+  record.body = NewExecutionBody(info);
   return record;
 }
 
@@ -371,10 +397,13 @@ void DeleteStopRecords(Store& store, const std::vector<asl::TaskToStop>& to_stop
 
 void ExecutionEngine::AddWrites(Active& active, TimestampMs now, CommitBatch* batch) const {
   SyncJob(active, now);
-  batch->records.push_back(RecordMutation{RecordOf(active), active.record.version});
-  // Written with every change of its execution, so that both stay at matching versions: a
-  // writer that loses the race for one loses it for both.
-  if (active.job) batch->jobs.push_back(JobMutation{*active.job, active.job->version});
+  if (active.job) {  // one row: the job with its execution, kept until the engine is done
+    JobMutation mutation{*active.job, active.job->version};
+    if (Kept(active)) mutation.job.execution = BodyOf(active);
+    batch->jobs.push_back(std::move(mutation));
+  } else {
+    batch->records.push_back(RecordMutation{RecordOf(active), active.record.version});
+  }
   AddStopRecords(active.to_stop, active.info.arn, now, batch);
   // A job's history is its job (GET /jobs/{id}): its execution's events are not kept.
   if (!active.job) {
@@ -385,7 +414,7 @@ void ExecutionEngine::AddWrites(Active& active, TimestampMs now, CommitBatch* ba
 
 // --- the API's requests ------------------------------------------------------------------------
 
-Record ExecutionEngine::NewJobExecutionRecord(const Job& job) {
+std::string ExecutionEngine::NewJobExecution(const Job& job) {
   ExecutionInfo info;
   info.arn = JobExecutionKey(job.id);
   info.name = job.id;
@@ -393,29 +422,29 @@ Record ExecutionEngine::NewJobExecutionRecord(const Job& job) {
   info.state_machine_name = job.workflow.name;
   info.definition = JobStateMachine(job);
   info.start_date = job.created_at;
-  info.job_id = job.id;
-  return NewExecutionRecord(info, {{"jobVersion", job.version}});
+  return NewExecutionBody(info);
 }
 
-void ExecutionEngine::Take(Record record, std::optional<Job> job) {
+void ExecutionEngine::Take(Started started) {
   {
     std::lock_guard lock(inbox_mu_);
-    record.version = 1;
-    inbox_.started.push_back(Started{std::move(record), std::move(job)});
+    inbox_.started.push_back(std::move(started));
   }
   wake_.notify_all();
 }
 
-Status ExecutionEngine::EnsureJobExecution(const Job& job) {
-  Record record = NewJobExecutionRecord(job);
-  Status created = store_.CreateRecord(record);
-  if (!created.ok() && created.error().code != ErrorCode::kAlreadyExists) return created;
-  if (created.ok()) {
-    Take(std::move(record), job);
+Status ExecutionEngine::EnsureJobExecution(Job job) {
+  job.execution = NewJobExecution(job);
+  CommitBatch batch;
+  batch.jobs.push_back(JobMutation{job, job.version});
+  auto refused = store_.Commit(batch);
+  if (!refused.ok()) return refused.error();
+  if (refused->empty()) {
+    Take(Started{{}, std::move(batch.jobs[0].job)});
   } else {
     {
       std::lock_guard lock(inbox_mu_);
-      inbox_.reload.insert(record.key);  // another process created it: as it stored it
+      inbox_.reload.insert(JobExecutionKey(job.id));  // another writer was first: as it stored it
     }
     wake_.notify_all();
   }
@@ -425,10 +454,11 @@ Status ExecutionEngine::EnsureJobExecution(const Job& job) {
 Result<Job> ExecutionEngine::StartJob(const Workflow& workflow, const std::string& data_json) {
   Job job = NewJob(workflow, NewUuid(), data_json, clock_.Now());
   job.version = 1;
-  Record record = NewJobExecutionRecord(job);
-  Status created = store_.CreateJobWithRecord(job, record);  // one commit: both or neither
+  job.execution = NewJobExecution(job);
+  Status created = store_.CreateJob(job);  // one row: the job and its execution
   if (!created.ok()) return created.error();
-  Take(std::move(record), job);
+  Take(Started{{}, job});
+  job.execution.clear();
   return job;
 }
 
@@ -510,21 +540,15 @@ Result<Record> ExecutionEngine::StartExecution(const StartExecutionRequest& requ
     }
     return existing;
   }
-  Take(record, std::nullopt);
   record.version = 1;
+  Take(Started{record, std::nullopt});
   return record;
 }
 
 Status ExecutionEngine::ApplyToStored(const std::string& arn,
                                       const std::function<Result<bool>(Active&)>& change) {
   for (int attempt = 0; attempt < 20; ++attempt) {
-    auto record = store_.GetRecord(kRecordExecution, arn);
-    if (!record.ok()) {
-      if (record.error().code == ErrorCode::kNotFound) return NoSuchExecution(arn);
-      return record.error();
-    }
-    auto active = Load(record.value());
-    if (!active.ok() && active.error().code == ErrorCode::kConflict) continue;
+    auto active = LoadStored(arn);
     if (!active.ok()) return active.error();
     Active& loaded = *active.value();
     auto changed = change(loaded);
@@ -536,7 +560,7 @@ Status ExecutionEngine::ApplyToStored(const std::string& arn,
     auto conflicts = store_.Commit(batch);
     if (!conflicts.ok()) return conflicts.error();
     std::set<std::string> refused(conflicts->begin(), conflicts->end());
-    if (refused.count(arn)) {  // the engine wrote first: try again on its version
+    if (refused.count(StoredKey(loaded))) {  // the engine wrote first: try again on its version
       DeleteStopRecords(store_, loaded.to_stop, refused);
       continue;
     }
@@ -779,8 +803,9 @@ void ExecutionEngine::Adopt(std::unique_ptr<Active> active) {
 
 void ExecutionEngine::Recover() {
   auto running = store_.ListRecordsWithStatus(kRecordExecution, kExecutionRunning);
-  if (!running.ok()) {
-    spdlog::warn("executions: can't load running executions: {}", running.error().message);
+  auto jobs = running.ok() ? store_.ListActiveJobs() : running.error();
+  if (!jobs.ok()) {
+    spdlog::warn("executions: can't load running executions: {}", jobs.error().message);
     retry_at_ = SteadyClock::now() + std::chrono::milliseconds(options_.retry_interval_ms);
     return;
   }
@@ -792,36 +817,35 @@ void ExecutionEngine::Recover() {
     }
     Adopt(std::move(active).value());
   }
-  TakeOnJobsWithoutExecution();
+  for (Job& job : jobs.value()) {
+    if (job.execution.empty()) {  // stored by an earlier version of the service
+      Status ensured = EnsureJobExecution(job);
+      if (!ensured.ok()) spdlog::warn("executions: job {}: {}", job.id, ensured.error().message);
+      continue;
+    }
+    std::string key = JobExecutionKey(job.id);
+    auto active = LoadJob(std::move(job));
+    if (!active.ok()) {
+      LoadFailed(key, active.error());
+      continue;
+    }
+    Adopt(std::move(active).value());
+  }
   ApplyStoredCancelRequests();
   LoadStoredStops();
   recovered_ = true;
-  spdlog::info("executions: recovered {} running execution(s), {} task stop(s) to send",
-               running->size(), pending_stops_.size());
+  spdlog::info("executions: recovered {} running execution(s) and {} job(s), {} task stop(s) "
+               "to send",
+               running->size(), jobs->size(), pending_stops_.size());
 }
 
 void ExecutionEngine::LoadFailed(const std::string& arn, const Error& error) {
-  if (error.code == ErrorCode::kConflict || error.code == ErrorCode::kUnavailable) {
+  if (error.code == ErrorCode::kUnavailable) {
     std::lock_guard lock(inbox_mu_);
     inbox_.reload.insert(arn);  // read again in the next round
     return;
   }
   spdlog::error("executions: {}", error.message);
-}
-
-void ExecutionEngine::TakeOnJobsWithoutExecution() {
-  auto ids = store_.ListActiveJobIds();
-  if (!ids.ok()) {
-    spdlog::warn("executions: can't list active jobs: {}", ids.error().message);
-    return;
-  }
-  for (const std::string& id : ids.value()) {
-    if (active_.count(JobExecutionKey(id))) continue;
-    auto job = store_.GetJob(id);
-    if (!job.ok()) continue;
-    Status ensured = EnsureJobExecution(job.value());
-    if (!ensured.ok()) spdlog::warn("executions: job {}: {}", id, ensured.error().message);
-  }
 }
 
 void ExecutionEngine::ApplyStoredCancelRequests() {
@@ -842,7 +866,8 @@ void ExecutionEngine::ApplyStoredCancelRequests() {
 
 void ExecutionEngine::Discover(std::set<std::string>* reload) {
   auto running = store_.ListRecordsWithStatus(kRecordExecution, kExecutionRunning);
-  if (!running.ok()) return;
+  auto jobs = running.ok() ? store_.ListActiveJobVersions() : running.error();
+  if (!jobs.ok()) return;
   std::unordered_set<std::string> listed;
   for (const Record& record : running.value()) {
     listed.insert(record.key);
@@ -855,8 +880,15 @@ void ExecutionEngine::Discover(std::set<std::string>* reload) {
     auto active = Load(record);
     if (active.ok()) Adopt(std::move(active).value());
   }
-  for (const auto& [arn, active] : active_) {  // ended by another replica's API
-    if (!listed.count(arn) && active->state.status == kExecutionRunning) reload->insert(arn);
+  for (const JobVersion& job : jobs.value()) {
+    std::string key = JobExecutionKey(job.id);
+    listed.insert(key);
+    auto known = active_.find(key);
+    // Started or changed by another replica's API: (re)loaded.
+    if (known == active_.end() || known->second->job->version < job.version) reload->insert(key);
+  }
+  for (const auto& [key, active] : active_) {  // ended by another replica's API
+    if (!listed.count(key) && active->state.status == kExecutionRunning) reload->insert(key);
   }
   LoadStoredStops();  // stored by the API of another replica
 }
@@ -1017,10 +1049,10 @@ bool ExecutionEngine::CommitDirty(const std::vector<std::pair<std::string, Activ
 
 bool ExecutionEngine::Commit(const std::vector<Active*>& written) {
   CommitBatch batch;
-  std::vector<size_t> execution_mutation;  // per written execution, its index in batch.records
+  std::vector<size_t> record_mutation;  // per written execution, its index in batch.records
   TimestampMs now = clock_.Now();
   for (Active* active : written) {
-    execution_mutation.push_back(batch.records.size());
+    record_mutation.push_back(batch.records.size());
     AddWrites(*active, now, &batch);
   }
   auto conflicts = store_.Commit(batch);
@@ -1042,13 +1074,16 @@ bool ExecutionEngine::Commit(const std::vector<Active*>& written) {
   std::vector<std::string> lost;
   for (size_t i = 0; i < written.size(); ++i) {
     Active* active = written[i];
-    if (refused.count(active->info.arn)) {
+    if (refused.count(StoredKey(*active))) {
       DeleteStopRecords(store_, active->to_stop, refused);
       lost.push_back(active->info.arn);
       continue;
     }
-    active->record.version = batch.records[execution_mutation[i]].record.version;
-    if (active->job) ++active->job->version;
+    if (active->job) {
+      ++active->job->version;
+    } else {
+      active->record.version = batch.records[record_mutation[i]].record.version;
+    }
     active->dirty = false;
   }
   commits_++;
@@ -1078,35 +1113,34 @@ bool ExecutionEngine::Round() {
     next_discovery_ = steady_now + std::chrono::milliseconds(options_.discovery_interval_ms);
   }
   int64_t now = clock_.Now();
-  for (const Started& started : inbox.started) {
-    const Record& record = started.record;
-    auto known = active_.find(record.key);
-    if (known != active_.end() && known->second->record.version >= record.version) continue;
-    auto active = Load(record, started.job ? &*started.job : nullptr);
+  for (Started& started : inbox.started) {
+    std::string key = started.job ? JobExecutionKey(started.job->id) : started.record.key;
+    auto known = active_.find(key);
+    if (known != active_.end()) {
+      const Active& held = *known->second;
+      bool newer = started.job ? started.job->version > held.job->version
+                               : started.record.version > held.record.version;
+      if (!newer) continue;
+    }
+    auto active = started.job ? LoadJob(std::move(*started.job)) : Load(started.record);
     if (!active.ok()) {
-      LoadFailed(record.key, active.error());
+      LoadFailed(key, active.error());
       continue;
     }
     Adopt(std::move(active).value());
   }
-  for (const auto& arn : inbox.reload) {
-    auto record = store_.GetRecord(kRecordExecution, arn);
-    if (!record.ok()) {
-      if (record.error().code == ErrorCode::kNotFound) {
-        Forget(arn);
-      } else {
-        std::lock_guard lock(inbox_mu_);
-        inbox_.reload.insert(arn);  // the store is away: later
-      }
+  for (const auto& key : inbox.reload) {
+    auto active = LoadStored(key);
+    if (!active.ok() && active.error().code == ErrorCode::kNotFound) {
+      Forget(key);
       continue;
     }
-    if (record->status != kExecutionRunning) {
-      Forget(arn);
-      continue;
-    }
-    auto active = Load(record.value());
     if (!active.ok()) {
-      LoadFailed(arn, active.error());
+      LoadFailed(key, active.error());
+      continue;
+    }
+    if (!Kept(*active.value())) {
+      Forget(key);
       continue;
     }
     Adopt(std::move(active).value());
@@ -1144,8 +1178,7 @@ bool ExecutionEngine::Round() {
     if (!active->to_start.empty() || !active->to_stop.empty()) {
       if (Act(*active, now)) more = true;
     }
-    if (active->state.status != kExecutionRunning && !active->dirty && active->to_stop.empty() &&
-        !(active->job && HasTasksAwaitingStop(*active->job))) {
+    if (!Kept(*active) && !active->dirty && active->to_stop.empty()) {
       finished.push_back(arn);
     } else if (!active->dirty && active->to_start.empty() && active->to_stop.empty()) {
       attention_.erase(arn);  // settled: looked at again when something happens to it

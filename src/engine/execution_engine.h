@@ -104,13 +104,15 @@ class ExecutionEngine : public ExecutionService, public JobService {
   };
   // One execution as the engine holds it. Heap-allocated: the interpreter points into it.
   struct Active {
-    Record record;  // as last stored (its version) or loaded
+    Record record;  // as last stored (its version) or loaded; empty for a job's execution
     ExecutionInfo info;
     asl::ExecutionContext context;
     asl::ExecutionState state;
     std::shared_ptr<const asl::StateMachine> definition;
     std::unique_ptr<asl::Interpreter> interpreter;
-    std::optional<Job> job;  // a v1 job's execution: the job as the v1 API shows it
+    // A v1 job's execution: the job as the v1 API shows it, whose row holds the execution (its
+    // `execution` is left empty here: `state` is what it holds).
+    std::optional<Job> job;
     std::vector<HistoryEvent> pending_events;  // made, not yet stored
     std::vector<int64_t> to_start;             // frames whose attempt must be started
     // Attempts decided here and not yet asked for: nothing can exist under their names, so the
@@ -119,7 +121,8 @@ class ExecutionEngine : public ExecutionService, public JobService {
     std::vector<asl::TaskToStop> to_stop;
     bool dirty = false;
   };
-  // An execution this process has just stored, with its job when it runs one (as stored with it).
+  // An execution this process has just stored: its record, or (`job` set) the job whose row holds
+  // it, as stored.
   struct Started {
     Record record;
     std::optional<Job> job;
@@ -134,16 +137,30 @@ class ExecutionEngine : public ExecutionService, public JobService {
 
   // The parsed definition of `text`, from a cache of recent ones. Thread-safe.
   Result<std::shared_ptr<const asl::StateMachine>> Definition(const std::string& text) const;
-  // Builds an Active from a stored record and, for a job's execution, its job's row: `job` when
-  // given (as stored with the record), else read from the store. Errors: kInternal for a corrupt
-  // record or definition; kConflict when the job's row and the record were read at different
-  // versions (read both again); the store's.
-  Result<std::unique_ptr<Active>> Load(const Record& record, const Job* job = nullptr) const;
-  // The record body of `active` as it is now. A job's execution stays RUNNING in the store's
-  // index while its job waits for a task to stop, so that a restart goes on watching it.
-  Record RecordOf(const Active& active) const;
-  // Adds `active`'s writes to `batch`: its record, its job (a v1 job's execution), the stop records
-  // of what it stops, its new events.
+  // Builds an Active from an execution's stored body (BodyOf) under `key` and, for a job's
+  // execution, its job. Errors: kInternal for a corrupt body or definition.
+  Result<std::unique_ptr<Active>> Build(const std::string& key, const std::string& body,
+                                        std::optional<Job> job) const;
+  // Builds an Active from a stored execution record (a Step Functions execution). Errors: Build's.
+  Result<std::unique_ptr<Active>> Load(const Record& record) const;
+  // Builds an Active from a stored job whose row holds its execution. Errors: Build's.
+  Result<std::unique_ptr<Active>> LoadJob(Job job) const;
+  // Reads and builds the execution `key` (an ARN, or a JobExecutionKey), ended or not. Errors:
+  // kNotFound type ExecutionDoesNotExist when none is stored (for a job: no job, or a job whose
+  // execution is not kept); Build's; the store's.
+  Result<std::unique_ptr<Active>> LoadStored(const std::string& key) const;
+  // The stored body of `active`'s execution as it is now: what DescribeExecution shows ("info")
+  // and the interpreter's state ("run").
+  static std::string BodyOf(const Active& active);
+  // The record of a Step Functions execution as it is now.
+  static Record RecordOf(const Active& active);
+  // True while the engine has work with `active`: running, or a job waiting to see a task stop
+  // (its execution is then kept in the store, so that a restart goes on watching it).
+  static bool Kept(const Active& active);
+  // The key the store reports a conflict of `active`'s write under: its job's id or its ARN.
+  static const std::string& StoredKey(const Active& active);
+  // Adds `active`'s writes to `batch`: its record, or its job with the execution (a v1 job's
+  // execution), the stop records of what it stops, its new events.
   void AddWrites(Active& active, TimestampMs now, CommitBatch* batch) const;
   // Applies v1's rules to a job's execution's job after the interpreter acted (job_rules.h
   // Advance; EndJobWithExecution once the execution ended); marks it dirty when that changed it.
@@ -152,14 +169,14 @@ class ExecutionEngine : public ExecutionService, public JobService {
   // when the job's task is known to have stopped for good.
   bool ObserveInJob(Active& active, const TaskObservation& seen, const std::string& attempt,
                     TimestampMs now);
-  // The execution record (version 0, not stored) that runs `job`.
-  static Record NewJobExecutionRecord(const Job& job);
-  // Hands a just-created execution record (and the job it runs, if any) to the loop (as version
-  // 1) and wakes it.
-  void Take(Record record, std::optional<Job> job);
-  // Creates the execution record of a stored job that has none (stored by an earlier version of
-  // the service). Errors: the store's.
-  Status EnsureJobExecution(const Job& job);
+  // The body (BodyOf) of the execution that runs `job`, not yet started.
+  static std::string NewJobExecution(const Job& job);
+  // Hands a just-stored execution to the loop and wakes it.
+  void Take(Started started);
+  // Stores an execution in the row of a stored job that has none (stored by an earlier version
+  // of the service), then takes it; when another writer changed the job first, reloads it.
+  // Errors: the store's.
+  Status EnsureJobExecution(Job job);
   // Moves the interpreter's decisions into `active` (events, tasks to start and stop).
   void Collect(Active& active) const;
   // Applies `change` to the stored execution (load, change, commit with its version; retried on
@@ -172,8 +189,8 @@ class ExecutionEngine : public ExecutionService, public JobService {
   static Result<std::string> ExecutionOfToken(const std::string& token);
 
   bool Round();
-  // Loads every running execution (and takes on stored jobs that have none, see
-  // EnsureJobExecution) and the stops to send.
+  // Loads every running execution and active job (giving those stored without an execution one,
+  // see EnsureJobExecution) and the stops to send.
   void Recover();
   // Loads the running executions other replicas started, and adds to `reload` those that
   // another replica's API changed since they were loaded; loads the stops they stored.
@@ -200,11 +217,9 @@ class ExecutionEngine : public ExecutionService, public JobService {
   // and leave pending_stops_ (a job's task is marked terminate_sent), the others are sent again
   // after the retry interval. Returns true when a job changed (it must be stored).
   bool SendPendingStops();
-  // After Load failed for execution `arn`: read again next round when that may help (a race, the
-  // store away), else logged.
+  // After loading execution `arn` failed: read again next round when the store was away, else
+  // logged.
   void LoadFailed(const std::string& arn, const Error& error);
-  // Creates the executions of stored active jobs that have none (EnsureJobExecution).
-  void TakeOnJobsWithoutExecution();
   // Applies the cancel requests that an earlier version of the service stored (it cancelled in
   // two steps: request, then apply) and consumes them.
   void ApplyStoredCancelRequests();

@@ -20,7 +20,6 @@ nlohmann::json ToJson(const ExecutionInfo& info) {
                         {"redriveCount", info.redrive_count},
                         {"redriveDate", info.redrive_date}};
   out["output"] = info.output ? nlohmann::json(*info.output) : nlohmann::json(nullptr);
-  if (!info.job_id.empty()) out["jobId"] = info.job_id;
   return out;
 }
 
@@ -44,7 +43,6 @@ Result<ExecutionInfo> ExecutionInfoFromJson(const nlohmann::json& json) {
     info.stop_date = json.at("stopDate").get<TimestampMs>();
     info.redrive_count = json.at("redriveCount").get<int64_t>();
     info.redrive_date = json.at("redriveDate").get<TimestampMs>();
-    info.job_id = json.value("jobId", "");
     return info;
   } catch (const nlohmann::json::exception& e) {
     return Error{ErrorCode::kInternal, std::string("corrupt execution record: ") + e.what()};

@@ -1,7 +1,6 @@
 // The stored form of a Step Functions execution: the body of its Record (kind "execution") holds
-// what DescribeExecution shows ("info") and the interpreter's state ("run", the engine's own);
-// a v1 job's execution also holds the version of its job's row ("jobVersion": the two are written
-// together, see job_execution.h).
+// what DescribeExecution shows ("info") and the interpreter's state ("run", the engine's own). A
+// v1 job's execution has the same form, kept in its job's row (Job::execution).
 #pragma once
 
 #include <cstdint>
@@ -40,7 +39,6 @@ struct ExecutionInfo {
   TimestampMs stop_date = 0;  // 0 while running
   int64_t redrive_count = 0;
   TimestampMs redrive_date = 0;  // 0: never redriven
-  std::string job_id;            // a v1 job's execution: the job (whose view the record holds)
 };
 
 nlohmann::json ToJson(const ExecutionInfo& info);

@@ -1,13 +1,26 @@
 #include "engine/job_execution.h"
 
 #include <charconv>
+#include <string_view>
 #include <nlohmann/json.hpp>
 
 #include "engine/job_rules.h"
 
 namespace wfm {
 
-std::string JobExecutionKey(const std::string& job_id) { return "job:" + job_id; }
+namespace {
+constexpr std::string_view kJobKeyPrefix = "job:";
+}  // namespace
+
+std::string JobExecutionKey(const std::string& job_id) {
+  return std::string(kJobKeyPrefix) + job_id;
+}
+
+std::string JobIdOfExecutionKey(const std::string& key) {
+  if (key.size() <= kJobKeyPrefix.size() || key.compare(0, kJobKeyPrefix.size(), kJobKeyPrefix))
+    return "";
+  return key.substr(kJobKeyPrefix.size());
+}
 
 std::string JobExecutionParent(const std::string& workflow_name) {
   return "workflow:" + workflow_name;

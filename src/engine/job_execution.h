@@ -1,8 +1,8 @@
 // A v1 job runs as an execution of the one engine (execution_engine.h). Its workflow, a chain of
 // Task states, becomes a state machine of Task states; its attempts keep v1's names
 // ("<job id>-<state index>-<attempt>") and environment (_BATCH_START, ...); and the job as the v1
-// API shows it is changed by v1's rules (job_rules.h) and written in the same commits as the
-// execution, whose record names the job's version. Pure.
+// API shows it is changed by v1's rules (job_rules.h) and stored in one row with the execution's
+// state (Job::execution): one write per change. Pure.
 #pragma once
 
 #include <cstdint>
@@ -14,9 +14,11 @@
 
 namespace wfm {
 
-// The key of job `job_id`'s execution record. Not an ARN: the Step Functions face never lists or
-// describes it.
+// The key of job `job_id`'s execution in the engine (its execution is kept in the job's row, see
+// Job::execution). Not an ARN: the Step Functions face never lists or describes it.
 std::string JobExecutionKey(const std::string& job_id);
+// The job id of a JobExecutionKey; "" for any other key (an execution's ARN).
+std::string JobIdOfExecutionKey(const std::string& key);
 // The parent of the execution records of `workflow_name`'s jobs (never a state machine's ARN).
 std::string JobExecutionParent(const std::string& workflow_name);
 

@@ -61,6 +61,8 @@ bool IsTerminal(JobStatus status) {
          status == JobStatus::kCancelled;
 }
 
+bool IsActive(const Job& job) { return !IsTerminal(job.status) || !job.execution.empty(); }
+
 bool IsTerminal(TaskStatus status) {
   return status == TaskStatus::kSucceeded || status == TaskStatus::kFailed ||
          status == TaskStatus::kAbortedDepsFailed || status == TaskStatus::kAbortedByUser;

@@ -61,9 +61,17 @@ struct Job {
   TimestampMs started_at = 0;
   TimestampMs stopped_at = 0;
   int64_t version = 0;  // bumped by each stored change; used for optimistic concurrency
+  // The engine's state of the job's execution (opaque JSON text, see execution_engine.h), stored
+  // in the same row so that one write records a change of both: empty before the engine gave the
+  // job one and once it is done with the job. Stored, never shown by the API.
+  std::string execution;
 
   Task* FindTask(const std::string& state);
   const Task* FindTask(const std::string& state) const;
 };
+
+// True while the engine has work with `job`: it has not ended, or its execution is still kept
+// (tasks of a cancelled job not yet seen stopping). What stores list as active.
+bool IsActive(const Job& job);
 
 }  // namespace wfm

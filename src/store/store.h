@@ -97,6 +97,13 @@ struct ApiToken {
   TimestampMs created_at = 0;
 };
 
+// Which version of a job is stored.
+struct JobVersion {
+  std::string id;
+  int64_t version = 0;
+  bool operator==(const JobVersion&) const = default;
+};
+
 struct JobPage {
   std::vector<Job> jobs;        // newest first
   std::string next_page_token;  // empty on the last page
@@ -118,9 +125,6 @@ class Store {
 
   // Stores a new job at version 1 (job.version is ignored). Errors: kAlreadyExists (same id).
   virtual Status CreateJob(const Job& job) = 0;
-  // Stores a new job and a new record, both at version 1, in one transaction: both or neither.
-  // Errors: kAlreadyExists when the job's id or the record's kind and key exist.
-  virtual Status CreateJobWithRecord(const Job& job, const Record& record) = 0;
   // Errors: kNotFound.
   virtual Result<Job> GetJob(const std::string& id) = 0;
   // One page of the jobs of a workflow (any revision), newest first. `page_token` is empty for the
@@ -128,10 +132,10 @@ class Store {
   // Errors: kInvalidArgument for a malformed token or limit.
   virtual Result<JobPage> ListJobs(const std::string& workflow_name, const std::string& page_token,
                                    int limit) = 0;
-  // Every job whose status is not terminal, oldest first.
+  // Every active job (IsActive: not ended, or its execution still kept), oldest first.
   virtual Result<std::vector<Job>> ListActiveJobs() = 0;
-  // The ids of the same jobs, in the same order (cheap: no documents are read).
-  virtual Result<std::vector<std::string>> ListActiveJobIds() = 0;
+  // The ids and versions of the same jobs, in the same order (cheap: no documents are read).
+  virtual Result<std::vector<JobVersion>> ListActiveJobVersions() = 0;
 
   // Applies the batch in one transaction: each job or record mutation whose stored version equals
   // its expected_version is written (and its version set to expected_version + 1), the others are

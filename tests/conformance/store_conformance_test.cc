@@ -11,7 +11,9 @@
 #include <fstream>
 #include <functional>
 #include <iostream>
+#include <map>
 #include <memory>
+#include <set>
 #include <thread>
 
 #include "core/ids.h"
@@ -225,7 +227,35 @@ TEST_P(StoreConformance, ListsOnlyActiveJobsOldestFirst) {
   ASSERT_EQ(active->size(), 2u);
   EXPECT_EQ((*active)[0].id, early.id);
   EXPECT_EQ((*active)[1].id, late.id);
-  EXPECT_EQ(store_->ListActiveJobIds().value(), (std::vector<std::string>{early.id, late.id}));
+  EXPECT_EQ(store_->ListActiveJobVersions().value(),
+            (std::vector<JobVersion>{{early.id, 1}, {late.id, 1}}));
+}
+
+TEST_P(StoreConformance, KeepsAJobsExecutionInItsRowAndTheJobActiveWhileItIsKept) {
+  auto w = store_->CreateWorkflow(MakeWorkflow("wf")).value();
+  Job job = MakeJob(w, 1);
+  job.execution = R"({"run":1})";
+  ASSERT_TRUE(store_->CreateJob(job).ok());
+  EXPECT_EQ(store_->GetJob(job.id)->execution, job.execution);
+  // Ended, its execution still kept (a task not yet seen stopping): still active.
+  job.status = JobStatus::kCancelled;
+  job.execution = R"({"run":2})";
+  CommitBatch ended;
+  ended.jobs.push_back({job, 1});
+  ASSERT_TRUE(store_->Commit(ended).value().empty());
+  EXPECT_EQ(store_->GetJob(job.id)->execution, job.execution);
+  EXPECT_EQ(store_->ListActiveJobVersions().value(), (std::vector<JobVersion>{{job.id, 2}}));
+  ASSERT_EQ(store_->ListActiveJobs()->size(), 1u);
+  EXPECT_EQ(store_->ListActiveJobs()->at(0).execution, job.execution);
+  // Done with: no longer active, and the execution is gone from the row.
+  job.execution.clear();
+  CommitBatch done;
+  done.jobs.push_back({job, 2});
+  ASSERT_TRUE(store_->Commit(done).value().empty());
+  EXPECT_EQ(store_->GetJob(job.id)->execution, "");
+  EXPECT_TRUE(store_->ListActiveJobVersions()->empty());
+  EXPECT_TRUE(store_->ListActiveJobs()->empty());
+  EXPECT_EQ(store_->ListJobs("wf", "", 10)->jobs.at(0).status, JobStatus::kCancelled);
 }
 
 TEST_P(StoreConformance, KeepsCancelCommandsUntilConsumed) {
@@ -346,27 +376,6 @@ TEST_P(StoreConformance, GivesRacingSettersOneValue) {
 Record MakeRecord(const std::string& kind, const std::string& key, TimestampMs created_at,
                   const std::string& parent = "", const std::string& status = "") {
   return Record{kind, key, parent, status, created_at, R"({"key":")" + key + R"("})", 0};
-}
-
-TEST_P(StoreConformance, CreatesAJobWithItsRecordBothOrNeither) {
-  Workflow w = MakeWorkflow("together");
-  ASSERT_TRUE(store_->CreateWorkflow(w).ok());
-  Job job = MakeJob(w, 1000);
-  ASSERT_TRUE(store_->CreateJobWithRecord(job, MakeRecord(kRecordExecution, "job:" + job.id, 1000))
-                  .ok());
-  EXPECT_EQ(store_->GetJob(job.id)->version, 1);
-  EXPECT_EQ(store_->GetRecord(kRecordExecution, "job:" + job.id)->version, 1);
-  // The record exists: the new job is not stored either.
-  Job second = MakeJob(w, 2000);
-  auto taken = store_->CreateJobWithRecord(second, MakeRecord(kRecordExecution, "job:" + job.id, 2));
-  ASSERT_FALSE(taken.ok());
-  EXPECT_EQ(taken.error().code, ErrorCode::kAlreadyExists);
-  EXPECT_EQ(store_->GetJob(second.id).error().code, ErrorCode::kNotFound);
-  // The job exists: the new record is not stored either.
-  auto again = store_->CreateJobWithRecord(job, MakeRecord(kRecordExecution, "job:other", 3));
-  ASSERT_FALSE(again.ok());
-  EXPECT_EQ(again.error().code, ErrorCode::kAlreadyExists);
-  EXPECT_EQ(store_->GetRecord(kRecordExecution, "job:other").error().code, ErrorCode::kNotFound);
 }
 
 std::string ExecutionArn(int i) {
@@ -923,6 +932,83 @@ TEST(SqliteStore, UpgradesADatabaseWithoutRecordsKeepingItsData) {
   SQLite::Database db(path, SQLite::OPEN_READONLY);
   EXPECT_EQ(db.execAndGet("SELECT count(*) FROM schema_migrations").getInt(),
             static_cast<int>(kSqliteMigrations.size()));
+  fs::remove_all(dir);
+}
+
+TEST(SqliteStore, UpgradeMovesJobExecutionsFromRecordsIntoTheirJobsRows) {
+  fs::path dir = fs::temp_directory_path() / ("wfm-upgrade-" + NewUuid());
+  fs::create_directories(dir);
+  std::string path = (dir / "wfm.db").string();
+  Workflow w;
+  w.id = NewUuid();
+  w.name = "wf";
+  w.start_at = "a";
+  w.states = {State{"a", "Task", "", "", "r", true}};
+  // running: its execution runs; awaiting: cancelled, a task not yet seen stopping (record still
+  // RUNNING); finished: over; plain: stored before jobs had executions.
+  std::map<std::string, Job> jobs;
+  for (const char* name : {"running", "awaiting", "finished", "plain"}) {
+    Job job;
+    job.id = name + std::string("-") + NewUuid();
+    job.workflow = w;
+    job.data_json = "[]";
+    job.created_at = 1;
+    job.status = std::string(name) == "running" || std::string(name) == "plain"
+                     ? JobStatus::kRunning
+                     : std::string(name) == "awaiting" ? JobStatus::kCancelled
+                                                       : JobStatus::kSucceeded;
+    jobs[name] = job;
+  }
+  {
+    // The schema of the release that kept a job's execution in a record: migrations up to 0003.
+    SQLite::Database db(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    db.exec(
+        "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, "
+        "applied_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP)");
+    for (const Migration& m : kSqliteMigrations) {
+      if (m.version > 3) continue;
+      db.exec(m.sql);
+      db.exec("INSERT INTO schema_migrations (version) VALUES (" + std::to_string(m.version) + ")");
+    }
+    for (const auto& [name, job] : jobs) {
+      SQLite::Statement insert(db,
+                               "INSERT INTO jobs (id, workflow_name, created_at, status, active, "
+                               "version, doc) VALUES (?, 'wf', 1, ?, ?, 3, ?)");
+      insert.bind(1, job.id);
+      insert.bind(2, ToString(job.status));
+      insert.bind(3, IsTerminal(job.status) ? 0 : 1);
+      insert.bind(4, JobToJson(job, JsonForm::kStorage).dump());
+      insert.exec();
+      if (name == "plain") continue;
+      SQLite::Statement record(db,
+                               "INSERT INTO records (kind, key, parent, status, created_at, "
+                               "version, body) VALUES ('execution', ?, 'workflow:wf', ?, 1, 3, ?)");
+      record.bind(1, "job:" + job.id);
+      record.bind(2, name == "finished" ? "SUCCEEDED" : "RUNNING");
+      record.bind(3, R"({"info":{},"run":")" + name + R"("})");
+      record.exec();
+      db.exec("INSERT INTO history_events VALUES ('job:" + job.id + "', 1, '{}')");
+    }
+    db.exec(
+        "INSERT INTO records VALUES ('execution', 'arn:e', 'arn:sm', 'RUNNING', 1, 1, '{\"x\":1}')");
+  }
+  auto store = SqliteStore::Open(path);
+  ASSERT_TRUE(store.ok()) << store.error().message;
+  EXPECT_EQ((*store)->GetJob(jobs["running"].id)->execution, R"({"info":{},"run":"running"})");
+  EXPECT_EQ((*store)->GetJob(jobs["awaiting"].id)->execution, R"({"info":{},"run":"awaiting"})");
+  EXPECT_EQ((*store)->GetJob(jobs["finished"].id)->execution, "");
+  EXPECT_EQ((*store)->GetJob(jobs["plain"].id)->execution, "");
+  std::set<std::string> active;
+  auto versions = (*store)->ListActiveJobVersions();
+  for (const auto& job : versions.value()) active.insert(job.id);
+  EXPECT_EQ(active, (std::set<std::string>{jobs["running"].id, jobs["awaiting"].id,
+                                           jobs["plain"].id}));
+  // The jobs' records and histories are gone; a Step Functions execution's record stays.
+  auto records = (*store)->ListRecordsWithStatus(kRecordExecution, "RUNNING").value();
+  ASSERT_EQ(records.size(), 1u);
+  EXPECT_EQ(records[0].key, "arn:e");
+  EXPECT_TRUE((*store)->ReadHistory("job:" + jobs["running"].id, 0, 10, true)->empty());
+  store.value().reset();
   fs::remove_all(dir);
 }
 

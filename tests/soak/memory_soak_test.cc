@@ -103,7 +103,7 @@ TEST(MemorySoak, AHundredThousandJobsLeaveNothingBehind) {
   EXPECT_EQ(engine.BookkeepingSize(), 0u);
   EXPECT_TRUE(store.value()->ListRecordsWithStatus(kRecordTaskStop, kTaskStopPending)->empty());
   EXPECT_TRUE(store.value()->ListRecordsWithStatus(kRecordExecution, kExecutionRunning)->empty());
-  EXPECT_TRUE(store.value()->ListActiveJobIds()->empty());
+  EXPECT_TRUE(store.value()->ListActiveJobVersions()->empty());
   auto sample = store.value()->GetJob(
       json::parse(Call(api, "GET", "/jobs?workflowName=soak&limit=1", "").body)[0]["id"]);
   ASSERT_TRUE(sample.ok());

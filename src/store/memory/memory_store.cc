@@ -57,19 +57,6 @@ Status MemoryStore::CreateJob(const Job& job) {
   return CreateJobLocked(job);
 }
 
-Status MemoryStore::CreateJobWithRecord(const Job& job, const Record& record) {
-  std::lock_guard lock(mu_);
-  if (records_.count({record.kind, record.key})) {
-    return Error{ErrorCode::kAlreadyExists, record.kind + " '" + record.key + "' already exists"};
-  }
-  Status created = CreateJobLocked(job);
-  if (!created.ok()) return created;
-  Record stored = record;
-  stored.version = 1;
-  PutRecordLocked(stored);
-  return OkStatus();
-}
-
 Status MemoryStore::CreateJobLocked(const Job& job) {
   Job stored = job;
   stored.version = 1;
@@ -107,7 +94,7 @@ Result<std::vector<Job>> MemoryStore::ListActiveJobs() {
   std::lock_guard lock(mu_);
   std::vector<Job> active;
   for (const auto& [id, job] : jobs_) {
-    if (!IsTerminal(job.status)) active.push_back(job);
+    if (IsActive(job)) active.push_back(job);
   }
   std::sort(active.begin(), active.end(), [](const Job& a, const Job& b) {
     return std::tie(a.created_at, a.id) < std::tie(b.created_at, b.id);
@@ -115,12 +102,12 @@ Result<std::vector<Job>> MemoryStore::ListActiveJobs() {
   return active;
 }
 
-Result<std::vector<std::string>> MemoryStore::ListActiveJobIds() {
+Result<std::vector<JobVersion>> MemoryStore::ListActiveJobVersions() {
   auto jobs = ListActiveJobs();
   if (!jobs.ok()) return jobs.error();
-  std::vector<std::string> ids;
-  for (const auto& job : jobs.value()) ids.push_back(job.id);
-  return ids;
+  std::vector<JobVersion> versions;
+  for (const auto& job : jobs.value()) versions.push_back({job.id, job.version});
+  return versions;
 }
 
 Result<std::vector<std::string>> MemoryStore::Commit(CommitBatch& batch) {

@@ -19,9 +19,13 @@ Result<Workflow> WorkflowFromDoc(const std::string& doc) {
   return WorkflowFromJson(parsed);
 }
 
+// The job of a row selected as (doc, version, execution).
 Result<Job> JobFromRow(const pqxx::row& row) {
   auto job = JobFromStorageJson(row[0].as<std::string>());
-  if (job.ok()) job->version = row[1].as<int64_t>();
+  if (job.ok()) {
+    job->version = row[1].as<int64_t>();
+    job->execution = row[2].as<std::string>();
+  }
   return job;
 }
 
@@ -133,10 +137,10 @@ bool InsertJob(pqxx::work& txn, const Job& job) {
   Job stored = job;
   stored.version = 1;
   auto inserted = txn.exec_params(
-      "INSERT INTO jobs (id, workflow_name, created_at, status, active, version, doc) "
-      "VALUES ($1, $2, $3, $4, $5, 1, $6) ON CONFLICT DO NOTHING",
+      "INSERT INTO jobs (id, workflow_name, created_at, status, active, version, doc, execution) "
+      "VALUES ($1, $2, $3, $4, $5, 1, $6, $7) ON CONFLICT DO NOTHING",
       stored.id, stored.workflow.name, stored.created_at, std::string(ToString(stored.status)),
-      !IsTerminal(stored.status), JobToJson(stored, JsonForm::kStorage).dump());
+      IsActive(stored), JobToJson(stored, JsonForm::kStorage).dump(), stored.execution);
   return inserted.affected_rows() != 0;
 }
 
@@ -151,21 +155,9 @@ Status PostgresStore::CreateJob(const Job& job) {
   });
 }
 
-Status PostgresStore::CreateJobWithRecord(const Job& job, const Record& record) {
-  return pool_.Transact<std::monostate>([&](pqxx::work& txn) -> Status {
-    if (!InsertJob(txn, job)) {
-      return Error{ErrorCode::kAlreadyExists, "job '" + job.id + "' already exists"};
-    }
-    if (!InsertRecord(txn, record)) {
-      return Error{ErrorCode::kAlreadyExists, record.kind + " '" + record.key + "' already exists"};
-    }
-    return OkStatus();
-  });
-}
-
 Result<Job> PostgresStore::GetJob(const std::string& id) {
   return pool_.Transact<Job>([&](pqxx::work& txn) -> Result<Job> {
-    auto rows = txn.exec_params("SELECT doc, version FROM jobs WHERE id = $1", id);
+    auto rows = txn.exec_params("SELECT doc, version, execution FROM jobs WHERE id = $1", id);
     if (rows.empty()) return Error{ErrorCode::kNotFound, "job '" + id + "' not found"};
     return JobFromRow(rows[0]);
   });
@@ -178,11 +170,11 @@ Result<JobPage> PostgresStore::ListJobs(const std::string& workflow_name,
   return pool_.Transact<JobPage>([&](pqxx::work& txn) -> Result<JobPage> {
     pqxx::result rows = cursor->first
                             ? txn.exec_params(
-                                  "SELECT doc, version FROM jobs WHERE workflow_name = $1 "
+                                  "SELECT doc, version, execution FROM jobs WHERE workflow_name = $1 "
                                   "ORDER BY created_at DESC, id DESC LIMIT $2",
                                   workflow_name, limit + 1)
                             : txn.exec_params(
-                                  "SELECT doc, version FROM jobs WHERE workflow_name = $1 AND "
+                                  "SELECT doc, version, execution FROM jobs WHERE workflow_name = $1 AND "
                                   "(created_at, id) < ($2, $3) ORDER BY created_at DESC, id DESC "
                                   "LIMIT $4",
                                   workflow_name, cursor->created_at, cursor->id, limit + 1);
@@ -201,7 +193,7 @@ Result<std::vector<Job>> PostgresStore::ListActiveJobs() {
   return pool_.Transact<std::vector<Job>>([&](pqxx::work& txn) -> Result<std::vector<Job>> {
     std::vector<Job> out;
     for (const auto& row :
-         txn.exec("SELECT doc, version FROM jobs WHERE active ORDER BY created_at, id")) {
+         txn.exec("SELECT doc, version, execution FROM jobs WHERE active ORDER BY created_at, id")) {
       auto job = JobFromRow(row);
       if (!job.ok()) return job.error();
       out.push_back(std::move(job.value()));
@@ -210,13 +202,13 @@ Result<std::vector<Job>> PostgresStore::ListActiveJobs() {
   });
 }
 
-Result<std::vector<std::string>> PostgresStore::ListActiveJobIds() {
-  return pool_.Transact<std::vector<std::string>>(
-      [&](pqxx::work& txn) -> Result<std::vector<std::string>> {
-        std::vector<std::string> out;
+Result<std::vector<JobVersion>> PostgresStore::ListActiveJobVersions() {
+  return pool_.Transact<std::vector<JobVersion>>(
+      [&](pqxx::work& txn) -> Result<std::vector<JobVersion>> {
+        std::vector<JobVersion> out;
         for (const auto& row :
-             txn.exec("SELECT id FROM jobs WHERE active ORDER BY created_at, id")) {
-          out.push_back(row[0].as<std::string>());
+             txn.exec("SELECT id, version FROM jobs WHERE active ORDER BY created_at, id")) {
+          out.push_back({row[0].as<std::string>(), row[1].as<int64_t>()});
         }
         return out;
       });
@@ -236,14 +228,16 @@ Result<std::vector<std::string>> PostgresStore::Commit(CommitBatch& batch) {
             values += (i > start ? ",(" : "(") + txn.quote(m.job.id) + "," +
                       std::to_string(m.expected_version) + "::bigint," +
                       txn.quote(std::string(ToString(m.job.status))) + "," +
-                      (IsTerminal(m.job.status) ? "false" : "true") + "," +
-                      txn.quote(JobToJson(m.job, JsonForm::kStorage).dump()) + ")";
+                      (IsActive(m.job) ? "true" : "false") + "," +
+                      txn.quote(JobToJson(m.job, JsonForm::kStorage).dump()) + "," +
+                      txn.quote(m.job.execution) + ")";
           }
           for (const auto& row :
                txn.exec("UPDATE jobs AS j SET status = u.status, active = u.active, "
-                        "version = u.version + 1, doc = u.doc FROM (VALUES " +
+                        "version = u.version + 1, doc = u.doc, execution = u.execution "
+                        "FROM (VALUES " +
                         values +
-                        ") AS u(id, version, status, active, doc) "
+                        ") AS u(id, version, status, active, doc, execution) "
                         "WHERE j.id = u.id AND j.version = u.version RETURNING j.id")) {
             written.insert(row[0].as<std::string>());
           }

@@ -17,12 +17,6 @@ namespace wfm::sqlite {
 // A store error made of SQLite's exception: kUnavailable with its message.
 Error StoreError(const SQLite::Exception& e);
 
-// Inserts `job` at version 1 with its storage JSON `doc` (StoredJobDoc); false when its id
-// exists. Throws SQLite::Exception.
-bool InsertJob(SQLite::Database& db, const Job& job, const std::string& doc);
-// The JSON a new job is stored as (version 1).
-std::string StoredJobDoc(const Job& job);
-
 // Opens a connection to `path` (creating the file) in WAL mode, synchronous=FULL when `durable`
 // (NORMAL otherwise), through `vfs` unless it is empty. Throws SQLite::Exception.
 std::unique_ptr<SQLite::Database> Connect(const std::string& path, bool durable,

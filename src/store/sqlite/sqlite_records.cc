@@ -132,20 +132,6 @@ Status SqliteStore::CreateRecord(const Record& record) {
   });
 }
 
-Status SqliteStore::CreateJobWithRecord(const Job& job, const Record& record) {
-  std::string doc = sqlite::StoredJobDoc(job);
-  return Write<Status>([&](SQLite::Database& db) -> Status {
-    if (!sqlite::InsertJob(db, job, doc)) {
-      return Error{ErrorCode::kAlreadyExists, "job '" + job.id + "' already exists"};
-    }
-    SQLite::Statement insert(db, kInsertRecord);
-    if (!InsertRecord(insert, record)) {
-      return Error{ErrorCode::kAlreadyExists, record.kind + " '" + record.key + "' already exists"};
-    }
-    return OkStatus();
-  });
-}
-
 Result<Record> SqliteStore::GetRecord(const std::string& kind, const std::string& key) {
   try {
     ReaderLease reader(*this);

@@ -159,33 +159,37 @@ Result<std::vector<Workflow>> SqliteStore::ListWorkflows() {
   }
 }
 
-namespace sqlite {
+namespace {
 
+// Inserts `job` at version 1 with its storage JSON `doc` (StoredJobDoc); false when its id
+// exists. Throws SQLite::Exception.
 bool InsertJob(SQLite::Database& db, const Job& job, const std::string& doc) {
   SQLite::Statement insert(db,
                            "INSERT OR IGNORE INTO jobs (id, workflow_name, created_at, status, "
-                           "active, version, doc) VALUES (?, ?, ?, ?, ?, 1, ?)");
+                           "active, version, doc, execution) VALUES (?, ?, ?, ?, ?, 1, ?, ?)");
   insert.bind(1, job.id);
   insert.bind(2, job.workflow.name);
   insert.bind(3, static_cast<int64_t>(job.created_at));
   insert.bind(4, ToString(job.status));
-  insert.bind(5, IsTerminal(job.status) ? 0 : 1);
+  insert.bind(5, IsActive(job) ? 1 : 0);
   insert.bind(6, doc);
+  insert.bind(7, job.execution);
   return insert.exec() != 0;
 }
 
+// The JSON a new job is stored as (version 1).
 std::string StoredJobDoc(const Job& job) {
   Job stored = job;
   stored.version = 1;
   return JobToJson(stored, JsonForm::kStorage).dump();
 }
 
-}  // namespace sqlite
+}  // namespace
 
 Status SqliteStore::CreateJob(const Job& job) {
-  std::string doc = sqlite::StoredJobDoc(job);  // outside the shared commit, which it would slow
+  std::string doc = StoredJobDoc(job);  // outside the shared commit, which it would slow
   return Write<Status>([&](SQLite::Database& db) -> Status {
-    if (!sqlite::InsertJob(db, job, doc)) {
+    if (!InsertJob(db, job, doc)) {
       return Error{ErrorCode::kAlreadyExists, "job '" + job.id + "' already exists"};
     }
     return OkStatus();
@@ -194,9 +198,13 @@ Status SqliteStore::CreateJob(const Job& job) {
 
 namespace {
 
+// The job of a row selected as (doc, version, execution).
 Result<Job> JobFromRow(SQLite::Statement& query) {
   auto job = JobFromStorageJson(query.getColumn(0).getString());
-  if (job.ok()) job->version = query.getColumn(1).getInt64();
+  if (job.ok()) {
+    job->version = query.getColumn(1).getInt64();
+    job->execution = query.getColumn(2).getString();
+  }
   return job;
 }
 
@@ -205,7 +213,7 @@ Result<Job> JobFromRow(SQLite::Statement& query) {
 Result<Job> SqliteStore::GetJob(const std::string& id) {
   try {
     ReaderLease reader(*this);
-    SQLite::Statement query(reader.db(), "SELECT doc, version FROM jobs WHERE id = ?");
+    SQLite::Statement query(reader.db(), "SELECT doc, version, execution FROM jobs WHERE id = ?");
     query.bind(1, id);
     if (!query.executeStep()) return Error{ErrorCode::kNotFound, "job '" + id + "' not found"};
     return JobFromRow(query);
@@ -222,9 +230,9 @@ Result<JobPage> SqliteStore::ListJobs(const std::string& workflow_name,
     ReaderLease reader(*this);
     SQLite::Statement query(
         reader.db(), cursor->first
-                         ? "SELECT doc, version FROM jobs WHERE workflow_name = ? "
+                         ? "SELECT doc, version, execution FROM jobs WHERE workflow_name = ? "
                            "ORDER BY created_at DESC, id DESC LIMIT ?"
-                         : "SELECT doc, version FROM jobs WHERE workflow_name = ? AND "
+                         : "SELECT doc, version, execution FROM jobs WHERE workflow_name = ? AND "
                            "(created_at, id) < (?, ?) ORDER BY created_at DESC, id DESC LIMIT ?");
     query.bind(1, workflow_name);
     if (cursor->first) {
@@ -251,7 +259,8 @@ Result<std::vector<Job>> SqliteStore::ListActiveJobs() {
   try {
     ReaderLease reader(*this);
     SQLite::Statement query(
-        reader.db(), "SELECT doc, version FROM jobs WHERE active = 1 ORDER BY created_at, id");
+        reader.db(),
+        "SELECT doc, version, execution FROM jobs WHERE active = 1 ORDER BY created_at, id");
     std::vector<Job> out;
     while (query.executeStep()) {
       auto job = JobFromRow(query);
@@ -264,13 +273,15 @@ Result<std::vector<Job>> SqliteStore::ListActiveJobs() {
   }
 }
 
-Result<std::vector<std::string>> SqliteStore::ListActiveJobIds() {
+Result<std::vector<JobVersion>> SqliteStore::ListActiveJobVersions() {
   try {
     ReaderLease reader(*this);
     SQLite::Statement query(reader.db(),
-                            "SELECT id FROM jobs WHERE active = 1 ORDER BY created_at, id");
-    std::vector<std::string> out;
-    while (query.executeStep()) out.push_back(query.getColumn(0).getString());
+                            "SELECT id, version FROM jobs WHERE active = 1 ORDER BY created_at, id");
+    std::vector<JobVersion> out;
+    while (query.executeStep()) {
+      out.push_back({query.getColumn(0).getString(), query.getColumn(1).getInt64()});
+    }
     return out;
   } catch (const SQLite::Exception& e) {
     return StoreError(e);
@@ -290,30 +301,32 @@ Result<std::vector<std::string>> SqliteStore::Commit(CommitBatch& batch) {
         // The document alone when status and active keep their values (active is in the
         // condition of the index of active jobs, which SQLite then leaves alone), else all.
         SQLite::Statement update_doc(db,
-                                     "UPDATE jobs SET version = ?, doc = ? "
+                                     "UPDATE jobs SET version = ?, doc = ?, execution = ? "
                                      "WHERE id = ? AND version = ? AND status = ? AND active = ?");
         SQLite::Statement update(db,
-                                 "UPDATE jobs SET status = ?, active = ?, version = ?, doc = ? "
-                                 "WHERE id = ? AND version = ?");
+                                 "UPDATE jobs SET status = ?, active = ?, version = ?, doc = ?, "
+                                 "execution = ? WHERE id = ? AND version = ?");
         for (size_t i = 0; i < batch.jobs.size(); ++i) {
           const JobMutation& mutation = batch.jobs[i];
           std::string status = ToString(mutation.job.status);
-          int active = IsTerminal(mutation.job.status) ? 0 : 1;
+          int active = IsActive(mutation.job) ? 1 : 0;
           update_doc.reset();
           update_doc.bind(1, static_cast<int64_t>(mutation.expected_version + 1));
           update_doc.bind(2, docs[i]);
-          update_doc.bind(3, mutation.job.id);
-          update_doc.bind(4, static_cast<int64_t>(mutation.expected_version));
-          update_doc.bind(5, status);
-          update_doc.bind(6, active);
+          update_doc.bind(3, mutation.job.execution);
+          update_doc.bind(4, mutation.job.id);
+          update_doc.bind(5, static_cast<int64_t>(mutation.expected_version));
+          update_doc.bind(6, status);
+          update_doc.bind(7, active);
           if (update_doc.exec() > 0) continue;
           update.reset();
           update.bind(1, status);
           update.bind(2, active);
           update.bind(3, static_cast<int64_t>(mutation.expected_version + 1));
           update.bind(4, docs[i]);
-          update.bind(5, mutation.job.id);
-          update.bind(6, static_cast<int64_t>(mutation.expected_version));
+          update.bind(5, mutation.job.execution);
+          update.bind(6, mutation.job.id);
+          update.bind(7, static_cast<int64_t>(mutation.expected_version));
           if (update.exec() == 0) conflicts.push_back(mutation.job.id);
         }
         SQLite::Statement consume(db, "DELETE FROM cancel_commands WHERE id = ?");

@@ -42,12 +42,11 @@ class SqliteStore : public Store {
   Result<Workflow> GetWorkflow(const std::string& name, int64_t revision) override;
   Result<std::vector<Workflow>> ListWorkflows() override;
   Status CreateJob(const Job& job) override;
-  Status CreateJobWithRecord(const Job& job, const Record& record) override;
   Result<Job> GetJob(const std::string& id) override;
   Result<JobPage> ListJobs(const std::string& workflow_name, const std::string& page_token,
                            int limit) override;
   Result<std::vector<Job>> ListActiveJobs() override;
-  Result<std::vector<std::string>> ListActiveJobIds() override;
+  Result<std::vector<JobVersion>> ListActiveJobVersions() override;
   Result<std::vector<std::string>> Commit(CommitBatch& batch) override;
   Status CreateRecord(const Record& record) override;
   Result<Record> GetRecord(const std::string& kind, const std::string& key) override;
