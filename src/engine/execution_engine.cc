@@ -267,17 +267,25 @@ Result<std::unique_ptr<ExecutionEngine::Active>> ExecutionEngine::LoadStored(
   return Load(record.value());
 }
 
-std::string ExecutionEngine::BodyOf(const Active& active) {
-  ExecutionInfo info = active.info;
+std::string ExecutionEngine::BodyOf(Active& active) {
   const asl::ExecutionState& state = active.state;
-  info.status = state.status;
-  info.output.reset();
-  if (state.status == kExecutionSucceeded) info.output = state.output.dump();
-  info.error = state.error;
-  info.cause = state.cause;
-  info.stop_date = state.stop_ms;
-  info.redrive_count = state.redrive_count;
-  return Json{{"info", ToJson(info)}, {"run", asl::ToJson(state)}}.dump();
+  // The info changes with the status alone (output, error and cause come with it): its text,
+  // which holds the definition, is made again only then.
+  auto info_key = std::make_tuple(state.status, state.stop_ms, state.redrive_count);
+  if (active.info_text.empty() || active.info_key != info_key) {
+    ExecutionInfo info = active.info;
+    info.status = state.status;
+    info.output.reset();
+    if (state.status == kExecutionSucceeded) info.output = state.output.dump();
+    info.error = state.error;
+    info.cause = state.cause;
+    info.stop_date = state.stop_ms;
+    info.redrive_count = state.redrive_count;
+    active.info_text = ToJson(info).dump();
+    active.info_key = std::move(info_key);
+  }
+  // Spliced as text: the info's is reused, and the body is one JSON object either way.
+  return "{\"info\":" + active.info_text + ",\"run\":" + asl::ToJson(state).dump() + "}";
 }
 
 bool ExecutionEngine::Kept(const Active& active) {
@@ -289,7 +297,7 @@ const std::string& ExecutionEngine::StoredKey(const Active& active) {
   return active.job ? active.job->id : active.info.arn;
 }
 
-Record ExecutionEngine::RecordOf(const Active& active) {
+Record ExecutionEngine::RecordOf(Active& active) {
   Record record = active.record;
   record.status = active.state.status;
   record.body = BodyOf(active);
@@ -1182,6 +1190,7 @@ bool ExecutionEngine::Round() {
       finished.push_back(arn);
     } else if (!active->dirty && active->to_start.empty() && active->to_stop.empty()) {
       attention_.erase(arn);  // settled: looked at again when something happens to it
+      std::string().swap(active->info_text);  // memory for the waiting, made again when written
       ScheduleDue(*active);
     } else {
       ScheduleDue(*active);

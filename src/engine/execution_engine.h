@@ -20,6 +20,7 @@
 #include <set>
 #include <string>
 #include <thread>
+#include <tuple>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
@@ -120,6 +121,10 @@ class ExecutionEngine : public ExecutionService, public JobService {
     std::set<std::string> fresh_attempts;
     std::vector<asl::TaskToStop> to_stop;
     bool dirty = false;
+    // BodyOf's text of `info` as last written, and the (status, stop date, redrive count) of the
+    // state it was made for.
+    std::string info_text;
+    std::tuple<std::string, int64_t, int64_t> info_key;
   };
   // An execution this process has just stored: its record, or (`job` set) the job whose row holds
   // it, as stored.
@@ -151,9 +156,9 @@ class ExecutionEngine : public ExecutionService, public JobService {
   Result<std::unique_ptr<Active>> LoadStored(const std::string& key) const;
   // The stored body of `active`'s execution as it is now: what DescribeExecution shows ("info")
   // and the interpreter's state ("run").
-  static std::string BodyOf(const Active& active);
+  static std::string BodyOf(Active& active);
   // The record of a Step Functions execution as it is now.
-  static Record RecordOf(const Active& active);
+  static Record RecordOf(Active& active);
   // True while the engine has work with `active`: running, or a job waiting to see a task stop
   // (its execution is then kept in the store, so that a restart goes on watching it).
   static bool Kept(const Active& active);
