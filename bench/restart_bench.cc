@@ -2,10 +2,12 @@
 // of a 3-state chain are started on a SQLite file (created by 8 threads, as concurrent API
 // requests are), and the engine runs until each job's first task has been submitted to an
 // executor that never finishes anything. Printed:
-//   - the resident memory those N waiting jobs add to the process, per job;
+//   - the resident memory those N waiting jobs add to the process, per job (the fake executor's
+//     record of every task it was given is dropped first: it is the bench's, not the service's);
 //   - after the engine is stopped and the store closed (a restart: a new store, a new executor),
-//     the time until the new engine has loaded every active job and asked the executor for each
-//     running task again (RunUntilIdle), split into its first pass and the rest.
+//     the time until a job started then has its first task submitted (the service is ready for
+//     new work: active jobs are read a batch per round meanwhile), and the time until the new
+//     engine has read every active job and asked the executor for each running task again.
 // Prints figures; asserts only that every job came back.
 #include <spdlog/spdlog.h>
 
@@ -73,6 +75,7 @@ int main(int argc, char** argv) {
       return 1;
     }
     engine.RunUntilIdle();
+    executor.ForgetFinished();
     waiting_mib = ResidentMiB();
     printf("restart bench: jobs=%d (each waiting on its first task), store=sqlite\n", jobs);
     printf("  memory             %.1f MiB for %d waiting jobs: %.2f KiB per job\n",
@@ -83,14 +86,28 @@ int main(int argc, char** argv) {
     auto store = std::move(SqliteStore::Open(path).value());
     FakeExecutor executor(clock);  // a new one: it knows none of the tasks
     ExecutionEngine engine(*store, executor, clock);
+    engine.Start();
+    auto fresh = engine.StartJob(workflow, "[]");
+    if (!fresh.ok()) {
+      fprintf(stderr, "restart_bench: %s\n", fresh.error().message.c_str());
+      return 1;
+    }
+    std::string first_attempt = fresh->id + "-0-1";  // v1's name of its first task's attempt
+    while (executor.SubmitCount(first_attempt) == 0) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    double ready = Seconds(std::chrono::steady_clock::now() - opened_at).count();
+    engine.Stop();
     engine.RunUntilIdle();
     double seconds = Seconds(std::chrono::steady_clock::now() - opened_at).count();
+    printf("  restart: ready     %.3f s until a job started then had its first task submitted\n",
+           ready);
     printf(
-        "  restart            %.3f s until all %zu active jobs were loaded and their tasks "
+        "  restart: all read  %.3f s until all %zu active jobs were read and their tasks "
         "asked for again (%.0f jobs/s; %llu executions written)\n",
         seconds, engine.ActiveCount(), engine.ActiveCount() / seconds,
         static_cast<unsigned long long>(engine.Stats().executions_written));
-    if (engine.ActiveCount() != static_cast<size_t>(jobs)) {
+    if (engine.ActiveCount() != static_cast<size_t>(jobs) + 1) {
       fprintf(stderr, "restart_bench: %zu of %d jobs came back\n", engine.ActiveCount(), jobs);
       return 1;
     }

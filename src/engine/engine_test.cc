@@ -31,7 +31,9 @@ std::string EnvOf(const TaskSpec& spec, const std::string& key) {
   return "<unset>";
 }
 
-class EngineTest : public ::testing::Test {
+// Run twice: with every execution held whole, and with none held whole while it waits (each is
+// read from the store again when something happens to it; see max_resident_executions).
+class EngineTest : public ::testing::TestWithParam<size_t> {
  protected:
   Job Read(const std::string& id) { return store_.GetJob(id).value(); }
   const Task& TaskOf(const Job& job, const std::string& state) { return *job.FindTask(state); }
@@ -39,7 +41,12 @@ class EngineTest : public ::testing::Test {
   // A new engine, as a restarted process makes (it recovers in its first round).
   void Restart() {
     engine_.reset();
-    engine_ = std::make_unique<ExecutionEngine>(store_, executor_, clock_);
+    engine_ = std::make_unique<ExecutionEngine>(store_, executor_, clock_, Options());
+  }
+  static ExecutionEngineOptions Options() {
+    ExecutionEngineOptions options;
+    options.max_resident_executions = GetParam();
+    return options;
   }
   size_t PendingStops() {
     return store_.ListRecordsWithStatus(kRecordTaskStop, kTaskStopPending)->size();
@@ -49,10 +56,41 @@ class EngineTest : public ::testing::Test {
   MemoryStore store_;
   FakeExecutor executor_{clock_};
   std::unique_ptr<ExecutionEngine> engine_ =
-      std::make_unique<ExecutionEngine>(store_, executor_, clock_);
+      std::make_unique<ExecutionEngine>(store_, executor_, clock_, Options());
 };
 
-TEST_F(EngineTest, RunsAChainInOrderAndSucceeds) {
+INSTANTIATE_TEST_SUITE_P(HeldWholeOrDormant, EngineTest, ::testing::Values(10000, 0),
+                         [](const ::testing::TestParamInfo<size_t>& info) {
+                           return info.param == 0 ? std::string("Dormant")
+                                                  : std::string("Whole");
+                         });
+
+TEST_P(EngineTest, AJobWaitingBeyondTheBoundIsHeldSmallAndWokenByNews) {
+  bool dormant = GetParam() == 0;
+  auto job = engine_->StartJob(Chain(), "[]").value();
+  engine_->RunUntilIdle();
+  std::string first = TaskOf(Read(job.id), "start").id;
+  EXPECT_EQ(engine_->Stats().executions_dormant, dormant ? 1u : 0u);
+  EXPECT_EQ(engine_->ActiveCount(), 1u);
+  // A poll that brings nothing new (still queued) leaves it as it is.
+  clock_.Advance(10);
+  executor_.Touch(first);
+  engine_->RunUntilIdle();
+  EXPECT_EQ(engine_->Stats().wakes, 0u);
+  // Its task starts: news, it is read again, changed, stored and left waiting again.
+  executor_.Start(first);
+  engine_->RunUntilIdle();
+  EXPECT_EQ(TaskOf(Read(job.id), "start").status, TaskStatus::kRunning);
+  EXPECT_EQ(engine_->Stats().wakes, dormant ? 1u : 0u);
+  EXPECT_EQ(engine_->Stats().executions_dormant, dormant ? 1u : 0u);
+  executor_.Finish(first, 0);
+  engine_->RunUntilIdle();
+  EXPECT_EQ(TaskOf(Read(job.id), "start").status, TaskStatus::kSucceeded);
+  EXPECT_EQ(executor_.Launches(), 2);
+  EXPECT_EQ(engine_->Stats().wakes, dormant ? 2u : 0u);
+}
+
+TEST_P(EngineTest, RunsAChainInOrderAndSucceeds) {
   auto job = engine_->StartJob(Chain(), R"(["arg1","arg2"])");
   ASSERT_TRUE(job.ok());
   EXPECT_EQ(job->status, JobStatus::kQueued);
@@ -97,7 +135,7 @@ TEST_F(EngineTest, RunsAChainInOrderAndSucceeds) {
 
 // An executor forgets a task once it has reported it terminal; a notification arriving after that
 // must not make the engine ask about it again (the executor would adopt it anew and keep it).
-TEST_F(EngineTest, ALateNotificationOfAFinishedTaskDoesNotAskAboutItAgain) {
+TEST_P(EngineTest, ALateNotificationOfAFinishedTaskDoesNotAskAboutItAgain) {
   auto job = engine_->StartJob(Chain(), "[]").value();
   engine_->RunUntilIdle();
   std::string first = TaskOf(Read(job.id), "start").id;
@@ -113,7 +151,7 @@ TEST_F(EngineTest, ALateNotificationOfAFinishedTaskDoesNotAskAboutItAgain) {
   EXPECT_EQ(executor_.DescribeCount(first), asked);
 }
 
-TEST_F(EngineTest, AFailedTaskAbortsItsDependentsAndFailsTheJob) {
+TEST_P(EngineTest, AFailedTaskAbortsItsDependentsAndFailsTheJob) {
   auto job = engine_->StartJob(Chain(), "[]").value();
   engine_->RunUntilIdle();
   executor_.Finish(TaskOf(Read(job.id), "start").id, 3);
@@ -128,7 +166,7 @@ TEST_F(EngineTest, AFailedTaskAbortsItsDependentsAndFailsTheJob) {
   EXPECT_EQ(executor_.Launches(), 1);
 }
 
-TEST_F(EngineTest, CancelTerminatesRunningTasksAndStaysCancelled) {
+TEST_P(EngineTest, CancelTerminatesRunningTasksAndStaysCancelled) {
   auto job = engine_->StartJob(Chain(), "[]").value();
   engine_->RunUntilIdle();
   std::string first = TaskOf(Read(job.id), "start").id;
@@ -154,7 +192,7 @@ TEST_F(EngineTest, CancelTerminatesRunningTasksAndStaysCancelled) {
   EXPECT_EQ(PendingStops(), 0u);
 }
 
-TEST_F(EngineTest, AnUnsubmittableTaskFailsWithTheExecutorsMessage) {
+TEST_P(EngineTest, AnUnsubmittableTaskFailsWithTheExecutorsMessage) {
   executor_.FailSubmitsOf("echo", Error{ErrorCode::kInvalidArgument, "no job definition 'echo'"});
   auto job = engine_->StartJob(Chain(), "[]").value();
   engine_->RunUntilIdle();
@@ -163,7 +201,7 @@ TEST_F(EngineTest, AnUnsubmittableTaskFailsWithTheExecutorsMessage) {
   EXPECT_EQ(TaskOf(stored, "start").status_reason, "submission failed: no job definition 'echo'");
 }
 
-TEST_F(EngineTest, AnUnavailableExecutorIsRetriedNotFailed) {
+TEST_P(EngineTest, AnUnavailableExecutorIsRetriedNotFailed) {
   executor_.FailSubmitsOf("echo", Error{ErrorCode::kUnavailable, "try later"});
   auto job = engine_->StartJob(Chain(), "[]").value();
   engine_->RunUntilIdle();
@@ -175,7 +213,7 @@ TEST_F(EngineTest, AnUnavailableExecutorIsRetriedNotFailed) {
   EXPECT_EQ(executor_.Launches(), 1);
 }
 
-TEST_F(EngineTest, ATaskLostByTheExecutorFails) {
+TEST_P(EngineTest, ATaskLostByTheExecutorFails) {
   auto job = engine_->StartJob(Chain(), "[]").value();
   engine_->RunUntilIdle();
   executor_.Forget(TaskOf(Read(job.id), "start").id);
@@ -185,7 +223,7 @@ TEST_F(EngineTest, ATaskLostByTheExecutorFails) {
             std::string::npos);
 }
 
-TEST_F(EngineTest, RestartAdoptsSubmittedTasksInsteadOfRunningThemAgain) {
+TEST_P(EngineTest, RestartAdoptsSubmittedTasksInsteadOfRunningThemAgain) {
   auto job = engine_->StartJob(Chain(), "[]").value();
   engine_->RunUntilIdle();
   std::string first = TaskOf(Read(job.id), "start").id;
@@ -200,7 +238,7 @@ TEST_F(EngineTest, RestartAdoptsSubmittedTasksInsteadOfRunningThemAgain) {
 }
 
 // Jobs stored by an earlier version of the service (jobs without an execution) are taken on.
-TEST_F(EngineTest, RestartSubmitsAStoredIntentWhoseSubmissionNeverHappened) {
+TEST_P(EngineTest, RestartSubmitsAStoredIntentWhoseSubmissionNeverHappened) {
   // As if the process died between storing the intent and calling the executor.
   Job job = NewJob(Chain(), "11111111-2222-3333-4444-555555555555", "[]", clock_.Now());
   job.tasks[0].submit_intent = true;
@@ -213,7 +251,7 @@ TEST_F(EngineTest, RestartSubmitsAStoredIntentWhoseSubmissionNeverHappened) {
   EXPECT_EQ(TaskOf(Read(job.id), "start").id, executor_.Specs()[0].name);
 }
 
-TEST_F(EngineTest, RestartStopsTheTaskOfACancelAcceptedBeforeTheCrash) {
+TEST_P(EngineTest, RestartStopsTheTaskOfACancelAcceptedBeforeTheCrash) {
   auto job = engine_->StartJob(Chain(), "[]").value();
   engine_->RunUntilIdle();
   ASSERT_TRUE(engine_->CancelJob(job.id, "stop it").ok());  // stored; the process dies now
@@ -226,7 +264,7 @@ TEST_F(EngineTest, RestartStopsTheTaskOfACancelAcceptedBeforeTheCrash) {
   EXPECT_EQ(executor_.Terminated().size(), 1u);
 }
 
-TEST_F(EngineTest, ManyJobsAreStoredInBatches) {
+TEST_P(EngineTest, ManyJobsAreStoredInBatches) {
   FakeExecutor instant(clock_, FakeExecutor::Mode::kSucceedAtOnce);
   ExecutionEngine engine(store_, instant, clock_);
   std::vector<std::string> ids;
@@ -236,7 +274,7 @@ TEST_F(EngineTest, ManyJobsAreStoredInBatches) {
   EXPECT_EQ(instant.Launches(), 600);
 }
 
-TEST_F(EngineTest, BackgroundThreadAdvancesJobsAndCancelWaitsUntilApplied) {
+TEST_P(EngineTest, BackgroundThreadAdvancesJobsAndCancelWaitsUntilApplied) {
   engine_->Start();
   auto job = engine_->StartJob(Chain(), "[]").value();
   auto cancelled = engine_->CancelJob(job.id, "bye");
@@ -252,7 +290,7 @@ TEST_F(EngineTest, BackgroundThreadAdvancesJobsAndCancelWaitsUntilApplied) {
 namespace wfm {
 namespace {
 
-TEST_F(EngineTest, RestartResubmitsATaskTheExecutorNeverStarted) {
+TEST_P(EngineTest, RestartResubmitsATaskTheExecutorNeverStarted) {
   // As if the id was stored but the executor still had the task queued when the process died.
   Job job = NewJob(Chain(), "11111111-2222-3333-4444-666666666666", "[]", clock_.Now());
   job.tasks[0].submit_intent = true;
@@ -270,7 +308,7 @@ TEST_F(EngineTest, RestartResubmitsATaskTheExecutorNeverStarted) {
 namespace wfm {
 namespace {
 
-TEST_F(EngineTest, CountsRoundsCommitsAndFinishedJobs) {
+TEST_P(EngineTest, CountsRoundsCommitsAndFinishedJobs) {
   FakeExecutor instant(clock_, FakeExecutor::Mode::kSucceedAtOnce);
   ExecutionEngine engine(store_, instant, clock_);
   engine.StartJob(Chain(), "[]");
@@ -289,7 +327,7 @@ TEST_F(EngineTest, CountsRoundsCommitsAndFinishedJobs) {
 namespace wfm {
 namespace {
 
-TEST_F(EngineTest, TellsTheExecutorWhichSubmissionsAreFresh) {
+TEST_P(EngineTest, TellsTheExecutorWhichSubmissionsAreFresh) {
   auto job = engine_->StartJob(Chain(), "[]").value();
   engine_->RunUntilIdle();
   ASSERT_EQ(executor_.Specs().size(), 1u);
@@ -310,7 +348,7 @@ TEST_F(EngineTest, TellsTheExecutorWhichSubmissionsAreFresh) {
   EXPECT_FALSE(executor_.Specs()[1].fresh);
 }
 
-TEST_F(EngineTest, TakesTheExecutorsLastingId) {
+TEST_P(EngineTest, TakesTheExecutorsLastingId) {
   auto job = engine_->StartJob(Chain(), "[]").value();
   engine_->RunUntilIdle();
   std::string handle = TaskOf(Read(job.id), "start").id;
@@ -337,7 +375,7 @@ class NeverLeader : public Leadership {
   bool IsLeader() const override { return false; }
 };
 
-TEST_F(EngineTest, ACancelIsKeptUntilTheExecutorTookChargeOfStoppingTheTask) {
+TEST_P(EngineTest, ACancelIsKeptUntilTheExecutorTookChargeOfStoppingTheTask) {
   auto job = engine_->StartJob(Chain(), "[]").value();
   engine_->RunUntilIdle();
   std::string first = TaskOf(Read(job.id), "start").id;
@@ -365,7 +403,7 @@ TEST_F(EngineTest, ACancelIsKeptUntilTheExecutorTookChargeOfStoppingTheTask) {
   EXPECT_EQ(engine_->ActiveCount(), 0u);
 }
 
-TEST_F(EngineTest, ACancelledRunningTaskGetsItsStopTimeWhenItStops) {
+TEST_P(EngineTest, ACancelledRunningTaskGetsItsStopTimeWhenItStops) {
   auto job = engine_->StartJob(Chain(), "[]").value();
   engine_->RunUntilIdle();
   std::string first = TaskOf(Read(job.id), "start").id;
@@ -381,14 +419,14 @@ TEST_F(EngineTest, ACancelledRunningTaskGetsItsStopTimeWhenItStops) {
   EXPECT_EQ(engine_->ActiveCount(), 0u);
 }
 
-TEST_F(EngineTest, AReplicaThatNeverLedWritesNothingWhenItStops) {
+TEST_P(EngineTest, AReplicaThatNeverLedWritesNothingWhenItStops) {
   auto job = engine_->StartJob(Chain(), "[]").value();
   engine_->RunUntilIdle();
   executor_.Start(TaskOf(Read(job.id), "start").id);  // news its engine would store, if it led
   int64_t version = Read(job.id).version;
 
   NeverLeader follower_lock;
-  ExecutionEngineOptions options;
+  ExecutionEngineOptions options = Options();
   options.leadership = &follower_lock;
   options.poll_interval_ms = 5;
   ExecutionEngine follower(store_, executor_, clock_, options);
@@ -403,7 +441,7 @@ TEST_F(EngineTest, AReplicaThatNeverLedWritesNothingWhenItStops) {
 
 // Another process (a replica's API) cancels the job while this engine holds it: this engine's
 // next write loses and it goes on from what the other stored.
-TEST_F(EngineTest, ACancelByAnotherProcessWinsOverThisEnginesWrite) {
+TEST_P(EngineTest, ACancelByAnotherProcessWinsOverThisEnginesWrite) {
   auto job = engine_->StartJob(Chain(), "[]").value();
   engine_->RunUntilIdle();
   std::string first = TaskOf(Read(job.id), "start").id;
@@ -423,7 +461,7 @@ TEST_F(EngineTest, ACancelByAnotherProcessWinsOverThisEnginesWrite) {
       << stored.execution;
 }
 
-TEST_F(EngineTest, ForgetsEverythingAboutFinishedJobs) {
+TEST_P(EngineTest, ForgetsEverythingAboutFinishedJobs) {
   FakeExecutor instant(clock_, FakeExecutor::Mode::kSucceedAtOnce);
   ExecutionEngine engine(store_, instant, clock_);
   for (int i = 0; i < 300; ++i) ASSERT_TRUE(engine.StartJob(Chain(), "[]").ok());
@@ -440,7 +478,7 @@ TEST_F(EngineTest, ForgetsEverythingAboutFinishedJobs) {
   EXPECT_EQ(engine_->BookkeepingSize(), 0u);
 }
 
-TEST_F(EngineTest, AJobAnEarlierVersionWasRunningResumesWhereItWas) {
+TEST_P(EngineTest, AJobAnEarlierVersionWasRunningResumesWhereItWas) {
   Job job = NewJob(Chain(), "11111111-2222-3333-4444-777777777777", "[]", clock_.Now());
   job.status = JobStatus::kRunning;
   job.tasks[0].status = TaskStatus::kSucceeded;
@@ -468,7 +506,7 @@ TEST_F(EngineTest, AJobAnEarlierVersionWasRunningResumesWhereItWas) {
   EXPECT_EQ(Read(job.id).status, JobStatus::kSucceeded);
 }
 
-TEST_F(EngineTest, StateNamesTheStatesLanguageWouldRefuseStillRun) {
+TEST_P(EngineTest, StateNamesTheStatesLanguageWouldRefuseStillRun) {
   Workflow w = Chain();
   std::string long_name(200, 'x');
   w.states[0].name = long_name;  // over the States Language's 80 characters
@@ -487,7 +525,7 @@ TEST_F(EngineTest, StateNamesTheStatesLanguageWouldRefuseStillRun) {
 }
 
 // A job's execution that ends for a reason of its own (here a result it can't read) ends its job.
-TEST_F(EngineTest, AJobEndsWithItsExecution) {
+TEST_P(EngineTest, AJobEndsWithItsExecution) {
   auto job = engine_->StartJob(Chain(), "[]").value();
   engine_->RunUntilIdle();
   executor_.Finish(TaskOf(Read(job.id), "start").id, 0, "{not json");
@@ -502,8 +540,8 @@ TEST_F(EngineTest, AJobEndsWithItsExecution) {
 }
 
 // The leader learns of a cancel another replica's API stored, without news from the executor.
-TEST_F(EngineTest, TheLeaderCarriesOutACancelStoredByAnotherReplica) {
-  ExecutionEngineOptions options;
+TEST_P(EngineTest, TheLeaderCarriesOutACancelStoredByAnotherReplica) {
+  ExecutionEngineOptions options = Options();
   options.discovery_interval_ms = 1;
   ExecutionEngine leader(store_, executor_, clock_, options);
   auto job = leader.StartJob(Chain(), "[]").value();
@@ -527,7 +565,7 @@ TEST_F(EngineTest, TheLeaderCarriesOutACancelStoredByAnotherReplica) {
 
 // Once a cancelled task is seen stopped, its job is over, even if the executor never acknowledged
 // the stop (it is still sent until it does): nothing is left in the running index to reload.
-TEST_F(EngineTest, ACancelledJobWhoseTaskIsSeenStoppedIsOver) {
+TEST_P(EngineTest, ACancelledJobWhoseTaskIsSeenStoppedIsOver) {
   auto job = engine_->StartJob(Chain(), "[]").value();
   engine_->RunUntilIdle();
   std::string first = TaskOf(Read(job.id), "start").id;
@@ -547,7 +585,7 @@ TEST_F(EngineTest, ACancelledJobWhoseTaskIsSeenStoppedIsOver) {
 
 // A cancel that reaches a job whose attempt was submitted before its id was stored: the task is
 // watched by its attempt's name, so the view learns that it ran and when it stopped.
-TEST_F(EngineTest, ACancelledAttemptWhoseIdWasNotStoredYetIsWatchedByName) {
+TEST_P(EngineTest, ACancelledAttemptWhoseIdWasNotStoredYetIsWatchedByName) {
   Job job = NewJob(Chain(), "11111111-2222-3333-4444-888888888888", "[]", clock_.Now());
   job.tasks[0].submit_intent = true;
   job.tasks[0].attempt = 1;

@@ -145,14 +145,18 @@ size_t ExecutionEngine::ActiveCount() const { return active_count_.load(); }
 
 size_t ExecutionEngine::BookkeepingSize() const {
   std::lock_guard lock(inbox_mu_);
-  return active_.size() + attention_.size() + due_of_.size() + by_executor_id_.size() +
+  return active_.size() + dormant_.size() + attention_.size() + due_of_.size() + by_executor_id_.size() +
          ensured_.size() + pending_stops_.size() + inbox_.reload.size() + inbox_.started.size() +
          inbox_.changed_ids.size() + inbox_.taken.size() + inbox_.stops.size();
 }
 
 EngineStats ExecutionEngine::Stats() const {
-  return EngineStats{rounds_.load(), commits_.load(), executions_written_.load(),
-                     executions_finished_.load()};
+  return EngineStats{rounds_.load(),
+                     commits_.load(),
+                     executions_written_.load(),
+                     executions_finished_.load(),
+                     dormant_count_.load(),
+                     wakes_.load()};
 }
 
 bool ExecutionEngine::IsLeader() const { return Leading(); }
@@ -710,30 +714,140 @@ Status ExecutionEngine::SendTaskHeartbeat(const std::string& task_token) {
 // --- the rounds ----------------------------------------------------------------------------
 
 void ExecutionEngine::Forget(const std::string& arn) {
-  auto it = active_.find(arn);
-  if (it == active_.end()) return;
-  for (const auto& [id, frame] : it->second->state.frames) {
-    if (!frame.task) continue;
-    ensured_.erase(frame.task->name);
-    broker_->Withdraw(frame.task->name);
-    if (!frame.task->executor_id.empty()) by_executor_id_.erase(frame.task->executor_id);
-    by_executor_id_.erase(frame.task->name);
-  }
-  if (it->second->job) {  // tasks of a cancelled job watched until they stop
-    for (const Task& task : it->second->job->tasks) {
-      auto owner = task.id.empty() ? by_executor_id_.end() : by_executor_id_.find(task.id);
-      if (owner != by_executor_id_.end() && owner->second.first == arn)
-        by_executor_id_.erase(owner);
+  auto owned_by_it = [&](const std::string& id) {
+    auto owner = by_executor_id_.find(id);
+    if (owner != by_executor_id_.end() && owner->second.first == arn) by_executor_id_.erase(owner);
+  };
+  auto dormant = dormant_.find(arn);
+  if (dormant != dormant_.end()) {
+    for (const Watched& watched : dormant->second.watched) {
+      ensured_.erase(watched.attempt);
+      broker_->Withdraw(watched.attempt);
+      owned_by_it(watched.attempt);
+      if (!watched.executor_id.empty()) owned_by_it(watched.executor_id);
     }
+    dormant_.erase(dormant);
+  } else {
+    auto it = active_.find(arn);
+    if (it == active_.end()) return;
+    for (const auto& [id, frame] : it->second->state.frames) {
+      if (!frame.task) continue;
+      ensured_.erase(frame.task->name);
+      broker_->Withdraw(frame.task->name);
+      if (!frame.task->executor_id.empty()) by_executor_id_.erase(frame.task->executor_id);
+      by_executor_id_.erase(frame.task->name);
+    }
+    if (it->second->job) {  // tasks of a cancelled job watched until they stop
+      for (const Task& task : it->second->job->tasks) {
+        if (!task.id.empty()) owned_by_it(task.id);
+      }
+    }
+    active_.erase(it);
   }
-  active_.erase(it);
-  active_count_ = active_.size();
+  CountActive();
   attention_.erase(arn);
   auto due = due_of_.find(arn);
   if (due != due_of_.end()) {
     due_.erase({due->second, arn});
     due_of_.erase(due);
   }
+}
+
+void ExecutionEngine::CountActive() {
+  active_count_ = active_.size() + dormant_.size();
+  dormant_count_ = dormant_.size();
+}
+
+namespace {
+
+size_t HashOf(const std::string& text) { return std::hash<std::string>{}(text); }
+
+}  // namespace
+
+void ExecutionEngine::Evict(const std::string& key) {
+  auto it = active_.find(key);
+  if (it == active_.end()) return;
+  Active& active = *it->second;
+  Dormant dormant;
+  dormant.version = active.job ? active.job->version : active.record.version;
+  auto watch_job_task = [&](const Task& task, Watched& watched) {
+    watched.status = task.status;
+    watched.any_status = false;
+    watched.started = task.started_at != 0;
+    watched.reason_hash = HashOf(task.status_reason);
+    watched.container_hash = HashOf(task.container);
+  };
+  for (const auto& [id, frame] : active.state.frames) {
+    if (!frame.task) continue;
+    Watched watched;
+    watched.executor_id = frame.task->executor_id;
+    watched.attempt = frame.task->name;
+    asl::TaskResource resource = asl::ClassifyResource(frame.task->resource);
+    watched.on_description =
+        resource.kind == asl::ResourceKind::kBatchSubmit && !resource.wait_for_token;
+    if (active.job) {
+      const Task* task = TaskOfAttempt(*active.job, frame.task->name);
+      if (task) {
+        if (!task->id.empty()) watched.executor_id = task->id;
+        watch_job_task(*task, watched);
+      }
+    }
+    dormant.watched.push_back(std::move(watched));
+  }
+  if (active.job) {  // a cancelled job's tasks watched until they stop
+    for (const Task& task : active.job->tasks) {
+      if (!AwaitsStop(task)) continue;
+      Watched watched;
+      watched.executor_id = task.id;
+      watched.attempt = TaskAttemptName(*active.job, task);
+      watch_job_task(task, watched);
+      watched.any_status = true;  // over for the job already: only the task's end matters
+      dormant.watched.push_back(std::move(watched));
+    }
+  }
+  active_.erase(it);
+  dormant_[key] = std::move(dormant);
+  CountActive();
+}
+
+ExecutionEngine::Active* ExecutionEngine::Resident(const std::string& key) {
+  auto it = active_.find(key);
+  if (it != active_.end()) return it->second.get();
+  auto dormant = dormant_.find(key);
+  if (dormant == dormant_.end()) return nullptr;
+  auto loaded = LoadStored(key);
+  bool same = loaded.ok() && Kept(*loaded.value()) &&
+              (loaded.value()->job ? loaded.value()->job->version
+                                   : loaded.value()->record.version) == dormant->second.version;
+  if (!same) {  // gone, ended or changed by another writer, or the store is away
+    {
+      std::lock_guard lock(inbox_mu_);
+      inbox_.reload.insert(key);
+    }
+    if (!loaded.ok() && loaded.error().code == ErrorCode::kUnavailable) {
+      retry_at_ = SteadyClock::now() + std::chrono::milliseconds(options_.retry_interval_ms);
+    }
+    return nullptr;
+  }
+  dormant_.erase(dormant);
+  Active* active = loaded.value().get();
+  active_.emplace(key, std::move(loaded).value());
+  CountActive();
+  ++wakes_;
+  return active;
+}
+
+bool ExecutionEngine::Wakes(const Dormant& dormant, const TaskObservation& seen) {
+  if (IsTerminal(seen.status) || !seen.new_id.empty()) return true;
+  for (const Watched& watched : dormant.watched) {
+    if (watched.executor_id != seen.id) continue;
+    if (watched.on_description && !seen.description_json.empty()) return true;
+    if (watched.any_status) return false;
+    return seen.status != watched.status || (seen.started_at != 0 && !watched.started) ||
+           (!seen.status_reason.empty() && HashOf(seen.status_reason) != watched.reason_hash) ||
+           (!seen.container.empty() && HashOf(seen.container) != watched.container_hash);
+  }
+  return true;  // not one it knows of: woken to find out
 }
 
 void ExecutionEngine::Touch(const std::string& arn) { attention_.insert(arn); }
@@ -764,12 +878,13 @@ std::vector<std::pair<std::string, ExecutionEngine::Active*>> ExecutionEngine::A
   std::vector<std::pair<std::string, Active*>> attended;
   attended.reserve(attention_.size());
   for (auto it = attention_.begin(); it != attention_.end();) {
-    auto active = active_.find(*it);
-    if (active == active_.end()) {
-      it = attention_.erase(it);
+    Active* active = Resident(*it);
+    if (!active) {
+      // Dormant and not readable now: looked at again when it is reloaded.
+      it = dormant_.count(*it) ? std::next(it) : attention_.erase(it);
       continue;
     }
-    attended.emplace_back(*it, active->second.get());
+    attended.emplace_back(*it, active);
     ++it;
   }
   return attended;
@@ -777,6 +892,7 @@ std::vector<std::pair<std::string, ExecutionEngine::Active*>> ExecutionEngine::A
 
 void ExecutionEngine::ForgetAll() {
   active_.clear();
+  dormant_.clear();
   attention_.clear();
   due_.clear();
   due_of_.clear();
@@ -785,7 +901,8 @@ void ExecutionEngine::ForgetAll() {
   broker_->Clear();
   pending_stops_.clear();
   recovered_ = false;
-  active_count_ = 0;
+  recovering_.clear();
+  CountActive();
 }
 
 void ExecutionEngine::Adopt(std::unique_ptr<Active> active) {
@@ -805,13 +922,13 @@ void ExecutionEngine::Adopt(std::unique_ptr<Active> active) {
     }
   }
   active_[arn] = std::move(active);
-  active_count_ = active_.size();
+  CountActive();
   Touch(arn);
 }
 
 void ExecutionEngine::Recover() {
   auto running = store_.ListRecordsWithStatus(kRecordExecution, kExecutionRunning);
-  auto jobs = running.ok() ? store_.ListActiveJobs() : running.error();
+  auto jobs = running.ok() ? store_.ListActiveJobVersions() : running.error();
   if (!jobs.ok()) {
     spdlog::warn("executions: can't load running executions: {}", jobs.error().message);
     retry_at_ = SteadyClock::now() + std::chrono::milliseconds(options_.retry_interval_ms);
@@ -825,26 +942,51 @@ void ExecutionEngine::Recover() {
     }
     Adopt(std::move(active).value());
   }
-  for (Job& job : jobs.value()) {
-    if (job.execution.empty()) {  // stored by an earlier version of the service
-      Status ensured = EnsureJobExecution(job);
-      if (!ensured.ok()) spdlog::warn("executions: job {}: {}", job.id, ensured.error().message);
-      continue;
-    }
-    std::string key = JobExecutionKey(job.id);
-    auto active = LoadJob(std::move(job));
-    if (!active.ok()) {
-      LoadFailed(key, active.error());
-      continue;
-    }
-    Adopt(std::move(active).value());
-  }
   ApplyStoredCancelRequests();
   LoadStoredStops();
+  // Jobs are read a batch per round (RecoverSome), so that new work goes on meanwhile and no
+  // more of them are held whole at once than a round takes; those with a stop to send first.
+  recovering_.clear();
+  for (const auto& [name, pending] : pending_stops_) {
+    std::string job_id = JobIdOfExecutionKey(pending.execution);
+    if (!job_id.empty() && !HeldVersion(pending.execution)) RecoverJob(job_id);
+  }
+  for (const JobVersion& job : jobs.value()) recovering_.push_back(job.id);
   recovered_ = true;
-  spdlog::info("executions: recovered {} running execution(s) and {} job(s), {} task stop(s) "
-               "to send",
-               running->size(), jobs->size(), pending_stops_.size());
+  spdlog::info("executions: recovered {} running execution(s); {} job(s) to read, {} task "
+               "stop(s) to send",
+               running->size(), recovering_.size(), pending_stops_.size());
+}
+
+bool ExecutionEngine::RecoverJob(const std::string& id) {
+  if (HeldVersion(JobExecutionKey(id))) return true;  // read already (a request, a stop)
+  auto job = store_.GetJob(id);
+  if (!job.ok()) return job.error().code == ErrorCode::kNotFound;
+  if (!IsActive(job.value())) return true;
+  if (job->execution.empty()) {  // stored by an earlier version of the service
+    Status ensured = EnsureJobExecution(job.value());
+    if (!ensured.ok()) spdlog::warn("executions: job {}: {}", id, ensured.error().message);
+    return ensured.ok();
+  }
+  auto active = LoadJob(std::move(job).value());
+  if (!active.ok()) {
+    LoadFailed(JobExecutionKey(id), active.error());
+    return true;
+  }
+  Adopt(std::move(active).value());
+  return true;
+}
+
+void ExecutionEngine::RecoverSome() {
+  constexpr size_t kJobsPerRound = 2000;
+  for (size_t taken = 0; taken < kJobsPerRound && !recovering_.empty(); ++taken) {
+    if (!RecoverJob(recovering_.front())) {  // the store is away: later
+      retry_at_ = SteadyClock::now() + std::chrono::milliseconds(options_.retry_interval_ms);
+      return;
+    }
+    recovering_.pop_front();
+  }
+  if (recovering_.empty()) spdlog::info("executions: every active job is read");
 }
 
 void ExecutionEngine::LoadFailed(const std::string& arn, const Error& error) {
@@ -879,10 +1021,10 @@ void ExecutionEngine::Discover(std::set<std::string>* reload) {
   std::unordered_set<std::string> listed;
   for (const Record& record : running.value()) {
     listed.insert(record.key);
-    auto known = active_.find(record.key);
-    if (known != active_.end()) {
+    auto known = HeldVersion(record.key);
+    if (known) {
       // Changed by another replica's API (a stop, a cancel, a worker's result): reloaded.
-      if (known->second->record.version < record.version) reload->insert(record.key);
+      if (*known < record.version) reload->insert(record.key);
       continue;
     }
     auto active = Load(record);
@@ -891,14 +1033,28 @@ void ExecutionEngine::Discover(std::set<std::string>* reload) {
   for (const JobVersion& job : jobs.value()) {
     std::string key = JobExecutionKey(job.id);
     listed.insert(key);
-    auto known = active_.find(key);
+    auto known = HeldVersion(key);
     // Started or changed by another replica's API: (re)loaded.
-    if (known == active_.end() || known->second->job->version < job.version) reload->insert(key);
+    if (!known || *known < job.version) reload->insert(key);
   }
   for (const auto& [key, active] : active_) {  // ended by another replica's API
     if (!listed.count(key) && active->state.status == kExecutionRunning) reload->insert(key);
   }
+  for (const auto& [key, dormant] : dormant_) {
+    if (!listed.count(key)) reload->insert(key);
+  }
   LoadStoredStops();  // stored by the API of another replica
+}
+
+std::optional<int64_t> ExecutionEngine::HeldVersion(const std::string& key) const {
+  auto active = active_.find(key);
+  if (active != active_.end()) {
+    const Active& held = *active->second;
+    return held.job ? held.job->version : held.record.version;
+  }
+  auto dormant = dormant_.find(key);
+  if (dormant != dormant_.end()) return dormant->second.version;
+  return std::nullopt;
 }
 
 std::vector<std::string> ExecutionEngine::ActiveExecutorIds() const {
@@ -915,61 +1071,69 @@ void ExecutionEngine::ApplyExecutorChanges(const std::vector<std::string>& ids, 
   }
   if (known.empty()) return;
   for (const TaskObservation& seen : executor_.Describe(known)) {
-    auto owner = by_executor_id_.find(seen.id);
-    if (owner == by_executor_id_.end()) continue;
-    auto [arn, attempt] = owner->second;
-    auto it = active_.find(arn);
-    if (it != active_.end()) Touch(arn);
-    bool job_task_stopped = true;  // for the job's view, whatever the interpreter still waits on
-    if (it != active_.end() && it->second->job) {
-      job_task_stopped = ObserveInJob(*it->second, seen, attempt, now);
-    }
-    if (!seen.new_id.empty() && seen.new_id != seen.id) {
-      by_executor_id_.erase(owner);
-      owner = by_executor_id_.emplace(seen.new_id, std::make_pair(arn, attempt)).first;
-    }
-    const asl::Frame* frame =
-        it == active_.end() ? nullptr : it->second->interpreter->FindAttempt(attempt);
-    if (!frame) {  // over for the interpreter; a cancelled job's task is watched until it stops
-      if (job_task_stopped) by_executor_id_.erase(owner);
-      continue;
-    }
-    Active& active = *it->second;
-    asl::Frame& stored = active.state.frames.at(frame->id);
-    if (!seen.new_id.empty() && seen.new_id != stored.task->executor_id) {
-      stored.task->executor_id = seen.new_id;
-      active.dirty = true;
-    }
-    asl::TaskResource resource = asl::ClassifyResource(stored.task->resource);
-    // batch:submitJob (no .sync) ends once the job is described (it exists: its ARN is known),
-    // whatever it does then; a refused submission fails it below.
-    bool submitted = !seen.description_json.empty() || seen.status == TaskStatus::kSucceeded;
-    if (resource.kind == asl::ResourceKind::kBatchSubmit && !resource.wait_for_token && submitted) {
-      std::string job_id = seen.new_id.empty() ? seen.id : seen.new_id;
-      by_executor_id_.erase(job_id);
-      ensured_.erase(attempt);
-      active.interpreter->TaskSucceeded(
-          attempt, SubmitJobResult(job_id, attempt, active.info.arn, seen.description_json), now);
-      Collect(active);
-      continue;
-    }
-    if (IsTerminal(seen.status)) {
-      by_executor_id_.erase(seen.new_id.empty() ? seen.id : seen.new_id);
-      ensured_.erase(attempt);
-      if (resource.wait_for_token && seen.status == TaskStatus::kSucceeded) {
-        continue;  // the result comes with SendTaskSuccess
-      }
-      auto result = TaskResultOf(seen, resource);
-      if (result.ok()) {
-        active.interpreter->TaskSucceeded(attempt, std::move(result).value(), now);
-      } else {
-        active.interpreter->TaskFailed(attempt, result.failure(), now);
-      }
-    } else if (seen.status == TaskStatus::kRunning) {
-      active.interpreter->TaskStarted(attempt, stored.task->executor_id, "", now);
-    }
-    Collect(active);
+    std::string key = Observe(seen, now);
+    // Looked at by the round only when the observation changed it: a poll that brings no news
+    // costs no pass over the executions it describes.
+    auto held = active_.find(key);
+    if (held != active_.end() && held->second->dirty) Touch(key);
   }
+}
+
+std::string ExecutionEngine::Observe(const TaskObservation& seen, int64_t now) {
+  auto owner = by_executor_id_.find(seen.id);
+  if (owner == by_executor_id_.end()) return "";
+  auto [arn, attempt] = owner->second;
+  auto dormant = dormant_.find(arn);
+  if (dormant != dormant_.end() && !Wakes(dormant->second, seen)) return arn;  // no news
+  Active* held = Resident(arn);
+  if (!held && dormant_.count(arn)) return arn;  // not readable now: the next poll brings it again
+  bool job_task_stopped = true;  // for the job's view, whatever the interpreter still waits on
+  if (held && held->job) job_task_stopped = ObserveInJob(*held, seen, attempt, now);
+  if (!seen.new_id.empty() && seen.new_id != seen.id) {
+    by_executor_id_.erase(owner);
+    owner = by_executor_id_.emplace(seen.new_id, std::make_pair(arn, attempt)).first;
+  }
+  const asl::Frame* frame = held ? held->interpreter->FindAttempt(attempt) : nullptr;
+  if (!frame) {  // over for the interpreter; a cancelled job's task is watched until it stops
+    if (job_task_stopped) by_executor_id_.erase(owner);
+    return arn;
+  }
+  Active& active = *held;
+  asl::Frame& stored = active.state.frames.at(frame->id);
+  if (!seen.new_id.empty() && seen.new_id != stored.task->executor_id) {
+    stored.task->executor_id = seen.new_id;
+    active.dirty = true;
+  }
+  asl::TaskResource resource = asl::ClassifyResource(stored.task->resource);
+  // batch:submitJob (no .sync) ends once the job is described (it exists: its ARN is known),
+  // whatever it does then; a refused submission fails it below.
+  bool submitted = !seen.description_json.empty() || seen.status == TaskStatus::kSucceeded;
+  if (resource.kind == asl::ResourceKind::kBatchSubmit && !resource.wait_for_token && submitted) {
+    std::string job_id = seen.new_id.empty() ? seen.id : seen.new_id;
+    by_executor_id_.erase(job_id);
+    ensured_.erase(attempt);
+    active.interpreter->TaskSucceeded(
+        attempt, SubmitJobResult(job_id, attempt, active.info.arn, seen.description_json), now);
+    Collect(active);
+    return arn;
+  }
+  if (IsTerminal(seen.status)) {
+    by_executor_id_.erase(seen.new_id.empty() ? seen.id : seen.new_id);
+    ensured_.erase(attempt);
+    if (resource.wait_for_token && seen.status == TaskStatus::kSucceeded) {
+      return arn;  // the result comes with SendTaskSuccess
+    }
+    auto result = TaskResultOf(seen, resource);
+    if (result.ok()) {
+      active.interpreter->TaskSucceeded(attempt, std::move(result).value(), now);
+    } else {
+      active.interpreter->TaskFailed(attempt, result.failure(), now);
+    }
+  } else if (seen.status == TaskStatus::kRunning) {
+    active.interpreter->TaskStarted(attempt, stored.task->executor_id, "", now);
+  }
+  Collect(active);
+  return arn;
 }
 
 bool ExecutionEngine::Act(Active& active, int64_t now) {
@@ -1115,21 +1279,27 @@ bool ExecutionEngine::Round() {
     Recover();
     if (!recovered_) return false;
   }
+  if (!recovering_.empty()) RecoverSome();
+  // A bounded number of just-started executions per round (the others wait for the next), so
+  // that a burst is not held whole at once.
+  constexpr size_t kStartedPerRound = 2000;
+  if (inbox.started.size() > kStartedPerRound) {
+    std::lock_guard lock(inbox_mu_);
+    inbox_.started.insert(inbox_.started.begin(),
+                          std::make_move_iterator(inbox.started.begin() + kStartedPerRound),
+                          std::make_move_iterator(inbox.started.end()));
+    inbox.started.resize(kStartedPerRound);
+  }
   auto steady_now = SteadyClock::now();
-  if (options_.discovery_interval_ms > 0 && steady_now >= next_discovery_) {
+  if (options_.discovery_interval_ms > 0 && recovering_.empty() && steady_now >= next_discovery_) {
     Discover(&inbox.reload);
     next_discovery_ = steady_now + std::chrono::milliseconds(options_.discovery_interval_ms);
   }
   int64_t now = clock_.Now();
   for (Started& started : inbox.started) {
     std::string key = started.job ? JobExecutionKey(started.job->id) : started.record.key;
-    auto known = active_.find(key);
-    if (known != active_.end()) {
-      const Active& held = *known->second;
-      bool newer = started.job ? started.job->version > held.job->version
-                               : started.record.version > held.record.version;
-      if (!newer) continue;
-    }
+    auto known = HeldVersion(key);
+    if (known && *known >= (started.job ? started.job->version : started.record.version)) continue;
     auto active = started.job ? LoadJob(std::move(*started.job)) : Load(started.record);
     if (!active.ok()) {
       LoadFailed(key, active.error());
@@ -1161,10 +1331,10 @@ bool ExecutionEngine::Round() {
   ApplyExecutorChanges(changed, now);
   for (auto& stop : inbox.stops) pending_stops_[stop.stop.name] = std::move(stop);
   for (const auto& [offered, worker] : inbox.taken) {
-    auto it = active_.find(offered.execution_arn);
-    if (it == active_.end()) continue;
-    it->second->interpreter->TaskStarted(offered.attempt, "", worker, now);
-    Collect(*it->second);
+    Active* active = Resident(offered.execution_arn);
+    if (!active) continue;
+    active->interpreter->TaskStarted(offered.attempt, "", worker, now);
+    Collect(*active);
     Touch(offered.execution_arn);
   }
   TouchDue(now);
@@ -1181,7 +1351,11 @@ bool ExecutionEngine::Round() {
   if (!CommitDirty(attended)) return false;
   attended = Attended();  // without those a conflict made the commit forget (reloaded)
   bool more = false;
-  std::vector<std::string> finished;
+  std::vector<std::string> finished, evicted;
+  // Executions held whole beyond the bound: as many settled ones are held as small entries.
+  size_t excess = active_.size() > options_.max_resident_executions
+                      ? active_.size() - options_.max_resident_executions
+                      : 0;
   for (const auto& [arn, active] : attended) {
     if (!active->to_start.empty() || !active->to_stop.empty()) {
       if (Act(*active, now)) more = true;
@@ -1192,12 +1366,15 @@ bool ExecutionEngine::Round() {
       attention_.erase(arn);  // settled: looked at again when something happens to it
       std::string().swap(active->info_text);  // memory for the waiting, made again when written
       ScheduleDue(*active);
+      if (evicted.size() < excess) evicted.push_back(arn);
     } else {
       ScheduleDue(*active);
     }
   }
   for (const auto& arn : finished) Forget(arn);
   executions_finished_ += finished.size();
+  for (const auto& arn : evicted) Evict(arn);
+  if (!recovering_.empty() && retry_at_ <= SteadyClock::now()) more = true;
   if (!pending_stops_.empty() && SendPendingStops()) more = true;
   return more;
 }
@@ -1224,10 +1401,8 @@ bool ExecutionEngine::SendPendingStops() {
   std::unordered_map<std::string, std::string> name_of_id;
   for (const auto& [name, pending] : pending_stops_) {
     const asl::TaskToStop& stop = pending.stop;
-    auto owner = active_.find(pending.execution);
-    std::string reason = owner != active_.end() && owner->second->job
-                             ? owner->second->job->status_reason
-                             : "its state was left";
+    Active* owner = Resident(pending.execution);
+    std::string reason = owner && owner->job ? owner->job->status_reason : "its state was left";
     std::string id = stop.executor_id.empty() ? name : stop.executor_id;
     ids_by_reason[reason].push_back(id);
     name_of_id[id] = name;
@@ -1240,13 +1415,13 @@ bool ExecutionEngine::SendPendingStops() {
       Status deleted = store_.DeleteRecord(kRecordTaskStop, name->second);
       if (!deleted.ok() && deleted.error().code != ErrorCode::kNotFound) continue;
       auto pending = pending_stops_.find(name->second);
-      auto owner = active_.find(pending->second.execution);
-      if (owner != active_.end() && owner->second->job) {  // the job's view learns it too
-        Task* task = TaskOfAttempt(*owner->second->job, name->second);
+      Active* owner = Resident(pending->second.execution);
+      if (owner && owner->job) {  // the job's view learns it too
+        Task* task = TaskOfAttempt(*owner->job, name->second);
         if (task && !task->terminate_sent) {
           task->terminate_sent = true;
-          owner->second->dirty = true;
-          Touch(owner->first);
+          owner->dirty = true;
+          Touch(pending->second.execution);
           changed = true;
         }
       }

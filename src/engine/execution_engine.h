@@ -13,6 +13,7 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <deque>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -46,6 +47,10 @@ struct ExecutionEngineOptions {
   Leadership* leadership = nullptr;  // nullptr: this process alone. Not owned.
   // How often a replica that does not lead tries to take the lead (with `leadership`).
   int64_t leader_retry_interval_ms = 1000;
+  // Executions held whole in memory at most. Beyond it, those that wait (nothing to do until a
+  // task ends, a timer is due or a request comes) are held as a small entry and read from the
+  // store again when something happens to them.
+  size_t max_resident_executions = 10000;
 };
 
 // Counters since the engine was made.
@@ -54,6 +59,8 @@ struct EngineStats {
   uint64_t commits = 0;
   uint64_t executions_written = 0;   // execution records written by the rounds' commits
   uint64_t executions_finished = 0;  // ended (jobs too) and left the engine's memory
+  uint64_t executions_dormant = 0;   // now held as small entries (see max_resident_executions)
+  uint64_t wakes = 0;                // dormant executions read whole again from the store
 };
 
 class ExecutionEngine : public ExecutionService, public JobService {
@@ -139,6 +146,21 @@ class ExecutionEngine : public ExecutionService, public JobService {
     std::vector<std::pair<OfferedActivityTask, std::string>> taken;  // (task, worker)
     std::vector<PendingStop> stops;  // stored by the API's requests, for the round to send
   };
+  // An execution held as a small entry (see max_resident_executions): its stored version and, per
+  // task attempt it watches, what it last knew, so that only news wakes it.
+  struct Watched {
+    std::string executor_id;  // "" for an activity task offered to workers
+    std::string attempt;
+    TaskStatus status = TaskStatus::kRunning;
+    bool any_status = true;      // a Step Functions attempt: only its end matters
+    bool on_description = false;  // batch:submitJob: its description ends it
+    bool started = false;         // a job's task: its start time is known
+    size_t reason_hash = 0, container_hash = 0;  // a job's task: its status reason, container
+  };
+  struct Dormant {
+    int64_t version = 0;
+    std::vector<Watched> watched;
+  };
 
   // The parsed definition of `text`, from a cache of recent ones. Thread-safe.
   Result<std::shared_ptr<const asl::StateMachine>> Definition(const std::string& text) const;
@@ -194,15 +216,35 @@ class ExecutionEngine : public ExecutionService, public JobService {
   static Result<std::string> ExecutionOfToken(const std::string& token);
 
   bool Round();
-  // Loads every running execution and active job (giving those stored without an execution one,
-  // see EnsureJobExecution) and the stops to send.
+  // Loads every running Step Functions execution and the stops to send, and lists the active
+  // jobs to read (recovering_), reading at once those with a stop to send.
   void Recover();
+  // Reads job `id` and holds its execution (giving one to a job stored without, see
+  // EnsureJobExecution) unless it is held already or over. Returns false when the store is away.
+  bool RecoverJob(const std::string& id);
+  // Reads the next batch of recovering_.
+  void RecoverSome();
   // Loads the running executions other replicas started, and adds to `reload` those that
   // another replica's API changed since they were loaded; loads the stops they stored.
   void Discover(std::set<std::string>* reload);
   void ForgetAll();
   void Adopt(std::unique_ptr<Active> active);
   void Forget(const std::string& arn);
+  // Holds the settled execution `key` as a Dormant entry instead of whole.
+  void Evict(const std::string& key);
+  // The execution `key` held whole: as it is, or read from the store when it was dormant (then
+  // nullptr when that failed or it changed meanwhile: it is reloaded next round); nullptr when
+  // the engine does not hold it.
+  Active* Resident(const std::string& key);
+  // True when `seen` may change what the dormant execution holds (it must be woken).
+  static bool Wakes(const Dormant& dormant, const TaskObservation& seen);
+  // Applies one observation of the executor to the execution whose attempt it is; returns that
+  // execution's key ("" when none is held).
+  std::string Observe(const TaskObservation& seen, int64_t now);
+  // The stored version of execution `key` as the engine holds it (whole or dormant), if it does.
+  std::optional<int64_t> HeldVersion(const std::string& key) const;
+  // Sets active_count_: the executions held, whole or dormant.
+  void CountActive();
   // Marks execution `arn` for the next pass of the round (something happened to it).
   void Touch(const std::string& arn);
   // Moves the executions whose timer (NextDueMs) is due at `now` into attention_.
@@ -272,6 +314,7 @@ class ExecutionEngine : public ExecutionService, public JobService {
   // Each execution's next timer (Wait, Retry interval, timeouts), by due time, and by ARN.
   std::set<std::pair<int64_t, std::string>> due_;
   std::unordered_map<std::string, int64_t> due_of_;
+  std::unordered_map<std::string, Dormant> dormant_;  // by key (ARN or JobExecutionKey)
   // executor id -> (execution ARN, attempt name)
   std::unordered_map<std::string, std::pair<std::string, std::string>> by_executor_id_;
   std::unordered_set<std::string> ensured_;  // attempts submitted or adopted by this process
@@ -279,9 +322,11 @@ class ExecutionEngine : public ExecutionService, public JobService {
   std::map<std::string, PendingStop> pending_stops_;
   bool leading_ = false;
   bool recovered_ = false;
+  std::deque<std::string> recovering_;  // ids of active jobs not read yet since recovery
   std::chrono::steady_clock::time_point next_poll_{}, next_discovery_{}, retry_at_{};
   std::atomic<size_t> active_count_{0};
   std::atomic<uint64_t> rounds_{0}, commits_{0}, executions_written_{0}, executions_finished_{0};
+  std::atomic<uint64_t> dormant_count_{0}, wakes_{0};
 };
 
 }  // namespace wfm

@@ -20,10 +20,11 @@ class ExecutionEngineTest : public ::testing::Test {
  protected:
   ExecutionEngineTest() { MakeEngine(); }
 
-  void MakeEngine(double wait_time_scale = 1.0) {
+  void MakeEngine(double wait_time_scale = 1.0, size_t max_resident = 10000) {
     engine_.reset();
     ExecutionEngineOptions options;
     options.wait_time_scale = wait_time_scale;
+    options.max_resident_executions = max_resident;
     engine_ = std::make_unique<ExecutionEngine>(store_, executor_, clock_, options);
   }
 
@@ -421,6 +422,65 @@ TEST_F(ExecutionEngineTest, AnActivityWorkerTakesTheTaskAndAnswersIt) {
   EXPECT_EQ(bad.error().type, "InvalidToken");
   auto types = EventTypes("act");
   EXPECT_NE(std::find(types.begin(), types.end(), "ActivityStarted"), types.end());
+}
+
+// Held small while it waits (no execution held whole), an execution is woken from the store by
+// its Wait's timer, by the worker that takes its activity task and by the worker's answer, and
+// runs on as it would have, its history whole.
+TEST_F(ExecutionEngineTest, ADormantExecutionIsWokenByItsTimerAndItsActivityWorker) {
+  MakeEngine(1.0, /*max_resident=*/0);
+  std::string activity = "arn:aws:states:us-east-1:123456789012:activity:work";
+  json definition = {
+      {"StartAt", "W"},
+      {"States",
+       {{"W", {{"Type", "Wait"}, {"Seconds", 5}, {"Next", "A"}}},
+        {"A", {{"Type", "Task"}, {"Resource", activity}, {"ResultPath", "$.a"}, {"Next", "T"}}},
+        {"T", {{"Type", "Task"}, {"Resource", Fn("double")}, {"ResultPath", "$.t"}, {"End", true}}}}}};
+  Script("double", [](const TaskSpec&) { return FakeTaskResult{0, R"({"v": 2})", ""}; });
+  Start("dormant", definition, {{"n", 1}});
+  engine_->RunUntilIdle();
+  EXPECT_EQ(engine_->Stats().executions_dormant, 1u);
+  clock_.Advance(5000);
+  engine_->RunUntilIdle();  // the timer wakes it; it waits for a worker, held small again
+  EXPECT_EQ(engine_->Stats().wakes, 1u);
+  EXPECT_EQ(engine_->Stats().executions_dormant, 1u);
+  std::promise<std::optional<ActivityTask>> got;
+  engine_->GetActivityTask(activity, "worker-1", std::chrono::milliseconds(5000),
+                           [&got](std::optional<ActivityTask> task) { got.set_value(task); });
+  auto task = got.get_future().get();
+  ASSERT_TRUE(task.has_value());
+  engine_->RunUntilIdle();  // taken: woken to record its worker
+  EXPECT_EQ(engine_->Stats().wakes, 2u);
+  ASSERT_TRUE(engine_->SendTaskSuccess(task->task_token, R"({"ok": 1})").ok());
+  engine_->RunUntilIdle();
+  ExecutionInfo info = Info("dormant");
+  ASSERT_EQ(info.status, kExecutionSucceeded) << info.error << " " << info.cause;
+  EXPECT_EQ(json::parse(*info.output), json({{"n", 1}, {"a", {{"ok", 1}}}, {"t", {{"v", 2}}}}));
+  auto types = EventTypes("dormant");
+  for (const char* type : {"WaitStateExited", "ActivityStarted", "ActivitySucceeded",
+                           "LambdaFunctionSucceeded", "ExecutionSucceeded"}) {
+    EXPECT_NE(std::find(types.begin(), types.end(), type), types.end()) << type;
+  }
+  EXPECT_EQ(engine_->ActiveCount(), 0u);
+  EXPECT_EQ(engine_->BookkeepingSize(), 0u);
+}
+
+// Held small while its task runs, an execution is stopped: its task is terminated and it ends.
+TEST_F(ExecutionEngineTest, ADormantExecutionIsStoppedAndItsTaskTerminated) {
+  FakeExecutor manual(clock_, FakeExecutor::Mode::kManual);
+  ExecutionEngineOptions options;
+  options.max_resident_executions = 0;
+  ExecutionEngine engine(store_, manual, clock_, options);
+  StartExecutionRequest request = OneTaskRequest("stop-dormant", "slow");
+  ASSERT_TRUE(engine.StartExecution(request).ok());
+  engine.RunUntilIdle();
+  EXPECT_EQ(engine.Stats().executions_dormant, 1u);
+  ASSERT_TRUE(engine.StopExecution(request.execution_arn, "User.Stop", "enough").ok());
+  engine.RunUntilIdle();
+  EXPECT_EQ(Info("stop-dormant").status, kExecutionAborted);
+  EXPECT_EQ(manual.Terminated().size(), 1u);
+  EXPECT_EQ(engine.ActiveCount(), 0u);
+  EXPECT_EQ(engine.BookkeepingSize(), 0u);
 }
 
 TEST_F(ExecutionEngineTest, AFailedExecutionIsRedrivenFromTheStateThatFailed) {

@@ -54,6 +54,7 @@ struct Config {
   std::string sfn_account_id = "123456789012";
   // Multiplies the durations of Wait states and Retry intervals (0 skips them): a testing aid.
   double wait_time_scale = 1.0;
+  size_t max_resident_executions = 10000;
 };
 
 // True for a postgresql:// (or postgres://) connection URL.

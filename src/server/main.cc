@@ -143,6 +143,12 @@ int main(int argc, char** argv) {
       ->envname("WFM_WAIT_TIME_SCALE")
       ->check(CLI::Range(0.0, 1000.0))
       ->capture_default_str();
+  app.add_option("--max-resident-executions", config.max_resident_executions,
+                 "running jobs and executions held whole in memory; beyond it, those waiting are "
+                 "held small and read from the store again when something happens to them")
+      ->envname("WFM_MAX_RESIDENT_EXECUTIONS")
+      ->check(CLI::Range(size_t{0}, size_t{100000000}))
+      ->capture_default_str();
   app.add_option("--account-id", config.sfn_account_id,
                  "the account in the ARNs of the Step Functions API")
       ->envname("WFM_ACCOUNT_ID")
@@ -329,6 +335,7 @@ int main(int argc, char** argv) {
   ExecutionEngineOptions execution_options;
   execution_options.leadership = leadership.get();
   execution_options.wait_time_scale = config.wait_time_scale;
+  execution_options.max_resident_executions = config.max_resident_executions;
   if (leadership) execution_options.discovery_interval_ms = config.leader_check_ms;
   execution_options.leader_retry_interval_ms = config.leader_check_ms;
   ExecutionEngine engine(*store.value(), *executor->executor, clock, execution_options);
