@@ -901,7 +901,7 @@ void ExecutionEngine::ForgetAll() {
   broker_->Clear();
   pending_stops_.clear();
   recovered_ = false;
-  recovering_.clear();
+  recover_after_.reset();
   CountActive();
 }
 
@@ -928,9 +928,8 @@ void ExecutionEngine::Adopt(std::unique_ptr<Active> active) {
 
 void ExecutionEngine::Recover() {
   auto running = store_.ListRecordsWithStatus(kRecordExecution, kExecutionRunning);
-  auto jobs = running.ok() ? store_.ListActiveJobVersions() : running.error();
-  if (!jobs.ok()) {
-    spdlog::warn("executions: can't load running executions: {}", jobs.error().message);
+  if (!running.ok()) {
+    spdlog::warn("executions: can't load running executions: {}", running.error().message);
     retry_at_ = SteadyClock::now() + std::chrono::milliseconds(options_.retry_interval_ms);
     return;
   }
@@ -944,49 +943,53 @@ void ExecutionEngine::Recover() {
   }
   ApplyStoredCancelRequests();
   LoadStoredStops();
-  // Jobs are read a batch per round (RecoverSome), so that new work goes on meanwhile and no
+  // Jobs are read a page per round (RecoverSome), so that new work goes on meanwhile and no
   // more of them are held whole at once than a round takes; those with a stop to send first.
-  recovering_.clear();
   for (const auto& [name, pending] : pending_stops_) {
     std::string job_id = JobIdOfExecutionKey(pending.execution);
-    if (!job_id.empty() && !HeldVersion(pending.execution)) RecoverJob(job_id);
+    if (job_id.empty() || HeldVersion(pending.execution)) continue;
+    auto job = store_.GetJob(job_id);
+    if (job.ok()) HoldRecovered(std::move(job).value());
   }
-  for (const JobVersion& job : jobs.value()) recovering_.push_back(job.id);
+  recover_after_ = PageCursor{};
   recovered_ = true;
-  spdlog::info("executions: recovered {} running execution(s); {} job(s) to read, {} task "
-               "stop(s) to send",
-               running->size(), recovering_.size(), pending_stops_.size());
+  spdlog::info("executions: recovered {} running execution(s), {} task stop(s) to send; reading "
+               "the active jobs",
+               running->size(), pending_stops_.size());
 }
 
-bool ExecutionEngine::RecoverJob(const std::string& id) {
-  if (HeldVersion(JobExecutionKey(id))) return true;  // read already (a request, a stop)
-  auto job = store_.GetJob(id);
-  if (!job.ok()) return job.error().code == ErrorCode::kNotFound;
-  if (!IsActive(job.value())) return true;
-  if (job->execution.empty()) {  // stored by an earlier version of the service
-    Status ensured = EnsureJobExecution(job.value());
-    if (!ensured.ok()) spdlog::warn("executions: job {}: {}", id, ensured.error().message);
-    return ensured.ok();
+void ExecutionEngine::HoldRecovered(Job job) {
+  std::string key = JobExecutionKey(job.id);
+  if (HeldVersion(key) || !IsActive(job)) return;  // read already (a request, a stop), or over
+  if (job.execution.empty()) {  // stored by an earlier version of the service
+    Status ensured = EnsureJobExecution(job);
+    if (!ensured.ok()) spdlog::warn("executions: job {}: {}", job.id, ensured.error().message);
+    return;
   }
-  auto active = LoadJob(std::move(job).value());
+  auto active = LoadJob(std::move(job));
   if (!active.ok()) {
-    LoadFailed(JobExecutionKey(id), active.error());
-    return true;
+    LoadFailed(key, active.error());
+    return;
   }
   Adopt(std::move(active).value());
-  return true;
 }
 
 void ExecutionEngine::RecoverSome() {
   constexpr size_t kJobsPerRound = 2000;
-  for (size_t taken = 0; taken < kJobsPerRound && !recovering_.empty(); ++taken) {
-    if (!RecoverJob(recovering_.front())) {  // the store is away: later
-      retry_at_ = SteadyClock::now() + std::chrono::milliseconds(options_.retry_interval_ms);
-      return;
-    }
-    recovering_.pop_front();
+  auto page = store_.ListActiveJobs(*recover_after_, kJobsPerRound);
+  if (!page.ok()) {  // the store is away: later
+    retry_at_ = SteadyClock::now() + std::chrono::milliseconds(options_.retry_interval_ms);
+    return;
   }
-  if (recovering_.empty()) spdlog::info("executions: every active job is read");
+  if (!page->empty()) {
+    recover_after_ = PageCursor{false, page->back().created_at, page->back().id};
+  }
+  bool last = page->size() < kJobsPerRound;
+  for (Job& job : page.value()) HoldRecovered(std::move(job));
+  if (last) {
+    recover_after_.reset();
+    spdlog::info("executions: every active job is read");
+  }
 }
 
 void ExecutionEngine::LoadFailed(const std::string& arn, const Error& error) {
@@ -1279,7 +1282,7 @@ bool ExecutionEngine::Round() {
     Recover();
     if (!recovered_) return false;
   }
-  if (!recovering_.empty()) RecoverSome();
+  if (recover_after_) RecoverSome();
   // A bounded number of just-started executions per round (the others wait for the next), so
   // that a burst is not held whole at once.
   constexpr size_t kStartedPerRound = 2000;
@@ -1291,7 +1294,7 @@ bool ExecutionEngine::Round() {
     inbox.started.resize(kStartedPerRound);
   }
   auto steady_now = SteadyClock::now();
-  if (options_.discovery_interval_ms > 0 && recovering_.empty() && steady_now >= next_discovery_) {
+  if (options_.discovery_interval_ms > 0 && !recover_after_ && steady_now >= next_discovery_) {
     Discover(&inbox.reload);
     next_discovery_ = steady_now + std::chrono::milliseconds(options_.discovery_interval_ms);
   }
@@ -1374,7 +1377,7 @@ bool ExecutionEngine::Round() {
   for (const auto& arn : finished) Forget(arn);
   executions_finished_ += finished.size();
   for (const auto& arn : evicted) Evict(arn);
-  if (!recovering_.empty() && retry_at_ <= SteadyClock::now()) more = true;
+  if (recover_after_ && retry_at_ <= SteadyClock::now()) more = true;
   if (!pending_stops_.empty() && SendPendingStops()) more = true;
   return more;
 }

@@ -13,7 +13,6 @@
 
 #include <atomic>
 #include <condition_variable>
-#include <deque>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -216,13 +215,13 @@ class ExecutionEngine : public ExecutionService, public JobService {
   static Result<std::string> ExecutionOfToken(const std::string& token);
 
   bool Round();
-  // Loads every running Step Functions execution and the stops to send, and lists the active
-  // jobs to read (recovering_), reading at once those with a stop to send.
+  // Loads every running Step Functions execution and the stops to send, reads at once the jobs
+  // with a stop to send and leaves the other active jobs to RecoverSome.
   void Recover();
-  // Reads job `id` and holds its execution (giving one to a job stored without, see
-  // EnsureJobExecution) unless it is held already or over. Returns false when the store is away.
-  bool RecoverJob(const std::string& id);
-  // Reads the next batch of recovering_.
+  // Holds the execution of a job read by the recovery (giving one to a job stored without, see
+  // EnsureJobExecution) unless it is held already or over.
+  void HoldRecovered(Job job);
+  // Reads the next page of active jobs after recover_after_ (the last page ends the recovery).
   void RecoverSome();
   // Loads the running executions other replicas started, and adds to `reload` those that
   // another replica's API changed since they were loaded; loads the stops they stored.
@@ -322,7 +321,8 @@ class ExecutionEngine : public ExecutionService, public JobService {
   std::map<std::string, PendingStop> pending_stops_;
   bool leading_ = false;
   bool recovered_ = false;
-  std::deque<std::string> recovering_;  // ids of active jobs not read yet since recovery
+  // While the recovery reads the active jobs: the last one read (or none yet).
+  std::optional<PageCursor> recover_after_;
   std::chrono::steady_clock::time_point next_poll_{}, next_discovery_{}, retry_at_{};
   std::atomic<size_t> active_count_{0};
   std::atomic<uint64_t> rounds_{0}, commits_{0}, executions_written_{0}, executions_finished_{0};

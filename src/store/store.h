@@ -109,6 +109,14 @@ struct JobPage {
   std::string next_page_token;  // empty on the last page
 };
 
+// Paging shared by the implementations. A page token is an opaque text encoding of the
+// (created_at, id) of the last job of the previous page (ListActiveJobs: of the page before).
+struct PageCursor {
+  bool first = true;  // no token: start with the newest job (ListActiveJobs: the oldest)
+  TimestampMs created_at = 0;
+  std::string id;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -132,9 +140,10 @@ class Store {
   // Errors: kInvalidArgument for a malformed token or limit.
   virtual Result<JobPage> ListJobs(const std::string& workflow_name, const std::string& page_token,
                                    int limit) = 0;
-  // Every active job (IsActive: not ended, or its execution still kept), oldest first.
-  virtual Result<std::vector<Job>> ListActiveJobs() = 0;
-  // The ids and versions of the same jobs, in the same order (cheap: no documents are read).
+  // Up to `limit` active jobs (IsActive: not ended, or their execution still kept), oldest first
+  // (by created_at, then id), after the job `after` names (after.first: from the oldest).
+  virtual Result<std::vector<Job>> ListActiveJobs(const PageCursor& after, size_t limit) = 0;
+  // The ids and versions of every active job, oldest first (cheap: no documents are read).
   virtual Result<std::vector<JobVersion>> ListActiveJobVersions() = 0;
 
   // Applies the batch in one transaction: each job or record mutation whose stored version equals
@@ -197,13 +206,6 @@ class Store {
   virtual Status Ping() = 0;
 };
 
-// Paging shared by the implementations. A page token is an opaque text encoding of the
-// (created_at, id) of the last job of the previous page.
-struct PageCursor {
-  bool first = true;  // no token: start with the newest job
-  TimestampMs created_at = 0;
-  std::string id;
-};
 // Checks a ListJobs request's limit (1..1000) and token. Errors: kInvalidArgument.
 Result<PageCursor> ParsePageRequest(const std::string& page_token, int limit);
 // True when `page` holds `limit` jobs: then it also sets the page's next_page_token (the caller

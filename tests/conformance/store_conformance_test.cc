@@ -222,13 +222,44 @@ TEST_P(StoreConformance, ListsOnlyActiveJobsOldestFirst) {
   CommitBatch batch;
   batch.jobs.push_back({done, 1});
   ASSERT_TRUE(store_->Commit(batch).ok());
-  auto active = store_->ListActiveJobs();
+  auto active = store_->ListActiveJobs(PageCursor{}, 100);
   ASSERT_TRUE(active.ok());
   ASSERT_EQ(active->size(), 2u);
   EXPECT_EQ((*active)[0].id, early.id);
   EXPECT_EQ((*active)[1].id, late.id);
   EXPECT_EQ(store_->ListActiveJobVersions().value(),
             (std::vector<JobVersion>{{early.id, 1}, {late.id, 1}}));
+}
+
+TEST_P(StoreConformance, PagesThroughActiveJobsOldestFirst) {
+  auto w = store_->CreateWorkflow(MakeWorkflow("wf")).value();
+  std::vector<std::string> expected;
+  for (int i = 0; i < 7; ++i) {
+    Job job = MakeJob(w, 1000 + i / 2);  // pairs share a timestamp: ties break by id
+    ASSERT_TRUE(store_->CreateJob(job).ok());
+    if (i == 3) {  // one ended: not listed
+      job.status = JobStatus::kSucceeded;
+      CommitBatch batch;
+      batch.jobs.push_back({job, 1});
+      ASSERT_TRUE(store_->Commit(batch).ok());
+    } else {
+      expected.push_back(job.id);
+    }
+  }
+  std::sort(expected.begin(), expected.end(), [&](const std::string& a, const std::string& b) {
+    auto ja = store_->GetJob(a).value(), jb = store_->GetJob(b).value();
+    return std::tie(ja.created_at, ja.id) < std::tie(jb.created_at, jb.id);
+  });
+  std::vector<std::string> listed;
+  PageCursor after;
+  for (int pages = 0; pages < 10; ++pages) {
+    auto page = store_->ListActiveJobs(after, 2);
+    ASSERT_TRUE(page.ok()) << page.error().message;
+    for (const Job& job : page.value()) listed.push_back(job.id);
+    if (page->size() < 2) break;
+    after = PageCursor{false, page->back().created_at, page->back().id};
+  }
+  EXPECT_EQ(listed, expected);
 }
 
 TEST_P(StoreConformance, KeepsAJobsExecutionInItsRowAndTheJobActiveWhileItIsKept) {
@@ -245,8 +276,8 @@ TEST_P(StoreConformance, KeepsAJobsExecutionInItsRowAndTheJobActiveWhileItIsKept
   ASSERT_TRUE(store_->Commit(ended).value().empty());
   EXPECT_EQ(store_->GetJob(job.id)->execution, job.execution);
   EXPECT_EQ(store_->ListActiveJobVersions().value(), (std::vector<JobVersion>{{job.id, 2}}));
-  ASSERT_EQ(store_->ListActiveJobs()->size(), 1u);
-  EXPECT_EQ(store_->ListActiveJobs()->at(0).execution, job.execution);
+  ASSERT_EQ(store_->ListActiveJobs(PageCursor{}, 100)->size(), 1u);
+  EXPECT_EQ(store_->ListActiveJobs(PageCursor{}, 100)->at(0).execution, job.execution);
   // Done with: no longer active, and the execution is gone from the row.
   job.execution.clear();
   CommitBatch done;
@@ -254,7 +285,7 @@ TEST_P(StoreConformance, KeepsAJobsExecutionInItsRowAndTheJobActiveWhileItIsKept
   ASSERT_TRUE(store_->Commit(done).value().empty());
   EXPECT_EQ(store_->GetJob(job.id)->execution, "");
   EXPECT_TRUE(store_->ListActiveJobVersions()->empty());
-  EXPECT_TRUE(store_->ListActiveJobs()->empty());
+  EXPECT_TRUE(store_->ListActiveJobs(PageCursor{}, 100)->empty());
   EXPECT_EQ(store_->ListJobs("wf", "", 10)->jobs.at(0).status, JobStatus::kCancelled);
 }
 

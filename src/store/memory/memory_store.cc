@@ -90,20 +90,24 @@ Result<JobPage> MemoryStore::ListJobs(const std::string& workflow_name,
   return page;
 }
 
-Result<std::vector<Job>> MemoryStore::ListActiveJobs() {
+Result<std::vector<Job>> MemoryStore::ListActiveJobs(const PageCursor& after, size_t limit) {
   std::lock_guard lock(mu_);
-  std::vector<Job> active;
+  std::vector<const Job*> active;
   for (const auto& [id, job] : jobs_) {
-    if (IsActive(job)) active.push_back(job);
+    bool later = after.first || std::tie(job.created_at, job.id) > std::tie(after.created_at, after.id);
+    if (IsActive(job) && later) active.push_back(&job);
   }
-  std::sort(active.begin(), active.end(), [](const Job& a, const Job& b) {
-    return std::tie(a.created_at, a.id) < std::tie(b.created_at, b.id);
+  std::sort(active.begin(), active.end(), [](const Job* a, const Job* b) {
+    return std::tie(a->created_at, a->id) < std::tie(b->created_at, b->id);
   });
-  return active;
+  if (active.size() > limit) active.resize(limit);
+  std::vector<Job> page;
+  for (const Job* job : active) page.push_back(*job);
+  return page;
 }
 
 Result<std::vector<JobVersion>> MemoryStore::ListActiveJobVersions() {
-  auto jobs = ListActiveJobs();
+  auto jobs = ListActiveJobs(PageCursor{}, jobs_.size());
   if (!jobs.ok()) return jobs.error();
   std::vector<JobVersion> versions;
   for (const auto& job : jobs.value()) versions.push_back({job.id, job.version});

@@ -1,5 +1,7 @@
 #include "store/postgres/postgres_store.h"
 
+#include <algorithm>
+#include <limits>
 #include <set>
 
 #include "model/json.h"
@@ -189,11 +191,16 @@ Result<JobPage> PostgresStore::ListJobs(const std::string& workflow_name,
   });
 }
 
-Result<std::vector<Job>> PostgresStore::ListActiveJobs() {
+Result<std::vector<Job>> PostgresStore::ListActiveJobs(const PageCursor& after, size_t limit) {
   return pool_.Transact<std::vector<Job>>([&](pqxx::work& txn) -> Result<std::vector<Job>> {
     std::vector<Job> out;
-    for (const auto& row :
-         txn.exec("SELECT doc, version, execution FROM jobs WHERE active ORDER BY created_at, id")) {
+    auto rows = txn.exec_params(
+        "SELECT doc, version, execution FROM jobs WHERE active AND (created_at, id) > ($1, $2) "
+        "ORDER BY created_at, id LIMIT $3",
+        after.first ? std::numeric_limits<int64_t>::min() : static_cast<int64_t>(after.created_at),
+        after.first ? std::string() : after.id,
+        static_cast<int64_t>(std::min<size_t>(limit, INT64_MAX)));
+    for (const auto& row : rows) {
       auto job = JobFromRow(row);
       if (!job.ok()) return job.error();
       out.push_back(std::move(job.value()));

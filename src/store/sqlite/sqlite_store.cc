@@ -2,6 +2,8 @@
 
 #include <SQLiteCpp/SQLiteCpp.h>
 
+#include <algorithm>
+#include <limits>
 #include <set>
 
 #include "model/json.h"
@@ -255,12 +257,16 @@ Result<JobPage> SqliteStore::ListJobs(const std::string& workflow_name,
   }
 }
 
-Result<std::vector<Job>> SqliteStore::ListActiveJobs() {
+Result<std::vector<Job>> SqliteStore::ListActiveJobs(const PageCursor& after, size_t limit) {
   try {
     ReaderLease reader(*this);
-    SQLite::Statement query(
-        reader.db(),
-        "SELECT doc, version, execution FROM jobs WHERE active = 1 ORDER BY created_at, id");
+    SQLite::Statement query(reader.db(),
+                            "SELECT doc, version, execution FROM jobs WHERE active = 1 AND "
+                            "(created_at, id) > (?, ?) ORDER BY created_at, id LIMIT ?");
+    query.bind(1, after.first ? std::numeric_limits<int64_t>::min()
+                              : static_cast<int64_t>(after.created_at));
+    query.bind(2, after.first ? std::string() : after.id);
+    query.bind(3, static_cast<int64_t>(std::min<size_t>(limit, INT64_MAX)));
     std::vector<Job> out;
     while (query.executeStep()) {
       auto job = JobFromRow(query);

@@ -45,7 +45,7 @@ class SqliteStore : public Store {
   Result<Job> GetJob(const std::string& id) override;
   Result<JobPage> ListJobs(const std::string& workflow_name, const std::string& page_token,
                            int limit) override;
-  Result<std::vector<Job>> ListActiveJobs() override;
+  Result<std::vector<Job>> ListActiveJobs(const PageCursor& after, size_t limit) override;
   Result<std::vector<JobVersion>> ListActiveJobVersions() override;
   Result<std::vector<std::string>> Commit(CommitBatch& batch) override;
   Status CreateRecord(const Record& record) override;
