@@ -871,15 +871,21 @@ INSTANTIATE_TEST_SUITE_P(
         StoreFactory{"postgres", [](const fs::path&) { return OpenFreshPostgres(); }}),
     [](const auto& info) { return info.param.name; });
 
+// A workflow `name` of one Task state.
+Workflow OneStateWorkflow(const std::string& name) {
+  Workflow w;
+  w.id = NewUuid();
+  w.name = name;
+  w.start_at = "a";
+  w.states = {State{"a", "Task", "", "", "r", true}};
+  return w;
+}
+
 TEST(SqliteStore, KeepsEverythingAcrossAReopen) {
   fs::path dir = fs::temp_directory_path() / ("wfm-reopen-" + NewUuid());
   fs::create_directories(dir);
   std::string path = (dir / "wfm.db").string();
-  Workflow w;
-  w.id = NewUuid();
-  w.name = "wf";
-  w.start_at = "a";
-  w.states = {State{"a", "Task", "", "", "r", true}};
+  Workflow w = OneStateWorkflow("wf");
   Job job;
   job.id = NewUuid();
   job.workflow = w;
@@ -900,22 +906,26 @@ TEST(SqliteStore, KeepsEverythingAcrossAReopen) {
   fs::remove_all(dir);
 }
 
+// Gives the empty database `db` the schema an earlier release left: migrations up to `version`.
+void ApplyMigrationsUpTo(SQLite::Database& db, int version) {
+  db.exec(
+      "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, "
+      "applied_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP)");
+  for (const Migration& m : kSqliteMigrations) {
+    if (m.version > version) continue;
+    db.exec(m.sql);
+    db.exec("INSERT INTO schema_migrations (version) VALUES (" + std::to_string(m.version) + ")");
+  }
+}
+
 TEST(SqliteStore, UpgradesADatabaseOfTheFirstSchemaKeepingItsData) {
   fs::path dir = fs::temp_directory_path() / ("wfm-upgrade-" + NewUuid());
   fs::create_directories(dir);
   std::string path = (dir / "wfm.db").string();
   {
     SQLite::Database db(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
-    db.exec(
-        "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, "
-        "applied_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP)");
-    db.exec(kSqliteMigrations.at(0).sql);
-    db.exec("INSERT INTO schema_migrations (version) VALUES (1)");
-    Workflow w;
-    w.id = NewUuid();
-    w.name = "old";
-    w.start_at = "a";
-    w.states = {State{"a", "Task", "", "", "r", true}};
+    ApplyMigrationsUpTo(db, 1);
+    Workflow w = OneStateWorkflow("old");
     SQLite::Statement insert(db, "INSERT INTO workflows (name, revision, doc) VALUES (?, 0, ?)");
     insert.bind(1, w.name);
     insert.bind(2, WorkflowToJson(w).dump());
@@ -938,14 +948,7 @@ TEST(SqliteStore, UpgradesADatabaseWithoutRecordsKeepingItsData) {
   {
     // The schema of the release before records: every migration up to 0002.
     SQLite::Database db(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
-    db.exec(
-        "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, "
-        "applied_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP)");
-    for (const Migration& m : kSqliteMigrations) {
-      if (m.version > 2) continue;
-      db.exec(m.sql);
-      db.exec("INSERT INTO schema_migrations (version) VALUES (" + std::to_string(m.version) + ")");
-    }
+    ApplyMigrationsUpTo(db, 2);
     db.exec("INSERT INTO settings (key, value) VALUES ('k', 'old')");
   }
   auto store = SqliteStore::Open(path);
@@ -970,11 +973,7 @@ TEST(SqliteStore, UpgradeMovesJobExecutionsFromRecordsIntoTheirJobsRows) {
   fs::path dir = fs::temp_directory_path() / ("wfm-upgrade-" + NewUuid());
   fs::create_directories(dir);
   std::string path = (dir / "wfm.db").string();
-  Workflow w;
-  w.id = NewUuid();
-  w.name = "wf";
-  w.start_at = "a";
-  w.states = {State{"a", "Task", "", "", "r", true}};
+  Workflow w = OneStateWorkflow("wf");
   // running: its execution runs; awaiting: cancelled, a task not yet seen stopping (record still
   // RUNNING); finished: over; plain: stored before jobs had executions.
   std::map<std::string, Job> jobs;
@@ -993,14 +992,7 @@ TEST(SqliteStore, UpgradeMovesJobExecutionsFromRecordsIntoTheirJobsRows) {
   {
     // The schema of the release that kept a job's execution in a record: migrations up to 0003.
     SQLite::Database db(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
-    db.exec(
-        "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, "
-        "applied_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP)");
-    for (const Migration& m : kSqliteMigrations) {
-      if (m.version > 3) continue;
-      db.exec(m.sql);
-      db.exec("INSERT INTO schema_migrations (version) VALUES (" + std::to_string(m.version) + ")");
-    }
+    ApplyMigrationsUpTo(db, 3);
     for (const auto& [name, job] : jobs) {
       SQLite::Statement insert(db,
                                "INSERT INTO jobs (id, workflow_name, created_at, status, active, "
