@@ -147,6 +147,11 @@ int main(int argc, char** argv) {
                  "running jobs and executions held whole in memory; beyond it, those waiting are "
                  "held small and read from the store again when something happens to them")
       ->envname("WFM_MAX_RESIDENT_EXECUTIONS")
+      ->check([](const std::string& value) -> std::string {
+        bool digits = !value.empty() && value.find_first_not_of("0123456789") == std::string::npos &&
+                      (value == "0" || value[0] != '0');
+        return digits ? "" : "a number of executions: decimal digits, no leading zero";
+      })
       ->check(CLI::Range(size_t{0}, size_t{100000000}))
       ->capture_default_str();
   app.add_option("--account-id", config.sfn_account_id,

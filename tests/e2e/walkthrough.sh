@@ -80,7 +80,9 @@ pass "SIGTERM: clean exit 0"
 
 # Bad flags and unusable stores fail clearly.
 for args in "--max-parallel 0" "--store bogus:x" "--log-format xml" "--listen nowhere" \
-            "--store sqlite:/proc/no/such/dir/x.db" "--job-definitions /no/such/file.json"; do
+            "--store sqlite:/proc/no/such/dir/x.db" "--job-definitions /no/such/file.json" \
+            "--max-resident-executions -1" "--max-resident-executions 0x10" \
+            "--max-resident-executions 010" "--max-resident-executions 100000001"; do
   # shellcheck disable=SC2086
   if "$WFM_BIN" --data-dir "$WORK/var2" $args >"$WORK/flag.out" 2>&1; then fail "$args was accepted"; fi
   [ -s "$WORK/flag.out" ] || fail "$args failed without a message"
