@@ -933,14 +933,7 @@ void ExecutionEngine::Recover() {
     retry_at_ = SteadyClock::now() + std::chrono::milliseconds(options_.retry_interval_ms);
     return;
   }
-  for (const Record& record : running.value()) {
-    auto active = Load(record);
-    if (!active.ok()) {
-      LoadFailed(record.key, active.error());
-      continue;
-    }
-    Adopt(std::move(active).value());
-  }
+  for (const Record& record : running.value()) AdoptLoaded(record.key, Load(record));
   ApplyStoredCancelRequests();
   LoadStoredStops();
   // Jobs are read a page per round (RecoverSome), so that new work goes on meanwhile and no
@@ -966,12 +959,7 @@ void ExecutionEngine::HoldRecovered(Job job) {
     if (!ensured.ok()) spdlog::warn("executions: job {}: {}", job.id, ensured.error().message);
     return;
   }
-  auto active = LoadJob(std::move(job));
-  if (!active.ok()) {
-    LoadFailed(key, active.error());
-    return;
-  }
-  Adopt(std::move(active).value());
+  AdoptLoaded(key, LoadJob(std::move(job)));
 }
 
 void ExecutionEngine::RecoverSome() {
@@ -989,6 +977,15 @@ void ExecutionEngine::RecoverSome() {
   if (last) {
     recover_after_.reset();
     spdlog::info("executions: every active job is read");
+  }
+}
+
+void ExecutionEngine::AdoptLoaded(const std::string& key,
+                                  Result<std::unique_ptr<Active>> loaded) {
+  if (loaded.ok()) {
+    Adopt(std::move(loaded).value());
+  } else {
+    LoadFailed(key, loaded.error());
   }
 }
 
@@ -1303,12 +1300,7 @@ bool ExecutionEngine::Round() {
     std::string key = started.job ? JobExecutionKey(started.job->id) : started.record.key;
     auto known = HeldVersion(key);
     if (known && *known >= (started.job ? started.job->version : started.record.version)) continue;
-    auto active = started.job ? LoadJob(std::move(*started.job)) : Load(started.record);
-    if (!active.ok()) {
-      LoadFailed(key, active.error());
-      continue;
-    }
-    Adopt(std::move(active).value());
+    AdoptLoaded(key, started.job ? LoadJob(std::move(*started.job)) : Load(started.record));
   }
   for (const auto& key : inbox.reload) {
     auto active = LoadStored(key);

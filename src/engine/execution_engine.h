@@ -263,6 +263,8 @@ class ExecutionEngine : public ExecutionService, public JobService {
   // and leave pending_stops_ (a job's task is marked terminate_sent), the others are sent again
   // after the retry interval. Returns true when a job changed (it must be stored).
   bool SendPendingStops();
+  // Adopts the execution loaded under `key`, or (LoadFailed) reports why it could not be.
+  void AdoptLoaded(const std::string& key, Result<std::unique_ptr<Active>> loaded);
   // After loading execution `arn` failed: read again next round when the store was away, else
   // logged.
   void LoadFailed(const std::string& arn, const Error& error);
