@@ -34,6 +34,13 @@ Error Invalid(std::string message) {
   return Error{ErrorCode::kInvalidArgument, std::move(message)};
 }
 
+// 301 to `location` (a path of this service).
+HttpResponse Redirect(const std::string& location) {
+  HttpResponse response = Json(301, {{"message", "moved to " + location}});
+  response.headers["Location"] = location;
+  return response;
+}
+
 HttpResponse MethodNotAllowed(const std::string& allowed) {
   HttpResponse response = Json(405, {{"message", "method not allowed; use " + allowed}});
   response.headers["Allow"] = allowed;
@@ -199,6 +206,15 @@ std::optional<HttpResponse> Api::Route(const HttpRequest& request, const HttpRes
     response.content_type = "application/yaml";
     response.body = openapi_yaml_;
     return response;
+  }
+  if (n >= 1 && parts[0] == "ui") {
+    if (m != "GET") return MethodNotAllowed("GET");
+    if (raw_path == "/ui") return Redirect("/ui/");
+    std::vector<std::string> file(parts.begin() + 1, parts.end());
+    if (options_.ui) {
+      if (auto found = options_.ui->Find(file)) return std::move(*found);
+    }
+    return ErrorResponse(NotFound("no such path: " + raw_path));
   }
   if (n >= 1 && parts[0] == "workflows") {
     if (n == 1) {

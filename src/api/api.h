@@ -14,6 +14,7 @@
 
 #include "api/finished_job_cache.h"
 #include "api/http_message.h"
+#include "api/static_files.h"
 #include "api/sfn/sfn_api.h"
 #include "core/clock.h"
 #include "core/result.h"
@@ -46,6 +47,8 @@ struct ApiOptions {
   std::string region = "us-east-1";
   std::string account_id = "123456789012";
   ExecutionService* executions = nullptr;
+  // The web UI's files, served under /ui/ (null: /ui/ is 404).
+  std::shared_ptr<const StaticFiles> ui;
 };
 
 class Api {

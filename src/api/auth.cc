@@ -196,6 +196,11 @@ Result<AuthOptions> MakeAuthOptions(const std::string& mode, const std::string& 
   return options;
 }
 
+bool AuthGuard::IsUiFile(const HttpRequest& request) {
+  std::string path = PathOf(request.target);
+  return IsRead(request.method) && (path == "/ui" || path.rfind("/ui/", 0) == 0);
+}
+
 AuthGuard::AuthGuard(Store& store, Clock& clock, AuthOptions options)
     : store_(store), clock_(clock), options_(std::move(options)) {}
 
@@ -203,7 +208,7 @@ std::optional<HttpResponse> AuthGuard::Check(const HttpRequest& request) {
   if (IsRead(request.method) && PathOf(request.target) == "/_health") return std::nullopt;
   std::optional<HttpResponse> refusal = CheckHost(request);
   if (!refusal) refusal = CheckOrigin(request);
-  if (!refusal) refusal = CheckToken(request);
+  if (!refusal && !IsUiFile(request)) refusal = CheckToken(request);
   if (refusal && IsStepFunctions(request)) return AsStepFunctionsError(std::move(*refusal));
   return refusal;
 }

@@ -11,7 +11,8 @@
 //    `WWW-Authenticate: Bearer`; a scope too small for the method → 403. read: GET, HEAD; write:
 //    also POST, PUT, DELETE, PATCH; admin: every method. In mode optional a request without
 //    Authorization passes; a wrong token is still 401.
-// `GET /_health` (and HEAD) always passes. Refusals are JSON {"message": ...}.
+// `GET /_health` (and HEAD) always passes; the web UI's files (`GET /ui/...`) need no token (they
+// hold no data; the UI sends the token with its API calls). Refusals are JSON {"message": ...}.
 //
 // Tokens are read from the store and kept for `token_cache_ms`, so a token revoked on any replica
 // stops working within that time; an unknown token makes it read them again at once (one read at
@@ -92,6 +93,8 @@ class AuthGuard {
   // thread's read (any read since `seen_attempts`) takes its outcome, and after a failed read the
   // store is left alone for kRetryAfterFailureMs.
   Result<TokenSnapshot> Reload(uint64_t seen_attempts);
+  // True for a read of the web UI's files (/ui, /ui/...).
+  static bool IsUiFile(const HttpRequest& request);
   std::optional<HttpResponse> CheckHost(const HttpRequest& request) const;
   std::optional<HttpResponse> CheckOrigin(const HttpRequest& request) const;
   std::optional<HttpResponse> CheckToken(const HttpRequest& request);

@@ -55,6 +55,9 @@ struct Config {
   // Multiplies the durations of Wait states and Retry intervals (0 skips them): a testing aid.
   double wait_time_scale = 1.0;
   size_t max_resident_executions = 10000;
+  // Serve the web UI from this directory instead of the files embedded in the binary (for work
+  // on the UI: edit and reload).
+  std::string ui_dir;
 };
 
 // True for a postgresql:// (or postgres://) connection URL.

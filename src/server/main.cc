@@ -17,7 +17,7 @@
 #include "server/admin_commands.h"
 #include "server/config.h"
 #include "server/executors.h"
-#include "server/openapi.h"
+#include "server/embedded.h"
 #include "server/tasks_directory.h"
 #include "store/memory/memory_store.h"
 #include "store/postgres/leader_lock.h"
@@ -71,6 +71,8 @@ ApiOptions MakeApiOptions(const Config& config, Executor& executor) {
   options.executor_health = [&executor] { return executor.Health(); };
   options.region = config.sfn_region;
   options.account_id = config.sfn_account_id;
+  options.ui = config.ui_dir.empty() ? std::make_shared<const StaticFiles>(kUiFiles)
+                                     : std::make_shared<const StaticFiles>(config.ui_dir);
   return options;
 }
 
@@ -114,6 +116,10 @@ int main(int argc, char** argv) {
   app.add_option("--job-definitions", config.job_definitions, "local job definitions (JSON)")
       ->envname("WFM_JOB_DEFINITIONS")
       ->capture_default_str();
+  app.add_option("--ui-dir", config.ui_dir,
+                 "serve the web UI from this directory instead of the embedded files")
+      ->envname("WFM_UI_DIR")
+      ->check(CLI::ExistingDirectory);
   app.add_option("--max-parallel", config.max_parallel, "local tasks running at once")
       ->envname("WFM_MAX_PARALLEL")
       ->capture_default_str()
