@@ -123,7 +123,8 @@ Api::Api(Store& store, JobService& jobs, Clock& clock, LogReader log_reader, std
       sfn_(std::make_unique<sfn::SfnApi>(
           store, clock,
           sfn::SfnOptions{options_.region, options_.account_id, options_.executions})),
-      writers_(std::make_unique<boost::asio::thread_pool>(std::max(1, options_.write_threads))) {}
+      writers_(std::make_unique<boost::asio::thread_pool>(std::max(1, options_.write_threads))),
+      events_(std::make_unique<JobEventHub>(store, options_.events)) {}
 
 Api::~Api() { writers_->join(); }
 
@@ -207,6 +208,7 @@ std::optional<HttpResponse> Api::Route(const HttpRequest& request, const HttpRes
     response.body = openapi_yaml_;
     return response;
   }
+  if (n == 1 && parts[0] == "events") return m == "GET" ? Events(query) : MethodNotAllowed("GET");
   if (n >= 1 && parts[0] == "ui") {
     if (m != "GET") return MethodNotAllowed("GET");
     if (raw_path == "/ui") return Redirect("/ui/");
@@ -388,6 +390,23 @@ HttpResponse Api::GetJob(const std::string& id) {
   if (!job.ok()) return ErrorResponse(job.error());
   HttpResponse response = Json(200, JobToJson(job.value(), JsonForm::kApi));
   if (FinishedJobCache::IsFinal(job.value())) finished_jobs_.Add(id, response.body);
+  return response;
+}
+
+HttpResponse Api::Events(const std::map<std::string, std::string>& query) {
+  auto job = query.find("job");
+  if (job == query.end() || job->second.empty()) {
+    return ErrorResponse(Invalid("query parameter 'job' is required"));
+  }
+  if (auto found = store_.GetJob(job->second); !found.ok()) return ErrorResponse(found.error());
+  if (auto room = events_->CheckRoom(); !room.ok()) return ErrorResponse(room.error());
+  HttpResponse response;
+  response.content_type = "text/event-stream";
+  response.headers["Cache-Control"] = "no-cache";
+  response.stream = [events = events_.get(), id = job->second](
+                        std::shared_ptr<ResponseStream> stream) {
+    events->Subscribe(id, std::move(stream));
+  };
   return response;
 }
 

@@ -14,6 +14,7 @@
 
 #include "api/finished_job_cache.h"
 #include "api/http_message.h"
+#include "api/job_events.h"
 #include "api/static_files.h"
 #include "api/sfn/sfn_api.h"
 #include "core/clock.h"
@@ -47,6 +48,8 @@ struct ApiOptions {
   std::string region = "us-east-1";
   std::string account_id = "123456789012";
   ExecutionService* executions = nullptr;
+  // GET /events: how often the jobs watched are read, and how many streams may be open.
+  JobEventOptions events;
   // The web UI's files, served under /ui/ (null: /ui/ is 404).
   std::shared_ptr<const StaticFiles> ui;
 };
@@ -71,6 +74,8 @@ class Api {
   // The response, or nothing when `respond` will be called later.
   std::optional<HttpResponse> Route(const HttpRequest& request, const HttpResponder& respond);
   HttpResponse Health();
+  // GET /events?job=ID: the job's Server-Sent Events (see job_events.h).
+  HttpResponse Events(const std::map<std::string, std::string>& query);
   HttpResponse CreateWorkflow(const std::string& body);
   HttpResponse UpdateWorkflow(const std::string& name, const std::string& body);
   // Validates and stores a workflow: a new one (path_name empty) or the next revision of
@@ -99,6 +104,7 @@ class Api {
   std::unique_ptr<sfn::SfnApi> sfn_;
   FinishedJobCache finished_jobs_{kFinishedJobCacheBytes};
   std::unique_ptr<boost::asio::thread_pool> writers_;
+  std::unique_ptr<JobEventHub> events_;
 };
 
 // The HTTP status for an error code (the one place this mapping lives).

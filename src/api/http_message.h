@@ -4,6 +4,7 @@
 
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -21,12 +22,28 @@ struct HttpRequest {
   std::string Header(const std::string& name) const;
 };
 
+// The body of a streamed response (Server-Sent Events), written as it comes. Thread-safe.
+class ResponseStream {
+ public:
+  virtual ~ResponseStream() = default;
+  // Queues `bytes` to be written after what was queued before. False once the stream has ended
+  // (the client went away, too much is queued for a slow client, End was called, the server
+  // stops): then the producer stops.
+  virtual bool Write(std::string bytes) = 0;
+  // Ends the response: what is queued is written, then the connection is closed. Idempotent.
+  virtual void End() = 0;
+};
+
 struct HttpResponse {
   int status = 200;
   std::string content_type = "application/json";
   std::string body;
   std::map<std::string, std::string> headers;
   bool drop_connection = false;  // close without answering (fault injection in test servers)
+  // When set, the response is streamed: the server writes the status and headers (no
+  // Content-Length: the body ends when the connection closes), then calls `stream` once, on an
+  // I/O thread (it must return quickly), with the sink that writes the body; `body` is ignored.
+  std::function<void(std::shared_ptr<ResponseStream>)> stream;
 };
 
 using HttpHandler = std::function<HttpResponse(const HttpRequest&)>;

@@ -10,6 +10,7 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 #include <cstring>
+#include <deque>
 #include <fstream>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -34,7 +35,7 @@ constexpr auto kAcceptErrorLogInterval = std::chrono::seconds(5);
 constexpr int kAcceptsPerTurn = 64;
 
 HttpResponse JsonError(int status, const std::string& message) {
-  return HttpResponse{status, "application/json", nlohmann::json{{"message", message}}.dump(), {}};
+  return HttpResponse{status, "application/json", nlohmann::json{{"message", message}}.dump(), {}, false, {}};
 }
 
 // A refusal for a request header whose framing or routing can't be trusted (RFC 9112 §3.2, §6.1,
@@ -368,7 +369,36 @@ class Session final : public SessionBase {
       --shared_->in_flight;
       return Close();
     }
+    if (response.stream) return StartStream(std::move(response));
     Write(std::move(response), parser_->get().keep_alive());
+  }
+
+  // Queues bytes of a streamed body (see ResponseStream::Write). Any thread.
+  bool QueueStreamed(std::string bytes) {
+    if (stream_ended_ || stream_end_asked_) return false;
+    {
+      std::lock_guard lock(shared_->mu);
+      if (!shared_->open) return false;
+    }
+    if (streamed_queued_bytes_.fetch_add(bytes.size()) + bytes.size() > kMaxStreamQueueBytes) {
+      stream_ended_ = true;  // the client reads too slowly: give up on it
+      asio::post(stream_.get_executor(), [self = Self()] { self->Close(); });
+      return false;
+    }
+    asio::post(stream_.get_executor(), [self = Self(), bytes = std::move(bytes)]() mutable {
+      self->streamed_.push_back(std::move(bytes));
+      if (!self->stream_writing_) self->WriteStreamed();
+    });
+    return true;
+  }
+
+  // Ends a streamed body once its queue is written (see ResponseStream::End). Any thread.
+  void EndStreamed() {
+    if (stream_end_asked_.exchange(true)) return;
+    asio::post(stream_.get_executor(), [self = Self()] {
+      self->stream_ending_ = true;
+      if (!self->stream_writing_) self->WriteStreamed();
+    });
   }
 
   // Answers what can't be served (counted in flight until written), then closes.
@@ -398,6 +428,94 @@ class Session final : public SessionBase {
       self->ReadRequestLine();
     });
   }
+
+  // Writes the status and headers of a streamed response, then hands the body's sink to its
+  // producer. The connection serves nothing else and closes when the stream ends.
+  void StartStream(HttpResponse response) {
+    auto message = std::make_shared<http::response<http::empty_body>>();
+    message->result(static_cast<unsigned>(response.status));
+    message->version(11);
+    message->set(http::field::server, "workflow-manager");
+    message->set(http::field::content_type, response.content_type);
+    for (const auto& [k, v] : response.headers) message->set(k, v);
+    message->keep_alive(false);
+    auto serializer = std::make_shared<http::response_serializer<http::empty_body>>(*message);
+    Arm(shared_->options.request_timeout);
+    http::async_write_header(
+        stream_, *serializer,
+        [self = Self(), message, serializer, producer = std::move(response.stream)](
+            beast::error_code ec, size_t) {
+          --self->shared_->in_flight;
+          self->Disarm();
+          if (ec) {
+            self->stream_ended_ = true;
+            return self->Close();
+          }
+          self->WatchForHangUp();
+          producer(std::make_shared<StreamSink>(self));
+        });
+  }
+
+  // Writes the queued pieces of a streamed body one after the other; closes once it is ended and
+  // written.
+  void WriteStreamed() {
+    if (stream_ended_) return;
+    if (streamed_.empty()) {
+      if (stream_ending_) {
+        stream_ended_ = true;
+        beast::error_code ignored;
+        Socket().shutdown(tcp::socket::shutdown_send, ignored);
+        Close();
+      }
+      return;
+    }
+    stream_writing_ = true;
+    auto piece = std::make_shared<std::string>(std::move(streamed_.front()));
+    streamed_.pop_front();
+    Arm(shared_->options.request_timeout);
+    asio::async_write(stream_, asio::buffer(*piece),
+                      [self = Self(), piece](beast::error_code ec, size_t) {
+                        self->Disarm();
+                        self->stream_writing_ = false;
+                        self->streamed_queued_bytes_ -= piece->size();
+                        if (ec) {
+                          self->stream_ended_ = true;
+                          return self->Close();
+                        }
+                        self->WriteStreamed();
+                      });
+  }
+
+  // While a body streams, reads (and drops) what the client sends, to see it hang up at once.
+  void WatchForHangUp() {
+    buffer_.clear();
+    stream_.async_read_some(buffer_.prepare(kReadChunk),
+                            [self = Self()](beast::error_code ec, size_t) {
+                              if (ec) {
+                                self->stream_ended_ = true;
+                                return self->Close();
+                              }
+                              self->WatchForHangUp();
+                            });
+  }
+
+  // The sink handed to a streamed response's producer: holds the session weakly, so a stream
+  // whose client went away costs nothing but this.
+  class StreamSink final : public ResponseStream {
+   public:
+    explicit StreamSink(const std::shared_ptr<Session>& session) : session_(session) {}
+    ~StreamSink() override { End(); }
+    bool Write(std::string bytes) override {
+      auto session = session_.lock();
+      return session && session->QueueStreamed(std::move(bytes));
+    }
+    void End() override {
+      if (auto session = session_.lock()) session->EndStreamed();
+    }
+
+   private:
+    std::weak_ptr<Session> session_;
+  };
 
   // Half-closes, then reads and drops what the client still sends (for a short while) before
   // closing: closing with unread data would reset the connection and lose the answer.
@@ -429,6 +547,8 @@ class Session final : public SessionBase {
   static constexpr size_t kRequestLineOverhead = 32;  // method, spaces, version
   static constexpr auto kLingerTime = std::chrono::seconds(2);
   static constexpr size_t kLingerBytes = 1 << 20;
+  // A streamed body's bytes waiting for a slow client, at most; beyond it the stream ends.
+  static constexpr size_t kMaxStreamQueueBytes = 1 << 20;
 
   Stream stream_;
   asio::steady_timer deadline_;
@@ -439,6 +559,13 @@ class Session final : public SessionBase {
   const std::string remote_address_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
+  // A streamed response's body (on the strand, but stream_ended_ and the byte count: any thread).
+  std::deque<std::string> streamed_;
+  bool stream_writing_ = false;
+  bool stream_ending_ = false;
+  std::atomic<bool> stream_ended_{false};
+  std::atomic<bool> stream_end_asked_{false};
+  std::atomic<size_t> streamed_queued_bytes_{0};
 };
 
 void ResponderState::Deliver(HttpResponse response) {

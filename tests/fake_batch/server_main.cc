@@ -48,12 +48,12 @@ int main(int argc, char** argv) {
   auto server = HttpServer::Listen(
       [&fake](const HttpRequest& request) {
         if (request.target == "/_fake/stats")
-          return HttpResponse{200, "application/json", fake.Stats().dump(), {}, false};
+          return HttpResponse{200, "application/json", fake.Stats().dump(), {}, false, {}};
         if (request.target == "/_fake/config" && request.method == "POST") {
           auto config = nlohmann::json::parse(request.body, nullptr, false);
-          if (config.is_discarded()) return HttpResponse{400, "application/json", "{}", {}, false};
+          if (config.is_discarded()) return HttpResponse{400, "application/json", "{}", {}, false, {}};
           fake.Configure(config);
-          return HttpResponse{200, "application/json", "{}", {}, false};
+          return HttpResponse{200, "application/json", "{}", {}, false, {}};
         }
         return fake.Handle(request);
       },

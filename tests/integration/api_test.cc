@@ -14,6 +14,7 @@
 #include "engine/execution_engine.h"
 #include "executor/fake/fake_executor.h"
 #include "store/memory/memory_store.h"
+#include "support/recording_stream.h"
 
 namespace wfm {
 namespace {
@@ -230,6 +231,38 @@ TEST_F(ApiTest, ListsJobsNewestFirstWithPages) {
             "'limit' must be an integer from 1 to 1000");
   EXPECT_EQ(ErrorOf("GET", "/jobs?workflowName=hello-workflow&pageToken=zz", "", 400),
             "malformed page token");
+}
+
+TEST_F(ApiTest, StreamsAJobsEventsUntilItEnds) {
+  CreateHello();
+  json job = CallJson("POST", "/jobs", R"({"workflow": {"name": "hello-workflow"}})", 200);
+  std::string id = job["id"];
+  HttpResponse response = Call("GET", "/events?job=" + id);
+  ASSERT_EQ(response.status, 200) << response.body;
+  EXPECT_EQ(response.content_type, "text/event-stream");
+  EXPECT_EQ(response.headers["Cache-Control"], "no-cache");
+  ASSERT_TRUE(response.stream);
+  auto stream = std::make_shared<RecordingStream>();
+  response.stream(stream);
+  ASSERT_TRUE(stream->WaitFor([](const std::string& text, bool) { return !text.empty(); }));
+  CallJson("DELETE", "/jobs/" + id, R"({"reason": "seen enough"})", 200);
+  ASSERT_TRUE(stream->WaitFor([](const std::string&, bool ended) { return ended; }));
+  auto events = EventsIn(stream->text());
+  ASSERT_GE(events.size(), 2u);
+  for (const auto& [name, data] : events) {
+    EXPECT_EQ(name, "job");
+    EXPECT_EQ(json::parse(data)["id"], id);
+  }
+  json last = json::parse(events.back().second);
+  EXPECT_EQ(last["status"], "CANCELLED");
+  EXPECT_EQ(last, CallJson("GET", "/jobs/" + id, "", 200));
+}
+
+TEST_F(ApiTest, RefusesEventsOfNoJob) {
+  EXPECT_EQ(ErrorOf("GET", "/events", "", 400), "query parameter 'job' is required");
+  EXPECT_EQ(ErrorOf("GET", "/events?job=", "", 400), "query parameter 'job' is required");
+  EXPECT_EQ(ErrorOf("GET", "/events?job=nope", "", 404), "job 'nope' not found");
+  EXPECT_EQ(Call("POST", "/events?job=nope").status, 405);
 }
 
 TEST_F(ApiTest, GetsJobsAnd404s) {

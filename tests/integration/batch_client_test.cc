@@ -105,7 +105,7 @@ TEST_F(BatchClientTest, ABadSignatureIsAConfigurationProblemUntilACallSucceeds) 
 TEST_F(BatchClientTest, AnEndpointThatIsNotBatchIsAConfigurationProblem) {
   auto server = HttpServer::Listen(
                     [](const HttpRequest&) {
-                      return HttpResponse{404, "text/html", "<html>not here</html>", {}, false};
+                      return HttpResponse{404, "text/html", "<html>not here</html>", {}, false, {}};
                     },
                     "127.0.0.1", 0, 2)
                     .value();

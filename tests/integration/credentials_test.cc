@@ -96,14 +96,15 @@ TEST_F(CredentialsTest, ContainerFullUriWithAuthorizationAndRefresh) {
   TimestampMs expiration = clock_.Now() + 10 * 60 * 1000;
   std::string base = Serve([&](const HttpRequest& request) {
     if (request.target != "/creds" || request.Header("Authorization") != "Bearer abc") {
-      return HttpResponse{401, "application/json", "{}", {}, false};
+      return HttpResponse{401, "application/json", "{}", {}, false, {}};
     }
     int n = ++calls;
     return HttpResponse{200,
                         "application/json",
                         CredentialsJson("AKID" + std::to_string(n), expiration),
                         {},
-                        false};
+                        false,
+                        {}};
   });
   env_["AWS_CONTAINER_CREDENTIALS_FULL_URI"] = base + "/creds";
   env_["AWS_CONTAINER_AUTHORIZATION_TOKEN"] = "Bearer abc";
@@ -122,8 +123,8 @@ TEST_F(CredentialsTest, ContainerFullUriWithAuthorizationAndRefresh) {
 
 TEST_F(CredentialsTest, ContainerRelativeUri) {
   std::string base = Serve([&](const HttpRequest& request) {
-    if (request.target != "/v2/credentials/abc") return HttpResponse{404, "", "", {}, false};
-    return HttpResponse{200, "application/json", CredentialsJson("AKIDECS", 0), {}, false};
+    if (request.target != "/v2/credentials/abc") return HttpResponse{404, "", "", {}, false, {}};
+    return HttpResponse{200, "application/json", CredentialsJson("AKIDECS", 0), {}, false, {}};
   });
   env_["AWS_CONTAINER_CREDENTIALS_RELATIVE_URI"] = "/v2/credentials/abc";
   DefaultCredentialsChain chain(Env(), http_, clock_);
@@ -136,21 +137,21 @@ TEST_F(CredentialsTest, InstanceMetadataWithSessionTokens) {
   std::string base = Serve([&](const HttpRequest& request) {
     if (request.method == "PUT" && request.target == "/latest/api/token") {
       if (request.Header("X-aws-ec2-metadata-token-ttl-seconds").empty()) {
-        return HttpResponse{400, "", "", {}, false};
+        return HttpResponse{400, "", "", {}, false, {}};
       }
       ++token_requests;
-      return HttpResponse{200, "text/plain", "imds-session", {}, false};
+      return HttpResponse{200, "text/plain", "imds-session", {}, false, {}};
     }
     if (request.Header("X-aws-ec2-metadata-token") != "imds-session") {
-      return HttpResponse{401, "", "", {}, false};  // IMDSv2 only
+      return HttpResponse{401, "", "", {}, false, {}};  // IMDSv2 only
     }
     if (request.target == "/latest/meta-data/iam/security-credentials/") {
-      return HttpResponse{200, "text/plain", "my-role", {}, false};
+      return HttpResponse{200, "text/plain", "my-role", {}, false, {}};
     }
     if (request.target == "/latest/meta-data/iam/security-credentials/my-role") {
-      return HttpResponse{200, "application/json", CredentialsJson("AKIDEC2", 0), {}, false};
+      return HttpResponse{200, "application/json", CredentialsJson("AKIDEC2", 0), {}, false, {}};
     }
-    return HttpResponse{404, "", "", {}, false};
+    return HttpResponse{404, "", "", {}, false, {}};
   });
   env_.erase("AWS_EC2_METADATA_DISABLED");
   env_["AWS_EC2_METADATA_SERVICE_ENDPOINT"] = base + "/";
@@ -170,7 +171,7 @@ TEST_F(CredentialsTest, NothingFoundSaysWhereItLookedWithoutSecrets) {
   EXPECT_NE(none.error().message.find("no AWS credentials found"), std::string::npos);
 
   std::string base = Serve([](const HttpRequest&) {
-    return HttpResponse{500, "text/plain", "boom", {}, false};
+    return HttpResponse{500, "text/plain", "boom", {}, false, {}};
   });
   env_["AWS_CONTAINER_CREDENTIALS_FULL_URI"] = base + "/creds";
   env_["AWS_CONTAINER_AUTHORIZATION_TOKEN"] = "super-secret-token";

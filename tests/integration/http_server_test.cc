@@ -6,6 +6,8 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <gtest/gtest.h>
+
+#include <future>
 #include <netinet/in.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -121,7 +123,7 @@ std::string Get(const std::string& target) {
   return "GET " + target + " HTTP/1.1\r\nHost: localhost\r\n\r\n";
 }
 
-HttpResponse Ok(const std::string& body) { return HttpResponse{200, "application/json", body, {}}; }
+HttpResponse Ok(const std::string& body) { return HttpResponse{200, "application/json", body, {}, false, {}}; }
 
 // Responders handed over by the handler, answered by the test when it chooses.
 class PendingAnswers {
@@ -176,6 +178,74 @@ TEST(HttpServerTest, AnswersLaterFromAnotherThread) {
   ASSERT_TRUE(pending.WaitFor(1));
   pending.Take()[0](Ok("{}"));
   EXPECT_EQ(StatusOf(client.ReadResponse()), 200);
+}
+
+// Everything the server sends on the connection until it closes it.
+std::string ReadUntilClosed(Client& client) {
+  std::string text;
+  char chunk[4096];
+  for (ssize_t n; (n = ::recv(client.fd(), chunk, sizeof(chunk), 0)) > 0;) {
+    text.append(chunk, static_cast<size_t>(n));
+  }
+  return text;
+}
+
+// A response streamed by `produce`, called with the sink on a thread of its own.
+HttpResponse Streamed(std::function<void(std::shared_ptr<ResponseStream>)> produce) {
+  HttpResponse response;
+  response.content_type = "text/event-stream";
+  response.headers["Cache-Control"] = "no-cache";
+  response.stream = [produce = std::move(produce)](std::shared_ptr<ResponseStream> sink) {
+    std::thread(produce, std::move(sink)).detach();
+  };
+  return response;
+}
+
+TEST(HttpServerTest, StreamsABodyAsItComesThenCloses) {
+  auto server = HttpServer::Listen(
+                    [](const HttpRequest&) {
+                      return Streamed([](std::shared_ptr<ResponseStream> sink) {
+                        for (int i = 0; i < 3; ++i) {
+                          EXPECT_TRUE(sink->Write("data: " + std::to_string(i) + "\n\n"));
+                          std::this_thread::sleep_for(5ms);
+                        }
+                        sink->End();
+                        EXPECT_FALSE(sink->Write("data: late\n\n"));
+                      });
+                    },
+                    "127.0.0.1", 0, 2)
+                    .value();
+  Client client(server->port());
+  ASSERT_TRUE(client.Send(Get("/events")));
+  std::string text = ReadUntilClosed(client);
+  EXPECT_EQ(StatusOf(text), 200);
+  std::string header = text.substr(0, text.find("\r\n\r\n"));
+  EXPECT_NE(header.find("Content-Type: text/event-stream"), std::string::npos) << header;
+  EXPECT_NE(header.find("Connection: close"), std::string::npos) << header;
+  EXPECT_EQ(header.find("Content-Length"), std::string::npos) << header;
+  EXPECT_EQ(BodyOf(text), "data: 0\n\ndata: 1\n\ndata: 2\n\n");
+}
+
+TEST(HttpServerTest, AStreamLearnsThatItsClientHungUp) {
+  std::promise<void> refused;
+  auto server = HttpServer::Listen(
+                    [&](const HttpRequest&) {
+                      return Streamed([&](std::shared_ptr<ResponseStream> sink) {
+                        for (int i = 0; i < 10000; ++i) {
+                          if (!sink->Write("data: tick\n\n")) return refused.set_value();
+                          std::this_thread::sleep_for(1ms);
+                        }
+                      });
+                    },
+                    "127.0.0.1", 0, 2)
+                    .value();
+  {
+    Client client(server->port());
+    ASSERT_TRUE(client.Send(Get("/events")));
+    char chunk[64];
+    ASSERT_GT(::recv(client.fd(), chunk, sizeof(chunk), 0), 0);
+  }  // hangs up
+  EXPECT_EQ(refused.get_future().wait_for(10s), std::future_status::ready);
 }
 
 TEST(HttpServerTest, ARequestNeverAnsweredGets500) {
