@@ -86,6 +86,34 @@ bool ParseRevision(const std::string& text, int64_t* out) {
   return true;
 }
 
+// The filter of GET /jobs from its query: workflowName, status, since, until (all optional).
+// Errors: kInvalidArgument naming the bad parameter.
+Result<JobFilter> JobFilterOf(const std::map<std::string, std::string>& query) {
+  JobFilter filter;
+  if (auto name = query.find("workflowName"); name != query.end()) {
+    filter.workflow_name = name->second;
+  }
+  if (auto status = query.find("status"); status != query.end()) {
+    JobStatus parsed;
+    if (!ParseJobStatus(status->second, &parsed)) {
+      return Invalid("'status' must be one of QUEUED, RUNNING, SUCCEEDED, FAILED, CANCELLED");
+    }
+    filter.status = parsed;
+  }
+  for (auto [key, bound] : {std::pair{"since", &filter.since}, std::pair{"until", &filter.until}}) {
+    auto value = query.find(key);
+    if (value == query.end()) continue;
+    if (!ParseTimestamp(value->second, bound) || *bound <= 0) {
+      return Invalid(std::string("'") + key +
+                     "' must be a time in RFC 3339 form, e.g. 2026-01-31T09:00:00Z");
+    }
+  }
+  if (filter.until != 0 && filter.until <= filter.since) {
+    return Invalid("'until' must be later than 'since'");
+  }
+  return filter;
+}
+
 }  // namespace
 
 int HttpStatusOf(ErrorCode code) {
@@ -333,10 +361,6 @@ HttpResponse Api::StartJob(const std::string& body) {
 }
 
 HttpResponse Api::ListJobs(const std::map<std::string, std::string>& query) {
-  auto name = query.find("workflowName");
-  if (name == query.end() || name->second.empty()) {
-    return ErrorResponse(Invalid("query parameter 'workflowName' is required"));
-  }
   int limit = kDefaultPageSize;
   if (auto l = query.find("limit"); l != query.end()) {
     int64_t parsed = 0;
@@ -345,8 +369,12 @@ HttpResponse Api::ListJobs(const std::map<std::string, std::string>& query) {
     }
     limit = static_cast<int>(parsed);
   }
-  auto workflow = store_.GetWorkflow(name->second, -1);
-  if (!workflow.ok()) return ErrorResponse(workflow.error());
+  auto filter = JobFilterOf(query);
+  if (!filter.ok()) return ErrorResponse(filter.error());
+  if (!filter->workflow_name.empty()) {
+    auto workflow = store_.GetWorkflow(filter->workflow_name, -1);
+    if (!workflow.ok()) return ErrorResponse(workflow.error());
+  }
   auto token = query.find("pageToken");
   std::string next_token = token == query.end() ? "" : token->second;
   // Jobs are read a few at a time and the page ends early once the body reaches
@@ -355,7 +383,7 @@ HttpResponse Api::ListJobs(const std::map<std::string, std::string>& query) {
   response.body = "[";
   int listed = 0;
   while (listed < limit) {
-    auto chunk = store_.ListJobs(name->second, next_token, std::min(kListChunk, limit - listed));
+    auto chunk = store_.ListJobs(filter.value(), next_token, std::min(kListChunk, limit - listed));
     if (!chunk.ok()) return ErrorResponse(chunk.error());
     next_token = chunk->next_page_token;
     size_t taken = 0;

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -104,6 +105,21 @@ struct JobVersion {
   bool operator==(const JobVersion&) const = default;
 };
 
+// Which jobs a listing shows; every part is optional.
+struct JobFilter {
+  std::string workflow_name;        // "": every workflow
+  std::optional<JobStatus> status;  // none: every status
+  TimestampMs since = 0;            // created_at >= since (0: no bound)
+  TimestampMs until = 0;            // created_at < until (0: no bound)
+
+  // Whether `job` passes (the memory store's check; the SQL stores say the same in SQL).
+  bool Passes(const Job& job) const {
+    return (workflow_name.empty() || job.workflow.name == workflow_name) &&
+           (!status || job.status == *status) && job.created_at >= since &&
+           (until == 0 || job.created_at < until);
+  }
+};
+
 struct JobPage {
   std::vector<Job> jobs;        // newest first
   std::string next_page_token;  // empty on the last page
@@ -135,10 +151,10 @@ class Store {
   virtual Status CreateJob(const Job& job) = 0;
   // Errors: kNotFound.
   virtual Result<Job> GetJob(const std::string& id) = 0;
-  // One page of the jobs of a workflow (any revision), newest first. `page_token` is empty for the
-  // first page, else a next_page_token from an earlier call. limit: 1..1000.
-  // Errors: kInvalidArgument for a malformed token or limit.
-  virtual Result<JobPage> ListJobs(const std::string& workflow_name, const std::string& page_token,
+  // One page of the jobs that `filter` lets through, newest first (by created_at, then id).
+  // `page_token` is empty for the first page, else a next_page_token from an earlier call with the
+  // same filter. limit: 1..1000. Errors: kInvalidArgument for a malformed token or limit.
+  virtual Result<JobPage> ListJobs(const JobFilter& filter, const std::string& page_token,
                                    int limit) = 0;
   // Up to `limit` active jobs (IsActive: not ended, or their execution still kept), oldest first
   // (by created_at, then id), after the job `after` names (after.first: from the oldest).

@@ -178,7 +178,7 @@ TEST_P(StoreConformance, ListsJobsNewestFirstInPages) {
   std::string token;
   int pages = 0;
   do {
-    auto page = store_->ListJobs("wf", token, 3);
+    auto page = store_->ListJobs(JobFilter{"wf", {}, 0, 0}, token, 3);
     ASSERT_TRUE(page.ok()) << page.error().message;
     for (const auto& job : page->jobs) seen.push_back(job.id);
     token = page->next_page_token;
@@ -190,9 +190,62 @@ TEST_P(StoreConformance, ListsJobsNewestFirstInPages) {
     auto a = store_->GetJob(seen[i - 1]).value(), b = store_->GetJob(seen[i]).value();
     EXPECT_TRUE(std::tie(a.created_at, a.id) > std::tie(b.created_at, b.id));
   }
-  EXPECT_EQ(store_->ListJobs("none", "", 10)->jobs.size(), 0u);
-  EXPECT_EQ(store_->ListJobs("wf", "garbage", 10).error().code, ErrorCode::kInvalidArgument);
-  EXPECT_EQ(store_->ListJobs("wf", "", 0).error().code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(store_->ListJobs(JobFilter{"none", {}, 0, 0}, "", 10)->jobs.size(), 0u);
+  EXPECT_EQ(store_->ListJobs(JobFilter{"wf", {}, 0, 0}, "garbage", 10).error().code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(store_->ListJobs(JobFilter{"wf", {}, 0, 0}, "", 0).error().code, ErrorCode::kInvalidArgument);
+}
+
+TEST_P(StoreConformance, ListsJobsByWorkflowStatusAndTimeInPages) {
+  auto w = store_->CreateWorkflow(MakeWorkflow("wf")).value();
+  auto other = store_->CreateWorkflow(MakeWorkflow("other")).value();
+  const JobStatus kStatuses[] = {JobStatus::kQueued, JobStatus::kFailed, JobStatus::kSucceeded};
+  std::vector<Job> jobs;  // created at 1000, 1010, ... 1110; every third of each status
+  for (int i = 0; i < 12; ++i) {
+    Job job = MakeJob(i % 2 == 0 ? w : other, 1000 + 10 * i);
+    job.status = kStatuses[i % 3];
+    ASSERT_TRUE(store_->CreateJob(job).ok());
+    jobs.push_back(job);
+  }
+  // Every page of `filter`, two jobs a page: the ids in order.
+  auto list = [&](const JobFilter& filter) {
+    std::vector<std::string> ids;
+    std::string token;
+    do {
+      auto page = store_->ListJobs(filter, token, 2);
+      EXPECT_TRUE(page.ok()) << page.error().message;
+      if (!page.ok()) break;
+      for (const auto& job : page->jobs) ids.push_back(job.id);
+      token = page->next_page_token;
+    } while (!token.empty());
+    return ids;
+  };
+  auto expected = [&](const JobFilter& filter) {
+    std::vector<std::string> ids;
+    for (auto it = jobs.rbegin(); it != jobs.rend(); ++it) {
+      if (filter.Passes(*it)) ids.push_back(it->id);
+    }
+    return ids;
+  };
+  JobFilter all;
+  EXPECT_EQ(list(all).size(), 12u);
+  EXPECT_EQ(list(all), expected(all));
+  JobFilter failed;
+  failed.status = JobStatus::kFailed;
+  EXPECT_EQ(list(failed).size(), 4u);
+  EXPECT_EQ(list(failed), expected(failed));
+  JobFilter window;
+  window.since = 1020;
+  window.until = 1080;  // 1020 .. 1070: six jobs
+  EXPECT_EQ(list(window).size(), 6u);
+  EXPECT_EQ(list(window), expected(window));
+  JobFilter narrow{"wf", JobStatus::kQueued, 1000, 1070};  // wf at 1000, 1060 (queued: i = 0, 6)
+  EXPECT_EQ(list(narrow).size(), 2u);
+  EXPECT_EQ(list(narrow), expected(narrow));
+  JobFilter none{"other", JobStatus::kQueued, 0, 0};  // odd i never has status index 0 with i%2
+  EXPECT_EQ(list(none), expected(none));
+  JobFilter later;
+  later.since = 5000;
+  EXPECT_TRUE(list(later).empty());
 }
 
 TEST_P(StoreConformance, CommitsAgainstExpectedVersionsInOneBatch) {
@@ -286,7 +339,7 @@ TEST_P(StoreConformance, KeepsAJobsExecutionInItsRowAndTheJobActiveWhileItIsKept
   EXPECT_EQ(store_->GetJob(job.id)->execution, "");
   EXPECT_TRUE(store_->ListActiveJobVersions()->empty());
   EXPECT_TRUE(store_->ListActiveJobs(PageCursor{}, 100)->empty());
-  EXPECT_EQ(store_->ListJobs("wf", "", 10)->jobs.at(0).status, JobStatus::kCancelled);
+  EXPECT_EQ(store_->ListJobs(JobFilter{"wf", {}, 0, 0}, "", 10)->jobs.at(0).status, JobStatus::kCancelled);
 }
 
 TEST_P(StoreConformance, KeepsCancelCommandsUntilConsumed) {

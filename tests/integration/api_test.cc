@@ -225,12 +225,48 @@ TEST_F(ApiTest, ListsJobsNewestFirstWithPages) {
       "", 200);
   EXPECT_EQ(second[0]["id"], ids[2]);
 
-  EXPECT_EQ(ErrorOf("GET", "/jobs", "", 400), "query parameter 'workflowName' is required");
   EXPECT_EQ(ErrorOf("GET", "/jobs?workflowName=nope", "", 404), "workflow 'nope' not found");
   EXPECT_EQ(ErrorOf("GET", "/jobs?workflowName=hello-workflow&limit=0", "", 400),
             "'limit' must be an integer from 1 to 1000");
   EXPECT_EQ(ErrorOf("GET", "/jobs?workflowName=hello-workflow&pageToken=zz", "", 400),
             "malformed page token");
+}
+
+TEST_F(ApiTest, ListsJobsOfEveryWorkflowFilteredByStatusAndTime) {
+  CreateHello();
+  json other = json::parse(HelloWorkflow());
+  other["name"] = "other";
+  CallJson("POST", "/workflows", other.dump(), 201);
+  std::vector<json> started;
+  for (const char* name : {"hello-workflow", "other", "hello-workflow"}) {
+    clock_.Advance(1000);
+    started.push_back(CallJson(
+        "POST", "/jobs", json{{"workflow", {{"name", name}}}}.dump(), 200));
+  }
+  CallJson("DELETE", "/jobs/" + started[1]["id"].get<std::string>(), "{}", 200);
+  json all = CallJson("GET", "/jobs", "", 200);
+  ASSERT_EQ(all.size(), 3u);
+  EXPECT_EQ(all[0]["id"], started[2]["id"]);
+  EXPECT_EQ(all[2]["id"], started[0]["id"]);
+  json cancelled = CallJson("GET", "/jobs?status=CANCELLED", "", 200);
+  ASSERT_EQ(cancelled.size(), 1u);
+  EXPECT_EQ(cancelled[0]["id"], started[1]["id"]);
+  std::string since = started[1]["createdAt"], until = started[2]["createdAt"];
+  json window = CallJson("GET", "/jobs?since=" + since + "&until=" + until, "", 200);
+  ASSERT_EQ(window.size(), 1u);  // since inclusive, until exclusive
+  EXPECT_EQ(window[0]["id"], started[1]["id"]);
+  EXPECT_EQ(CallJson("GET", "/jobs?workflowName=hello-workflow&since=" + since, "", 200).size(),
+            1u);
+  EXPECT_EQ(CallJson("GET", "/jobs?workflowName=other&status=QUEUED", "", 200).size(), 0u);
+
+  EXPECT_EQ(ErrorOf("GET", "/jobs?status=DONE", "", 400),
+            "'status' must be one of QUEUED, RUNNING, SUCCEEDED, FAILED, CANCELLED");
+  EXPECT_EQ(ErrorOf("GET", "/jobs?since=yesterday", "", 400),
+            "'since' must be a time in RFC 3339 form, e.g. 2026-01-31T09:00:00Z");
+  EXPECT_EQ(ErrorOf("GET", "/jobs?until=", "", 400),
+            "'until' must be a time in RFC 3339 form, e.g. 2026-01-31T09:00:00Z");
+  EXPECT_EQ(ErrorOf("GET", "/jobs?since=" + until + "&until=" + since, "", 400),
+            "'until' must be later than 'since'");
 }
 
 TEST_F(ApiTest, StreamsAJobsEventsUntilItEnds) {

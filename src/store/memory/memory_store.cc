@@ -64,6 +64,7 @@ Status MemoryStore::CreateJobLocked(const Job& job) {
     return Error{ErrorCode::kAlreadyExists, "job '" + job.id + "' already exists"};
   }
   jobs_by_workflow_[job.workflow.name].insert({job.created_at, job.id});
+  all_jobs_.insert({job.created_at, job.id});
   return OkStatus();
 }
 
@@ -74,18 +75,25 @@ Result<Job> MemoryStore::GetJob(const std::string& id) {
   return it->second;
 }
 
-Result<JobPage> MemoryStore::ListJobs(const std::string& workflow_name,
-                                      const std::string& page_token, int limit) {
+Result<JobPage> MemoryStore::ListJobs(const JobFilter& filter, const std::string& page_token,
+                                      int limit) {
   auto cursor = ParsePageRequest(page_token, limit);
   if (!cursor.ok()) return cursor.error();
   std::lock_guard lock(mu_);
   JobPage page;
-  auto it = jobs_by_workflow_.find(workflow_name);
-  if (it == jobs_by_workflow_.end()) return page;
-  auto pos = cursor->first ? it->second.begin()
-                           : it->second.upper_bound(JobKey{cursor->created_at, cursor->id});
-  for (; pos != it->second.end() && !CloseIfFull(page, limit); ++pos) {
-    page.jobs.push_back(jobs_.at(pos->second));
+  const std::set<JobKey, NewestFirst>* keys = &all_jobs_;
+  if (!filter.workflow_name.empty()) {
+    auto it = jobs_by_workflow_.find(filter.workflow_name);
+    if (it == jobs_by_workflow_.end()) return page;
+    keys = &it->second;
+  }
+  auto pos = cursor->first ? keys->begin()
+                           : keys->upper_bound(JobKey{cursor->created_at, cursor->id});
+  for (; pos != keys->end() && pos->first >= filter.since; ++pos) {
+    const Job& job = jobs_.at(pos->second);
+    if (!filter.Passes(job)) continue;
+    if (CloseIfFull(page, limit)) break;
+    page.jobs.push_back(job);
   }
   return page;
 }

@@ -20,7 +20,7 @@ class MemoryStore : public Store {
   Result<std::vector<Workflow>> ListWorkflows() override;
   Status CreateJob(const Job& job) override;
   Result<Job> GetJob(const std::string& id) override;
-  Result<JobPage> ListJobs(const std::string& workflow_name, const std::string& page_token,
+  Result<JobPage> ListJobs(const JobFilter& filter, const std::string& page_token,
                            int limit) override;
   Result<std::vector<Job>> ListActiveJobs(const PageCursor& after, size_t limit) override;
   Result<std::vector<JobVersion>> ListActiveJobVersions() override;
@@ -69,6 +69,7 @@ class MemoryStore : public Store {
   std::map<std::string, std::vector<Workflow>> workflows_;  // name -> revisions in order
   std::map<std::string, Job> jobs_;
   std::map<std::string, std::set<JobKey, NewestFirst>> jobs_by_workflow_;
+  std::set<JobKey, NewestFirst> all_jobs_;
   std::map<int64_t, CancelCommand> commands_;
   int64_t next_command_id_ = 1;
   std::vector<ApiToken> tokens_;  // oldest first

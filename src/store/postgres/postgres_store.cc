@@ -165,21 +165,24 @@ Result<Job> PostgresStore::GetJob(const std::string& id) {
   });
 }
 
-Result<JobPage> PostgresStore::ListJobs(const std::string& workflow_name,
-                                        const std::string& page_token, int limit) {
+Result<JobPage> PostgresStore::ListJobs(const JobFilter& filter, const std::string& page_token,
+                                        int limit) {
   auto cursor = ParsePageRequest(page_token, limit);
   if (!cursor.ok()) return cursor.error();
   return pool_.Transact<JobPage>([&](pqxx::work& txn) -> Result<JobPage> {
-    pqxx::result rows = cursor->first
-                            ? txn.exec_params(
-                                  "SELECT doc, version, execution FROM jobs WHERE workflow_name = $1 "
-                                  "ORDER BY created_at DESC, id DESC LIMIT $2",
-                                  workflow_name, limit + 1)
-                            : txn.exec_params(
-                                  "SELECT doc, version, execution FROM jobs WHERE workflow_name = $1 AND "
-                                  "(created_at, id) < ($2, $3) ORDER BY created_at DESC, id DESC "
-                                  "LIMIT $4",
-                                  workflow_name, cursor->created_at, cursor->id, limit + 1);
+    // Unset parts of the filter are NULL parameters, so one statement serves every filter.
+    pqxx::result rows = txn.exec_params(
+        "SELECT doc, version, execution FROM jobs "
+        "WHERE ($1::text IS NULL OR workflow_name = $1) AND ($2::text IS NULL OR status = $2) "
+        "AND ($3::bigint IS NULL OR created_at >= $3) AND ($4::bigint IS NULL OR created_at < $4) "
+        "AND ($5::bigint IS NULL OR (created_at, id) < ($5, $6::text)) "
+        "ORDER BY created_at DESC, id DESC LIMIT $7",
+        filter.workflow_name.empty() ? std::nullopt : std::optional(filter.workflow_name),
+        filter.status ? std::optional<std::string>(ToString(*filter.status)) : std::nullopt,
+        filter.since != 0 ? std::optional<int64_t>(filter.since) : std::nullopt,
+        filter.until != 0 ? std::optional<int64_t>(filter.until) : std::nullopt,
+        cursor->first ? std::nullopt : std::optional<int64_t>(cursor->created_at),
+        cursor->first ? std::string() : cursor->id, limit + 1);
     JobPage page;
     for (const auto& row : rows) {
       if (CloseIfFull(page, limit)) break;

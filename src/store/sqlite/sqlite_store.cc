@@ -224,26 +224,29 @@ Result<Job> SqliteStore::GetJob(const std::string& id) {
   }
 }
 
-Result<JobPage> SqliteStore::ListJobs(const std::string& workflow_name,
-                                      const std::string& page_token, int limit) {
+Result<JobPage> SqliteStore::ListJobs(const JobFilter& filter, const std::string& page_token,
+                                      int limit) {
   auto cursor = ParsePageRequest(page_token, limit);
   if (!cursor.ok()) return cursor.error();
   try {
     ReaderLease reader(*this);
-    SQLite::Statement query(
-        reader.db(), cursor->first
-                         ? "SELECT doc, version, execution FROM jobs WHERE workflow_name = ? "
-                           "ORDER BY created_at DESC, id DESC LIMIT ?"
-                         : "SELECT doc, version, execution FROM jobs WHERE workflow_name = ? AND "
-                           "(created_at, id) < (?, ?) ORDER BY created_at DESC, id DESC LIMIT ?");
-    query.bind(1, workflow_name);
-    if (cursor->first) {
-      query.bind(2, limit + 1);
-    } else {
-      query.bind(2, static_cast<int64_t>(cursor->created_at));
-      query.bind(3, cursor->id);
-      query.bind(4, limit + 1);
+    std::string sql = "SELECT doc, version, execution FROM jobs WHERE 1 = 1";
+    if (!filter.workflow_name.empty()) sql += " AND workflow_name = :workflow";
+    if (filter.status) sql += " AND status = :status";
+    if (filter.since != 0) sql += " AND created_at >= :since";
+    if (filter.until != 0) sql += " AND created_at < :until";
+    if (!cursor->first) sql += " AND (created_at, id) < (:after_created, :after_id)";
+    sql += " ORDER BY created_at DESC, id DESC LIMIT :limit";
+    SQLite::Statement query(reader.db(), sql);
+    if (!filter.workflow_name.empty()) query.bind(":workflow", filter.workflow_name);
+    if (filter.status) query.bind(":status", ToString(*filter.status));
+    if (filter.since != 0) query.bind(":since", static_cast<int64_t>(filter.since));
+    if (filter.until != 0) query.bind(":until", static_cast<int64_t>(filter.until));
+    if (!cursor->first) {
+      query.bind(":after_created", static_cast<int64_t>(cursor->created_at));
+      query.bind(":after_id", cursor->id);
     }
+    query.bind(":limit", limit + 1);
     JobPage page;
     while (query.executeStep()) {
       if (CloseIfFull(page, limit)) break;

@@ -43,7 +43,7 @@ class SqliteStore : public Store {
   Result<std::vector<Workflow>> ListWorkflows() override;
   Status CreateJob(const Job& job) override;
   Result<Job> GetJob(const std::string& id) override;
-  Result<JobPage> ListJobs(const std::string& workflow_name, const std::string& page_token,
+  Result<JobPage> ListJobs(const JobFilter& filter, const std::string& page_token,
                            int limit) override;
   Result<std::vector<Job>> ListActiveJobs(const PageCursor& after, size_t limit) override;
   Result<std::vector<JobVersion>> ListActiveJobVersions() override;
