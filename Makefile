@@ -12,9 +12,13 @@ setup:
 	@scripts/setup.sh
 
 # npm packages the tests use (tests/node: the official AWS SDK checks the fake AWS Batch, an
-# OpenAPI validator checks api/openapi.yaml); fast when present.
+# OpenAPI validator checks api/openapi.yaml; tests/ui: playwright-core drives Chromium); fast when
+# present.
 test-deps: setup
 	@cd tests/node && { [ -d node_modules/@aws-sdk/client-batch ] && \
+	  [ node_modules/.package-lock.json -nt package-lock.json ]; } || \
+	  npm ci --no-audit --no-fund --loglevel=error
+	@cd tests/ui && { [ -d node_modules/playwright-core ] && \
 	  [ node_modules/.package-lock.json -nt package-lock.json ]; } || \
 	  npm ci --no-audit --no-fund --loglevel=error
 

@@ -10,7 +10,7 @@ packages=(
   libsqlite3-dev libsqlitecpp-dev libpqxx-dev postgresql-15 uuid-dev libssl-dev libcurl4-openssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev libmimalloc-dev
   curl jq sqlite3 procps ccache openssl
-  libyaml-cpp-dev tmux  # the wfm CLI reads and writes YAML; its tests drive it in tmux
+  libyaml-cpp-dev tmux python3-yaml  # the wfm CLI reads and writes YAML; its tests use tmux
   chromium  # the web UI's tests drive it headless
   awscli  # the Step Functions API's smoke test with the AWS CLI (tests/e2e/sfn_cli.sh)
   clang libclang-rt-14-dev llvm-14  # the fuzz targets: clang, libFuzzer, llvm-symbolizer

@@ -257,6 +257,9 @@ std::optional<HttpResponse> Api::Route(const HttpRequest& request, const HttpRes
       if (m == "PUT") return UpdateWorkflow(parts[1], request.body);
       return MethodNotAllowed("GET, PUT");
     }
+    if (n == 3 && parts[2] == "revisions") {
+      return m == "GET" ? ListWorkflowRevisions(parts[1]) : MethodNotAllowed("GET");
+    }
     if (n == 3) return m == "GET" ? GetWorkflow(parts[1], parts[2]) : MethodNotAllowed("GET");
   }
   if (n == 2 && parts[0] == "executions") {
@@ -328,7 +331,11 @@ HttpResponse Api::StoreWorkflow(const std::string& body, const std::string& path
   auto stored = path_name.empty() ? store_.CreateWorkflow(workflow.value())
                                   : store_.AddWorkflowRevision(workflow.value());
   if (!stored.ok()) return ErrorResponse(stored.error());
-  return Json(201, WorkflowToJson(stored.value()));
+  HttpResponse response = Json(201, WorkflowToJson(stored.value()));
+  // Names are of letters, digits, '-', '_' and '.' (IsValidWorkflowName): nothing to escape.
+  response.headers["Location"] =
+      "/workflows/" + stored->name + "/" + std::to_string(stored->revision);
+  return response;
 }
 
 HttpResponse Api::GetWorkflow(const std::string& name, const std::string& revision_text) {
@@ -350,6 +357,14 @@ HttpResponse Api::ListWorkflows() {
   return Json(200, out);
 }
 
+HttpResponse Api::ListWorkflowRevisions(const std::string& name) {
+  auto revisions = store_.ListWorkflowRevisions(name);
+  if (!revisions.ok()) return ErrorResponse(revisions.error());
+  json out = json::array();
+  for (const auto& w : revisions.value()) out.push_back(WorkflowToJson(w));
+  return Json(200, out);
+}
+
 HttpResponse Api::StartJob(const std::string& body) {
   auto request = ParseStartJobRequest(body, options_.limits);
   if (!request.ok()) return ErrorResponse(request.error());
@@ -357,7 +372,9 @@ HttpResponse Api::StartJob(const std::string& body) {
   if (!workflow.ok()) return ErrorResponse(workflow.error());
   auto job = jobs_.StartJob(workflow.value(), request->data_json);
   if (!job.ok()) return ErrorResponse(job.error());
-  return Json(200, JobToJson(job.value(), JsonForm::kApi));
+  HttpResponse response = Json(200, JobToJson(job.value(), JsonForm::kApi));
+  response.headers["Location"] = "/jobs/" + job->id;
+  return response;
 }
 
 HttpResponse Api::ListJobs(const std::map<std::string, std::string>& query) {

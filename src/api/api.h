@@ -74,6 +74,8 @@ class Api {
   // The response, or nothing when `respond` will be called later.
   std::optional<HttpResponse> Route(const HttpRequest& request, const HttpResponder& respond);
   HttpResponse Health();
+  // GET /workflows/{name}/revisions: every revision, newest first.
+  HttpResponse ListWorkflowRevisions(const std::string& name);
   // GET /events?job=ID: the job's Server-Sent Events (see job_events.h).
   HttpResponse Events(const std::map<std::string, std::string>& query);
   HttpResponse CreateWorkflow(const std::string& body);

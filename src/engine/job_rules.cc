@@ -79,6 +79,18 @@ JobStatus DeriveStatus(const Job& job) {
   return any_failed ? JobStatus::kFailed : JobStatus::kSucceeded;
 }
 
+// Why a failed job failed: the first state whose task failed (in the workflow's order) and its
+// reason, e.g. "state 'second-state' failed: exit code 3".
+std::string FailureReason(const Job& job) {
+  for (const Task& task : job.tasks) {
+    if (task.status != TaskStatus::kFailed) continue;
+    std::string why = task.status_reason;
+    if (why.empty() && task.exit_code) why = "exit code " + std::to_string(*task.exit_code);
+    return "state '" + task.state + "' failed" + (why.empty() ? "" : ": " + why);
+  }
+  return "a state failed";
+}
+
 }  // namespace
 
 Job NewJob(const Workflow& workflow, std::string id, std::string data_json, TimestampMs now) {
@@ -136,6 +148,7 @@ bool ApplyObservation(Task& task, const TaskObservation& seen, TimestampMs now) 
   if (task.id.empty()) task.id = seen.id;
   if (!seen.new_id.empty()) task.id = seen.new_id;
   if (!seen.container.empty()) task.container = seen.container;
+  if (!seen.job_definition.empty()) task.job_definition = seen.job_definition;
   if (seen.started_at != 0 && task.started_at == 0) task.started_at = seen.started_at;
   if (IsTerminal(seen.status)) {
     if (task.stopped_at == 0 || !IsTerminal(task.status)) {
@@ -151,7 +164,8 @@ bool ApplyObservation(Task& task, const TaskObservation& seen, TimestampMs now) 
     task.status = seen.status;
   }
   return task.status != before.status || task.status_reason != before.status_reason ||
-         task.container != before.container || task.started_at != before.started_at ||
+         task.container != before.container || task.job_definition != before.job_definition ||
+         task.started_at != before.started_at ||
          task.stopped_at != before.stopped_at || task.exit_code != before.exit_code ||
          task.id != before.id;
 }
@@ -202,6 +216,7 @@ bool Advance(Job& job, TimestampMs now, SideEffects* effects) {
   JobStatus status = DeriveStatus(job);
   if (status != job.status) {
     job.status = status;
+    if (status == JobStatus::kFailed) job.status_reason = FailureReason(job);
     changed = true;
   }
   TimestampMs first_start = 0;

@@ -48,6 +48,7 @@ struct TaskObservation {
   TaskStatus status = TaskStatus::kQueued;  // kQueued, kRunning, kSucceeded or kFailed
   std::string status_reason;
   std::string container;
+  std::string job_definition;  // "name:revision" of the job definition it runs, when known
   std::optional<int> exit_code;
   TimestampMs started_at = 0;
   TimestampMs stopped_at = 0;

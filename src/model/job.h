@@ -39,6 +39,7 @@ struct Task {
   TaskStatus status = TaskStatus::kWaitingForDeps;
   std::string status_reason;
   std::string container;
+  std::string job_definition;  // "name:revision" of the job definition it ran, once known
   TimestampMs created_at = 0;
   TimestampMs started_at = 0;
   TimestampMs stopped_at = 0;

@@ -17,6 +17,9 @@ TimestampMs GetTimestamp(const json& in, const char* key) {
   return ms;
 }
 
+// The text, or null when there is none (the API's one way to say "no value").
+json TextOrNull(const std::string& text) { return text.empty() ? json(nullptr) : json(text); }
+
 Error TypeError(const std::string& field, const char* expected) {
   return Error{ErrorCode::kInvalidArgument, "'" + field + "' must be " + expected};
 }
@@ -59,15 +62,19 @@ Result<State> StateFromJson(const json& in, size_t index) {
 json WorkflowToJson(const Workflow& workflow) {
   json states = json::array();
   for (const auto& s : workflow.states) {
-    json state = {{"name", s.name}, {"type", s.type},         {"comment", s.comment},
-                  {"next", s.next}, {"resource", s.resource}, {"end", s.end}};
+    json state = {{"name", s.name},
+                  {"type", s.type},
+                  {"comment", TextOrNull(s.comment)},
+                  {"next", TextOrNull(s.next)},
+                  {"resource", TextOrNull(s.resource)},
+                  {"end", s.end}};
     states.push_back(std::move(state));
   }
   json out = {{"id", workflow.id},
               {"name", workflow.name},
               {"revision", workflow.revision},
               {"startAt", workflow.start_at},
-              {"description", workflow.description},
+              {"description", TextOrNull(workflow.description)},
               {"states", std::move(states)}};
   PutTimestamp(out, "createdAt", workflow.created_at);
   return out;
@@ -102,13 +109,22 @@ Result<Workflow> WorkflowFromJson(const json& in) {
 }
 
 json TaskToJson(const Task& task, JsonForm form) {
-  json out = {{"id", task.id},
+  // The API says "no value" with null (the key always there); the stored form keeps strings.
+  auto text = [form](const std::string& value) {
+    return form == JsonForm::kApi ? TextOrNull(value) : json(value);
+  };
+  json out = {{"id", text(task.id)},
               {"state", task.state},
               {"status", ToString(task.status)},
-              {"statusReason", task.status_reason},
-              {"container", task.container},
+              {"statusReason", text(task.status_reason)},
+              {"container", text(task.container)},
+              {"jobDefinition", text(task.job_definition)},
               {"attempt", task.attempt}};
-  if (task.exit_code) out["exitCode"] = *task.exit_code;
+  if (task.exit_code) {
+    out["exitCode"] = *task.exit_code;
+  } else if (form == JsonForm::kApi) {
+    out["exitCode"] = nullptr;
+  }
   PutTimestamp(out, "createdAt", task.created_at);
   PutTimestamp(out, "startedAt", task.started_at);
   PutTimestamp(out, "stoppedAt", task.stopped_at);
@@ -128,7 +144,8 @@ json JobToJson(const Job& job, JsonForm form) {
               {"data", json::parse(job.data_json.empty() ? "[]" : job.data_json)},
               {"status", ToString(job.status)},
               {"tasks", std::move(tasks)}};
-  out["statusReason"] = job.status_reason;
+  out["statusReason"] =
+      form == JsonForm::kApi ? TextOrNull(job.status_reason) : json(job.status_reason);
   PutTimestamp(out, "createdAt", job.created_at);
   PutTimestamp(out, "startedAt", job.started_at);
   PutTimestamp(out, "stoppedAt", job.stopped_at);
@@ -161,6 +178,7 @@ Result<Job> JobFromStorageJson(const std::string& text) {
       }
       task.status_reason = t.value("statusReason", "");
       task.container = t.value("container", "");
+      task.job_definition = t.value("jobDefinition", "");
       task.attempt = t.value("attempt", 0);
       if (t.contains("exitCode")) task.exit_code = t.at("exitCode").get<int>();
       task.created_at = GetTimestamp(t, "createdAt");

@@ -146,6 +146,8 @@ class Store {
   virtual Result<Workflow> GetWorkflow(const std::string& name, int64_t revision) = 0;
   // The latest revision of every workflow, ordered by name.
   virtual Result<std::vector<Workflow>> ListWorkflows() = 0;
+  // Every revision of a workflow, newest first. Errors: kNotFound.
+  virtual Result<std::vector<Workflow>> ListWorkflowRevisions(const std::string& name) = 0;
 
   // Stores a new job at version 1 (job.version is ignored). Errors: kAlreadyExists (same id).
   virtual Status CreateJob(const Job& job) = 0;

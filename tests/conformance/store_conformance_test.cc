@@ -136,6 +136,12 @@ TEST_P(StoreConformance, AddsRevisionsAndReadsAnyOfThem) {
   EXPECT_EQ(store_->GetWorkflow("wf", 3).error().code, ErrorCode::kNotFound);
   EXPECT_EQ(store_->GetWorkflow("other", -1).error().code, ErrorCode::kNotFound);
   EXPECT_EQ(store_->AddWorkflowRevision(MakeWorkflow("other")).error().code, ErrorCode::kNotFound);
+  auto revisions = store_->ListWorkflowRevisions("wf");
+  ASSERT_TRUE(revisions.ok()) << revisions.error().message;
+  ASSERT_EQ(revisions->size(), 3u);
+  EXPECT_EQ((*revisions)[0].description, "r2");
+  EXPECT_EQ((*revisions)[2].revision, 0);
+  EXPECT_EQ(store_->ListWorkflowRevisions("other").error().code, ErrorCode::kNotFound);
 }
 
 TEST_P(StoreConformance, ListsTheLatestRevisionOfEachWorkflowByName) {

@@ -86,7 +86,10 @@ TEST_F(ApiTest, ServesOpenApi) {
 }
 
 TEST_F(ApiTest, CreatesAWorkflow) {
-  json w = CreateHello();
+  HttpResponse created = Call("POST", "/workflows", HelloWorkflow());
+  ASSERT_EQ(created.status, 201) << created.body;
+  EXPECT_EQ(created.headers["Location"], "/workflows/hello-workflow/0");
+  json w = json::parse(created.body);
   EXPECT_EQ(w["name"], "hello-workflow");
   EXPECT_EQ(w["revision"], 0);
   EXPECT_EQ(w["startAt"], "start-state");
@@ -118,8 +121,17 @@ TEST_F(ApiTest, UpdatesAndReadsRevisions) {
   CreateHello();
   json body = json::parse(HelloWorkflow());
   body["description"] = "second revision";
-  json r1 = CallJson("PUT", "/workflows/hello-workflow", body.dump(), 201);
+  HttpResponse put = Call("PUT", "/workflows/hello-workflow", body.dump());
+  ASSERT_EQ(put.status, 201) << put.body;
+  EXPECT_EQ(put.headers["Location"], "/workflows/hello-workflow/1");
+  json r1 = json::parse(put.body);
   EXPECT_EQ(r1["revision"], 1);
+  json revisions = CallJson("GET", "/workflows/hello-workflow/revisions", "", 200);
+  ASSERT_EQ(revisions.size(), 2u);
+  EXPECT_EQ(revisions[0], r1);
+  EXPECT_EQ(revisions[1]["revision"], 0);
+  EXPECT_EQ(ErrorOf("GET", "/workflows/nope/revisions", "", 404), "workflow 'nope' not found");
+  EXPECT_EQ(Call("POST", "/workflows/hello-workflow/revisions").status, 405);
   EXPECT_EQ(CallJson("GET", "/workflows/hello-workflow", "", 200)["revision"], 1);
   EXPECT_EQ(CallJson("GET", "/workflows/hello-workflow/0", "", 200)["revision"], 0);
   EXPECT_EQ(CallJson("GET", "/workflows/hello-workflow/1", "", 200)["description"],
@@ -131,6 +143,9 @@ TEST_F(ApiTest, UpdatesAndReadsRevisions) {
   json listed = CallJson("GET", "/workflows", "", 200);
   ASSERT_EQ(listed.size(), 1u);
   EXPECT_EQ(listed[0]["revision"], 1);
+  HttpResponse created = Call("POST", "/workflows", json::parse(HelloWorkflow()).dump());
+  EXPECT_EQ(created.status, 409);
+  EXPECT_EQ(created.headers.count("Location"), 0u);
 
   body["name"] = "other";
   EXPECT_EQ(ErrorOf("PUT", "/workflows/hello-workflow", body.dump(), 400),
@@ -144,10 +159,12 @@ TEST_F(ApiTest, UpdatesAndReadsRevisions) {
 TEST_F(ApiTest, StartsAJobAndRunsIt) {
   CreateHello();
   for (const char* path : {"/jobs", "/jobs/"}) {
-    json job = CallJson("POST", path,
-                        R"({"workflow": {"name": "hello-workflow", "revision": 0},
-                            "data": ["arg1", "arg2", "arg3"]})",
-                        200);
+    HttpResponse started = Call("POST", path,
+                                R"({"workflow": {"name": "hello-workflow", "revision": 0},
+                                    "data": ["arg1", "arg2", "arg3"]})");
+    ASSERT_EQ(started.status, 200) << started.body;
+    json job = json::parse(started.body);
+    EXPECT_EQ(started.headers["Location"], "/jobs/" + job["id"].get<std::string>());
     EXPECT_EQ(job["status"], "QUEUED");
     EXPECT_EQ(job["data"], json::parse(R"(["arg1","arg2","arg3"])"));
     EXPECT_EQ(job["workflow"]["name"], "hello-workflow");
@@ -158,20 +175,47 @@ TEST_F(ApiTest, StartsAJobAndRunsIt) {
     for (const char* key : {"id", "state", "status", "statusReason", "container", "createdAt"}) {
       EXPECT_TRUE(job["tasks"][0].contains(key)) << key;
     }
+    // No value is null, with its key there.
+    EXPECT_TRUE(job["statusReason"].is_null());
+    for (const char* key :
+         {"id", "statusReason", "container", "jobDefinition", "exitCode", "startedAt"}) {
+      ASSERT_TRUE(job["tasks"][1].contains(key)) << key;
+      EXPECT_TRUE(job["tasks"][1][key].is_null()) << key;
+    }
     std::string id = job["id"];
     json submitted = WaitForJob(
-        id, [](const json& j) { return !j["tasks"][0]["id"].get<std::string>().empty(); });
+        id, [](const json& j) { return j["tasks"][0]["id"].is_string(); });
     executor_.Finish(submitted["tasks"][0]["id"], 0);
     json second = WaitForJob(
-        id, [](const json& j) { return !j["tasks"][1]["id"].get<std::string>().empty(); });
+        id, [](const json& j) { return j["tasks"][1]["id"].is_string(); });
     executor_.Finish(second["tasks"][1]["id"], 0);
     json third = WaitForJob(
-        id, [](const json& j) { return !j["tasks"][2]["id"].get<std::string>().empty(); });
+        id, [](const json& j) { return j["tasks"][2]["id"].is_string(); });
     executor_.Finish(third["tasks"][2]["id"], 0);
     json done = WaitForJob(id, [](const json& j) { return j["status"] == "SUCCEEDED"; });
     EXPECT_TRUE(done.contains("startedAt"));
     EXPECT_TRUE(done.contains("stoppedAt"));
   }
+}
+
+TEST_F(ApiTest, AFailedJobSaysWhichStateFailedAndWhy) {
+  CreateHello();
+  std::string id =
+      CallJson("POST", "/jobs", R"({"workflow": {"name": "hello-workflow"}})", 200)["id"];
+  json submitted = WaitForJob(id, [](const json& j) { return j["tasks"][0]["id"].is_string(); });
+  executor_.Finish(submitted["tasks"][0]["id"], 0);
+  json second = WaitForJob(id, [](const json& j) { return j["tasks"][1]["id"].is_string(); });
+  executor_.Finish(second["tasks"][1]["id"], 3);
+  json failed = WaitForJob(id, [](const json& j) { return j["status"] == "FAILED"; });
+  std::string reason = failed["statusReason"];
+  EXPECT_EQ(reason.rfind("state 'second-state' failed", 0), 0u) << reason;
+  EXPECT_NE(reason.find(failed["tasks"][1]["statusReason"].is_string()
+                            ? failed["tasks"][1]["statusReason"].get<std::string>()
+                            : "exit code 3"),
+            std::string::npos)
+      << reason;
+  EXPECT_EQ(failed["tasks"][1]["exitCode"], 3);
+  EXPECT_EQ(failed["tasks"][2]["status"], "ABORTED_DEPS_FAILED");
 }
 
 TEST_F(ApiTest, StartJobPicksTheLatestRevisionByDefault) {
@@ -314,7 +358,7 @@ TEST_F(ApiTest, CancelsAJobWithAReason) {
   std::string id =
       CallJson("POST", "/jobs", R"({"workflow":{"name":"hello-workflow"}})", 200)["id"];
   json running =
-      WaitForJob(id, [](const json& j) { return !j["tasks"][0]["id"].get<std::string>().empty(); });
+      WaitForJob(id, [](const json& j) { return j["tasks"][0]["id"].is_string(); });
   executor_.Start(running["tasks"][0]["id"]);
   json cancelled = CallJson("DELETE", "/jobs/" + id, R"({"reason": "why cancel a job"})", 200);
   EXPECT_EQ(cancelled["status"], "CANCELLED");
@@ -348,7 +392,7 @@ TEST_F(ApiTest, ServesTaskLogs) {
   std::string id =
       CallJson("POST", "/jobs", R"({"workflow":{"name":"hello-workflow"}})", 200)["id"];
   json job =
-      WaitForJob(id, [](const json& j) { return !j["tasks"][0]["id"].get<std::string>().empty(); });
+      WaitForJob(id, [](const json& j) { return j["tasks"][0]["id"].is_string(); });
   HttpResponse log = Call("GET", "/jobs/" + id + "/tasks/start-state/log");
   EXPECT_EQ(log.status, 200);
   EXPECT_EQ(log.body, "log of " + job["tasks"][0]["id"].get<std::string>());

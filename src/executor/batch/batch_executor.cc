@@ -11,6 +11,17 @@ namespace {
 
 using SteadyClock = std::chrono::steady_clock;
 
+// "name:revision" of the job definition a DescribeJobs entry names ("jobDefinition": its ARN,
+// arn:aws:batch:REGION:ACCOUNT:job-definition/NAME:REVISION), or "" when it names none.
+std::string JobDefinitionOf(const nlohmann::json& description) {
+  if (!description.is_object()) return "";
+  auto field = description.find("jobDefinition");
+  if (field == description.end() || !field->is_string()) return "";
+  std::string arn = field->get<std::string>();
+  size_t slash = arn.rfind('/');
+  return slash == std::string::npos ? arn : arn.substr(slash + 1);
+}
+
 constexpr int kMissingSweepsBeforeLost = 3;
 constexpr auto kCheckedResourceTtl = std::chrono::minutes(1);
 constexpr size_t kMaxCheckedResources = 1000;
@@ -432,6 +443,7 @@ bool BatchExecutor::Record(Attempt& attempt, const BatchJob& job) {
     seen.status_reason = "exit code " + std::to_string(*job.exit_code);
   }
   seen.container = !job.task_arn.empty() ? job.task_arn : job.log_stream;
+  seen.job_definition = JobDefinitionOf(job.description);
   seen.started_at = job.started_at;
   seen.stopped_at = job.stopped_at;
   // Step Functions tasks (and adopted ones, which may be) get Batch's own description.
@@ -454,7 +466,7 @@ bool BatchExecutor::Record(Attempt& attempt, const BatchJob& job) {
   }
   return seen.status != before.status || seen.status_reason != before.status_reason ||
          seen.container != before.container || seen.exit_code != before.exit_code ||
-         seen.started_at != before.started_at || seen.stopped_at != before.stopped_at;
+         seen.job_definition != before.job_definition || seen.started_at != before.started_at || seen.stopped_at != before.stopped_at;
 }
 
 void BatchExecutor::PollLoop() {

@@ -159,6 +159,8 @@ Result<std::string> LocalExecutor::Submit(const TaskSpec& spec) {
     task.created_at = clock_.Now();
     task.seen.id = spec.name;
     task.seen.status = TaskStatus::kQueued;
+    task.seen.job_definition =
+        definition->name + ":" + std::to_string(definition->revision);
     if (fs::exists(StatePath(spec.name))) {
       AdoptLocked(task);
     } else {

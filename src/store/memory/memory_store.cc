@@ -43,6 +43,15 @@ Result<Workflow> MemoryStore::GetWorkflow(const std::string& name, int64_t revis
   return it->second[revision];
 }
 
+Result<std::vector<Workflow>> MemoryStore::ListWorkflowRevisions(const std::string& name) {
+  std::lock_guard lock(mu_);
+  auto it = workflows_.find(name);
+  if (it == workflows_.end() || it->second.empty()) {
+    return Error{ErrorCode::kNotFound, "workflow '" + name + "' not found"};
+  }
+  return std::vector<Workflow>(it->second.rbegin(), it->second.rend());
+}
+
 Result<std::vector<Workflow>> MemoryStore::ListWorkflows() {
   std::lock_guard lock(mu_);
   std::vector<Workflow> latest;

@@ -118,6 +118,23 @@ Result<Workflow> PostgresStore::GetWorkflow(const std::string& name, int64_t rev
   });
 }
 
+Result<std::vector<Workflow>> PostgresStore::ListWorkflowRevisions(const std::string& name) {
+  return pool_.Transact<std::vector<Workflow>>(
+      [&](pqxx::work& txn) -> Result<std::vector<Workflow>> {
+        std::vector<Workflow> revisions;
+        for (const auto& row : txn.exec_params(
+                 "SELECT doc FROM workflows WHERE name = $1 ORDER BY revision DESC", name)) {
+          auto workflow = WorkflowFromDoc(row[0].as<std::string>());
+          if (!workflow.ok()) return workflow.error();
+          revisions.push_back(std::move(workflow.value()));
+        }
+        if (revisions.empty()) {
+          return Error{ErrorCode::kNotFound, "workflow '" + name + "' not found"};
+        }
+        return revisions;
+      });
+}
+
 Result<std::vector<Workflow>> PostgresStore::ListWorkflows() {
   return pool_.Transact<std::vector<Workflow>>(
       [&](pqxx::work& txn) -> Result<std::vector<Workflow>> {

@@ -24,6 +24,7 @@ class PostgresStore : public Store {
   Result<Workflow> AddWorkflowRevision(const Workflow& workflow) override;
   Result<Workflow> GetWorkflow(const std::string& name, int64_t revision) override;
   Result<std::vector<Workflow>> ListWorkflows() override;
+  Result<std::vector<Workflow>> ListWorkflowRevisions(const std::string& name) override;
   Status CreateJob(const Job& job) override;
   Result<Job> GetJob(const std::string& id) override;
   Result<JobPage> ListJobs(const JobFilter& filter, const std::string& page_token,

@@ -142,6 +142,25 @@ Result<Workflow> SqliteStore::GetWorkflow(const std::string& name, int64_t revis
   }
 }
 
+Result<std::vector<Workflow>> SqliteStore::ListWorkflowRevisions(const std::string& name) {
+  try {
+    ReaderLease reader(*this);
+    SQLite::Statement query(reader.db(),
+                            "SELECT doc FROM workflows WHERE name = ? ORDER BY revision DESC");
+    query.bind(1, name);
+    std::vector<Workflow> revisions;
+    while (query.executeStep()) {
+      auto workflow = WorkflowFromDoc(query.getColumn(0).getString());
+      if (!workflow.ok()) return workflow.error();
+      revisions.push_back(std::move(workflow.value()));
+    }
+    if (revisions.empty()) return Error{ErrorCode::kNotFound, "workflow '" + name + "' not found"};
+    return revisions;
+  } catch (const SQLite::Exception& e) {
+    return StoreError(e);
+  }
+}
+
 Result<std::vector<Workflow>> SqliteStore::ListWorkflows() {
   try {
     ReaderLease reader(*this);
