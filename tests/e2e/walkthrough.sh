@@ -65,7 +65,16 @@ pass "metacharacters in data passed verbatim"
 call GET /nope >/dev/null; expect_status 404 "unknown path is 404"
 call PATCH /workflows >/dev/null; expect_status 405 "wrong method is 405"
 call GET /jobs/not-a-job >/dev/null; expect_status 404 "unknown job is 404"
-call GET /jobs >/dev/null; expect_status 400 "GET /jobs without workflowName is 400"
+call GET /jobs >"$WORK/all.json"; expect_status 200 "GET /jobs lists every workflow's jobs"
+[ "$(jq length "$WORK/all.json")" -ge 2 ] || fail "GET /jobs: $(cat "$WORK/all.json")"
+call GET "/jobs?status=CANCELLED" >"$WORK/cancelled.json"; expect_status 200 "GET /jobs?status="
+[ "$(jq -r '[.[].status] | unique | join(",")' "$WORK/cancelled.json")" = CANCELLED ] ||
+  fail "status filter: $(cat "$WORK/cancelled.json")"
+call GET "/jobs?status=done" >/dev/null; expect_status 400 "an unknown status is 400"
+# No value is null; a task names the job definition it ran.
+jq -e '.[] | select(.status == "SUCCEEDED") | .statusReason == null and
+       ([.tasks[].jobDefinition] | all(test("^[a-z-]+:[0-9]+$")))' "$WORK/all.json" >/dev/null ||
+  fail "null and jobDefinition: $(cat "$WORK/all.json")"
 call POST /workflows -d '{"name":' >/dev/null; expect_status 400 "bad JSON is 400"
 [ "$(jq -r .message "$WORK/body")" = "the body is not valid JSON" ] || fail "error body"
 head -c $((2 * 1024 * 1024)) /dev/zero | tr '\0' 'a' >"$WORK/big"
