@@ -1,5 +1,7 @@
 #include "api/api.h"
 
+#include "core/logging.h"
+
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -9,6 +11,7 @@
 #include <set>
 
 #include "core/ids.h"
+#include "core/logging.h"
 #include "engine/execution_view.h"
 #include "model/json.h"
 #include "model/requests.h"
@@ -32,6 +35,12 @@ HttpResponse Json(int status, const json& body) {
 Error NotFound(std::string message) { return Error{ErrorCode::kNotFound, std::move(message)}; }
 Error Invalid(std::string message) {
   return Error{ErrorCode::kInvalidArgument, std::move(message)};
+}
+
+// The path segment that follows `prefix` at the start of `target` (as sent, not decoded), or "".
+std::string SegmentAfter(const std::string& target, const std::string& prefix) {
+  if (target.rfind(prefix, 0) != 0) return "";
+  return target.substr(prefix.size(), target.find_first_of("/?", prefix.size()) - prefix.size());
 }
 
 // 301 to `location` (a path of this service).
@@ -180,6 +189,9 @@ void Api::HandleAsync(const HttpRequest& request, HttpResponder respond) {
 }
 
 void Api::Answer(const HttpRequest& request, const HttpResponder& respond) {
+  LogFields fields{{"request_id", request.Header("X-Request-Id")},
+                   {"job_id", SegmentAfter(request.target, "/jobs/")},
+                   {"workflow", SegmentAfter(request.target, "/workflows/")}};
   try {
     std::optional<HttpResponse> response = Route(request, respond);
     if (!response) return;  // answered later through `respond`

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "api/client_rate_limiter.h"
+#include "core/ids.h"
 
 namespace wfm {
 
@@ -33,6 +34,20 @@ namespace {
 constexpr auto kAcceptBackoff = std::chrono::milliseconds(100);
 constexpr auto kAcceptErrorLogInterval = std::chrono::seconds(5);
 constexpr int kAcceptsPerTurn = 64;
+
+// Every response names its request: the client's X-Request-Id when it is a fit one, else one the
+// server makes. Handlers find it among the request's headers.
+constexpr const char* kRequestIdHeader = "X-Request-Id";
+
+// The client's request id when it is 1 to 128 characters of letters, digits, '.', '_' and '-'
+// (safe to log and to echo), else a new UUID.
+std::string RequestIdOf(std::string_view sent) {
+  bool fit = !sent.empty() && sent.size() <= 128;
+  for (char c : sent) {
+    fit = fit && (std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-');
+  }
+  return fit ? std::string(sent) : NewUuid();
+}
 
 HttpResponse JsonError(int status, const std::string& message) {
   return HttpResponse{status, "application/json", nlohmann::json{{"message", message}}.dump(), {}, false, {}};
@@ -215,6 +230,7 @@ class Session final : public SessionBase {
   // Reads until the request line is complete, checking it (and its length) on the way. Waits
   // up to the idle timeout for a first byte; from then on the whole request has request_timeout.
   void ReadRequestLine() {
+    request_id_.clear();
     parser_.emplace();
     parser_->header_limit(static_cast<std::uint32_t>(shared_->options.max_url_bytes +
                                                      shared_->options.max_header_bytes));
@@ -345,9 +361,13 @@ class Session final : public SessionBase {
     request.target = std::string(message.target());
     request.body = message.body();
     request.remote_address = remote_address_;
+    auto sent_id = message[kRequestIdHeader];
+    request_id_ = RequestIdOf(std::string_view(sent_id.data(), sent_id.size()));
     for (const auto& field : message) {
+      if (beast::iequals(field.name_string(), kRequestIdHeader)) continue;
       request.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
     }
+    request.headers.emplace_back(kRequestIdHeader, request_id_);
     {
       std::lock_guard lock(shared_->mu);
       shared_->awaiting.emplace(this, shared_from_this());
@@ -414,6 +434,7 @@ class Session final : public SessionBase {
     message->version(11);
     message->set(http::field::server, "workflow-manager");
     message->set(http::field::content_type, response.content_type);
+    message->set(kRequestIdHeader, request_id_.empty() ? NewUuid() : request_id_);
     for (const auto& [k, v] : response.headers) message->set(k, v);
     message->body() = std::move(response.body);
     message->keep_alive(keep_alive);
@@ -437,6 +458,7 @@ class Session final : public SessionBase {
     message->version(11);
     message->set(http::field::server, "workflow-manager");
     message->set(http::field::content_type, response.content_type);
+    message->set(kRequestIdHeader, request_id_);
     for (const auto& [k, v] : response.headers) message->set(k, v);
     message->keep_alive(false);
     auto serializer = std::make_shared<http::response_serializer<http::empty_body>>(*message);
@@ -559,6 +581,7 @@ class Session final : public SessionBase {
   const std::string remote_address_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
+  std::string request_id_;  // of the request under way; "" until its header is read
   // A streamed response's body (on the strand, but stream_ended_ and the byte count: any thread).
   std::deque<std::string> streamed_;
   bool stream_writing_ = false;

@@ -8,6 +8,7 @@
 
 #include "asl/json_equal.h"
 #include "core/ids.h"
+#include "core/logging.h"
 #include "engine/execution_tasks.h"
 #include "engine/job_execution.h"
 #include "engine/job_rules.h"
@@ -956,7 +957,10 @@ void ExecutionEngine::HoldRecovered(Job job) {
   if (HeldVersion(key) || !IsActive(job)) return;  // read already (a request, a stop), or over
   if (job.execution.empty()) {  // stored by an earlier version of the service
     Status ensured = EnsureJobExecution(job);
-    if (!ensured.ok()) spdlog::warn("executions: job {}: {}", job.id, ensured.error().message);
+    if (!ensured.ok()) {
+      LogFields fields{{"job_id", job.id}, {"workflow", job.workflow.name}};
+      spdlog::warn("executions: job {}: {}", job.id, ensured.error().message);
+    }
     return;
   }
   AdoptLoaded(key, LoadJob(std::move(job)));

@@ -248,6 +248,43 @@ TEST(HttpServerTest, AStreamLearnsThatItsClientHungUp) {
   EXPECT_EQ(refused.get_future().wait_for(10s), std::future_status::ready);
 }
 
+// The value of header `name` in `response` (case-sensitive name as the server writes it), or "".
+std::string HeaderOf(const std::string& response, const std::string& name) {
+  size_t at = response.find("\r\n" + name + ": ");
+  if (at == std::string::npos) return "";
+  size_t start = at + name.size() + 4;
+  return response.substr(start, response.find("\r\n", start) - start);
+}
+
+TEST(HttpServerTest, EveryResponseNamesItsRequest) {
+  auto server = HttpServer::Listen(
+                    [](const HttpRequest& request) { return Ok(request.Header("X-Request-Id")); },
+                    "127.0.0.1", 0, 2)
+                    .value();
+  Client client(server->port());
+  ASSERT_TRUE(client.Send(Get("/a")));
+  std::string made = client.ReadResponse();
+  std::string id = HeaderOf(made, "X-Request-Id");
+  EXPECT_EQ(id.size(), 36u) << made;  // a UUID
+  EXPECT_EQ(BodyOf(made), id);        // the handler sees the same
+  ASSERT_TRUE(client.Send("GET /b HTTP/1.1\r\nHost: x\r\nX-Request-Id: client.id_1-2\r\n\r\n"));
+  std::string echoed = client.ReadResponse();
+  EXPECT_EQ(HeaderOf(echoed, "X-Request-Id"), "client.id_1-2");
+  EXPECT_EQ(BodyOf(echoed), "client.id_1-2");
+  for (const std::string& unfit : {std::string("has space"), std::string(129, 'a'),
+                                   std::string("semi;colon"), std::string("{\"json\":1}")}) {
+    ASSERT_TRUE(client.Send("GET /c HTTP/1.1\r\nHost: x\r\nX-Request-Id: " + unfit + "\r\n\r\n"));
+    std::string replaced = client.ReadResponse();
+    EXPECT_EQ(HeaderOf(replaced, "X-Request-Id").size(), 36u) << unfit;
+    EXPECT_EQ(BodyOf(replaced), HeaderOf(replaced, "X-Request-Id")) << unfit;
+  }
+  Client refused(server->port());
+  ASSERT_TRUE(refused.Send("NOT A REQUEST\r\n\r\n"));
+  std::string refusal = refused.ReadResponse();
+  EXPECT_EQ(StatusOf(refusal), 400);
+  EXPECT_EQ(HeaderOf(refusal, "X-Request-Id").size(), 36u) << refusal;
+}
+
 TEST(HttpServerTest, ARequestNeverAnsweredGets500) {
   auto server = HttpServer::Listen([](const HttpRequest&, HttpResponder) {}, "127.0.0.1", 0,
                                    HttpServerOptions{})

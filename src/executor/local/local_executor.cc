@@ -16,6 +16,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "core/logging.h"
 #include "executor/local/state_file.h"
 #include "executor/local/step_functions_task.h"
 #include "executor/local/supervisor_protocol.h"
@@ -174,6 +175,7 @@ Result<std::string> LocalExecutor::Submit(const TaskSpec& spec) {
 }
 
 void LocalExecutor::AdoptLocked(Tracked& task) {
+  LogFields fields{{"task_id", task.seen.id}};
   std::string state = StatePath(task.seen.id);
   int lock = TryLockStateFile(state);
   if (lock < 0) {  // an earlier service process (or a replica) is running it
