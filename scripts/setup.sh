@@ -12,6 +12,7 @@ packages=(
   curl jq sqlite3 procps ccache openssl
   libyaml-cpp-dev tmux python3-yaml  # the wfm CLI reads and writes YAML; its tests use tmux
   chromium  # the web UI's tests drive it headless
+  prometheus  # promtool checks GET /metrics in the tests
   awscli  # the Step Functions API's smoke test with the AWS CLI (tests/e2e/sfn_cli.sh)
   clang libclang-rt-14-dev llvm-14  # the fuzz targets: clang, libFuzzer, llvm-symbolizer
   "$@"

@@ -1,6 +1,7 @@
 #include "api/api.h"
 
 #include "core/logging.h"
+#include "core/service_metrics.h"
 
 #include <spdlog/spdlog.h>
 
@@ -95,6 +96,39 @@ bool ParseRevision(const std::string& text, int64_t* out) {
   return true;
 }
 
+// The route of a request as metrics name it: the path with its variable parts as {name}
+// (/jobs/{id}), sfn:<Operation> for the Step Functions face, "other" for unknown paths. Bounded:
+// a client can't make up new names.
+std::string RouteOf(const HttpRequest& request) {
+  std::string target = request.Header("X-Amz-Target");
+  if (request.method == "POST" && !target.empty() && request.target.rfind("/?", 0) != 0 &&
+      request.target.substr(0, request.target.find('?')) == "/") {
+    size_t dot = target.rfind('.');
+    std::string operation = target.substr(dot == std::string::npos ? 0 : dot + 1);
+    bool known = !operation.empty() && operation.size() <= 64 &&
+                 std::all_of(operation.begin(), operation.end(), ::isalpha);
+    return known ? "sfn:" + operation : "sfn:other";
+  }
+  std::vector<std::string> parts = SplitPath(request.target.substr(0, request.target.find('?')));
+  size_t n = parts.size();
+  if (n == 0) return "/";
+  const std::string& first = parts[0];
+  if (first == "ui") return "/ui/*";
+  if (n == 1 && (first == "_health" || first == "openapi.yaml" || first == "workflows" ||
+                 first == "jobs" || first == "events" || first == "metrics" ||
+                 first == "job-definitions")) {
+    return "/" + first;
+  }
+  if (first == "workflows" && n == 2) return "/workflows/{name}";
+  if (first == "workflows" && n == 3) {
+    return parts[2] == "revisions" ? "/workflows/{name}/revisions" : "/workflows/{name}/{revision}";
+  }
+  if (first == "jobs" && n == 2) return "/jobs/{id}";
+  if (first == "jobs" && n == 5) return "/jobs/{id}/tasks/{state}/log";
+  if (first == "executions" && n == 2) return "/executions/{arn}";
+  return "other";
+}
+
 // The filter of GET /jobs from its query: workflowName, status, since, until (all optional).
 // Errors: kInvalidArgument naming the bad parameter.
 Result<JobFilter> JobFilterOf(const std::map<std::string, std::string>& query) {
@@ -141,6 +175,8 @@ int HttpStatusOf(ErrorCode code) {
       return 503;
     case ErrorCode::kInternal:
       return 500;
+    case ErrorCode::kUnimplemented:
+      return 501;
   }
   return 500;
 }
@@ -173,6 +209,7 @@ HttpResponse Api::Handle(const HttpRequest& request) {
 }
 
 void Api::HandleAsync(const HttpRequest& request, HttpResponder respond) {
+  if (options_.metrics != nullptr) respond = Counted(request, std::move(respond));
   if (request.method == "GET") {
     Answer(request, respond);
     return;
@@ -186,6 +223,19 @@ void Api::HandleAsync(const HttpRequest& request, HttpResponder respond) {
     --queued_writes_;
     Answer(request, respond);
   });
+}
+
+HttpResponder Api::Counted(const HttpRequest& request, HttpResponder respond) {
+  return [metrics = options_.metrics, route = RouteOf(request), method = request.method,
+          start = std::chrono::steady_clock::now(),
+          respond = std::move(respond)](HttpResponse response) {
+    metrics->Add(metric::kHttpRequests,
+                 {{"route", route}, {"method", method}, {"status", std::to_string(response.status)}});
+    metrics->Observe(
+        metric::kHttpSeconds, {{"route", route}, {"method", method}},
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    respond(std::move(response));
+  };
 }
 
 void Api::Answer(const HttpRequest& request, const HttpResponder& respond) {
@@ -247,6 +297,16 @@ std::optional<HttpResponse> Api::Route(const HttpRequest& request, const HttpRes
     response.content_type = "application/yaml";
     response.body = openapi_yaml_;
     return response;
+  }
+  if (n == 1 && parts[0] == "metrics" && options_.metrics != nullptr) {
+    if (m != "GET") return MethodNotAllowed("GET");
+    HttpResponse response;
+    response.content_type = "text/plain; version=0.0.4; charset=utf-8";
+    response.body = options_.metrics->Render();
+    return response;
+  }
+  if (n == 1 && parts[0] == "job-definitions") {
+    return m == "GET" ? ListJobDefinitions() : MethodNotAllowed("GET");
   }
   if (n == 1 && parts[0] == "events") return m == "GET" ? Events(query) : MethodNotAllowed("GET");
   if (n >= 1 && parts[0] == "ui") {
@@ -384,6 +444,9 @@ HttpResponse Api::StartJob(const std::string& body) {
   if (!workflow.ok()) return ErrorResponse(workflow.error());
   auto job = jobs_.StartJob(workflow.value(), request->data_json);
   if (!job.ok()) return ErrorResponse(job.error());
+  if (options_.metrics != nullptr) {
+    options_.metrics->Add(metric::kJobsStarted, {{"workflow", job->workflow.name}});
+  }
   HttpResponse response = Json(200, JobToJson(job.value(), JsonForm::kApi));
   response.headers["Location"] = "/jobs/" + job->id;
   return response;
@@ -448,6 +511,15 @@ HttpResponse Api::GetJob(const std::string& id) {
   HttpResponse response = Json(200, JobToJson(job.value(), JsonForm::kApi));
   if (FinishedJobCache::IsFinal(job.value())) finished_jobs_.Add(id, response.body);
   return response;
+}
+
+HttpResponse Api::ListJobDefinitions() {
+  if (!options_.job_definitions) {
+    return ErrorResponse(Error{ErrorCode::kUnimplemented, "no executor to list job definitions"});
+  }
+  auto definitions = options_.job_definitions();
+  if (!definitions.ok()) return ErrorResponse(definitions.error());
+  return Json(200, {{"jobDefinitions", definitions.value()}});
 }
 
 HttpResponse Api::Events(const std::map<std::string, std::string>& query) {

@@ -18,6 +18,7 @@
 #include "api/static_files.h"
 #include "api/sfn/sfn_api.h"
 #include "core/clock.h"
+#include "core/metrics.h"
 #include "core/result.h"
 #include "engine/job_service.h"
 #include "engine/execution_service.h"
@@ -41,6 +42,9 @@ struct ApiOptions {
   size_t max_queued_writes = 1000;
   // Checks a state's resource when a workflow is stored (Executor::CheckResource); may be empty.
   std::function<Status(const std::string&)> check_resource;
+  // The executor's job definitions (Executor::ListJobDefinitions) for GET /job-definitions; may
+  // be empty (then 501).
+  std::function<Result<nlohmann::json>()> job_definitions;
   // Whether the executor can work (Executor::Health), shown by /_health; may be empty.
   std::function<Status()> executor_health;
   // The Step Functions face (POST / with X-Amz-Target, api/sfn/): the region and account of its
@@ -48,6 +52,8 @@ struct ApiOptions {
   std::string region = "us-east-1";
   std::string account_id = "123456789012";
   ExecutionService* executions = nullptr;
+  // What GET /metrics renders (null: /metrics is 404); requests are counted in it too.
+  Metrics* metrics = nullptr;
   // GET /events: how often the jobs watched are read, and how many streams may be open.
   JobEventOptions events;
   // The web UI's files, served under /ui/ (null: /ui/ is 404).
@@ -69,6 +75,8 @@ class Api {
   void HandleAsync(const HttpRequest& request, HttpResponder respond);
 
  private:
+  // `respond`, counting the request's route, status and time in the metrics when it is called.
+  HttpResponder Counted(const HttpRequest& request, HttpResponder respond);
   // Answers on the calling thread, catching what escapes.
   void Answer(const HttpRequest& request, const HttpResponder& respond);
   // The response, or nothing when `respond` will be called later.
@@ -76,6 +84,8 @@ class Api {
   HttpResponse Health();
   // GET /workflows/{name}/revisions: every revision, newest first.
   HttpResponse ListWorkflowRevisions(const std::string& name);
+  // GET /job-definitions: {"jobDefinitions": [...]} as the executor lists them.
+  HttpResponse ListJobDefinitions();
   // GET /events?job=ID: the job's Server-Sent Events (see job_events.h).
   HttpResponse Events(const std::map<std::string, std::string>& query);
   HttpResponse CreateWorkflow(const std::string& body);

@@ -31,6 +31,7 @@ void BuildCommandTree(CLI::App& app, CommandContext& context) {
       ->envname("WFM_TOKEN");
   AddWorkflowCommands(app, context);
   AddJobCommands(app, context);
+  AddJobDefinitionCommands(app, context);
   AddStateMachineCommands(app, context);
   AddExecutionCommands(app, context);
   AddCompletionCommand(app);

@@ -26,6 +26,8 @@ void BuildCommandTree(CLI::App& app, CommandContext& context);
 void AddWorkflowCommands(CLI::App& app, CommandContext& context);
 // `wfm job start|get|list|cancel|logs|watch`
 void AddJobCommands(CLI::App& app, CommandContext& context);
+// `wfm job-definition list` (alias `wfm jd list`)
+void AddJobDefinitionCommands(CLI::App& app, CommandContext& context);
 // `wfm sm create|list|get|update|delete`
 void AddStateMachineCommands(CLI::App& app, CommandContext& context);
 // `wfm exec start|get|list|watch|history|stop|redrive`

@@ -6,13 +6,13 @@
 #include "cli/cli_error.h"
 #include "cli/commands.h"
 #include "cli/input_files.h"
+#include "cli/job_listing.h"
 #include "cli/job_logs.h"
 #include "cli/job_watch.h"
 #include "cli/json_fields.h"
 #include "cli/output.h"
 #include "cli/table.h"
 #include "cli/time_text.h"
-#include "cli/v1_listing.h"
 #include "cli/watch_view.h"
 
 namespace wfm::cli {

@@ -10,7 +10,6 @@
 #include "cli/output.h"
 #include "cli/table.h"
 #include "cli/time_text.h"
-#include "cli/v1_listing.h"
 
 namespace wfm::cli {
 namespace {
@@ -115,11 +114,13 @@ void AddWorkflowCommands(CLI::App& app, CommandContext& context) {
     PrintValue(client().Call("GET", "/workflows"), options->output, WorkflowList);
   });
 
-  CLI::App* revisions = group->add_subcommand("revisions", "list a workflow's revisions");
+  CLI::App* revisions =
+      group->add_subcommand("revisions", "list a workflow's revisions, newest first");
   revisions->add_option("NAME", options->name, "the workflow's name")->required();
   AddOutputOption(revisions, &options->output);
   revisions->callback([options, client] {
-    PrintValue(ListRevisions(client(), options->name), options->output, WorkflowList);
+    std::string path = "/workflows/" + UrlEncode(options->name) + "/revisions";
+    PrintValue(client().Call("GET", path), options->output, WorkflowList);
   });
 }
 

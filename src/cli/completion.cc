@@ -23,11 +23,19 @@ std::string Join(const std::vector<std::string>& words) {
   return out;
 }
 
-// Adds the case arms of `app`, reached by the words of `path`, and of every command below it.
+// The words that name `command`: its name, then its aliases.
+std::vector<std::string> NamesOf(const CLI::App& command) {
+  std::vector<std::string> names = {command.get_name()};
+  for (const auto& alias : command.get_aliases()) names.push_back(alias);
+  return names;
+}
+
+// Adds the case arms of `app`, reached by the words of `path`, and of every command below it
+// (once for each of its names).
 void Collect(const CLI::App& app, const std::string& path, CompletionTables* tables) {
   std::vector<std::string> names;
   for (const CLI::App* sub : app.get_subcommands(std::function<bool(const CLI::App*)>())) {
-    names.push_back(sub->get_name());
+    for (const auto& name : NamesOf(*sub)) names.push_back(name);
   }
   std::vector<std::string> flags;
   for (const CLI::Option* option : app.get_options()) {
@@ -41,7 +49,9 @@ void Collect(const CLI::App& app, const std::string& path, CompletionTables* tab
   tables->subcommands += "    \"" + path + "\") echo \"" + Join(names) + "\" ;;\n";
   tables->options += "    \"" + path + "\") echo \"" + Join(flags) + "\" ;;\n";
   for (const CLI::App* sub : app.get_subcommands(std::function<bool(const CLI::App*)>())) {
-    Collect(*sub, path.empty() ? sub->get_name() : path + " " + sub->get_name(), tables);
+    for (const auto& name : NamesOf(*sub)) {
+      Collect(*sub, path.empty() ? name : path + " " + name, tables);
+    }
   }
 }
 

@@ -22,14 +22,12 @@ std::string LogPath(const std::string& id, const std::string& state) {
 }
 
 // The task's log so far. With `missing_is_empty`, "" while the task has not been submitted (the
-// service's 404); else that 404 is a CliError saying so.
+// service's 404); else that 404 is the ServiceError() saying so.
 std::string LogSoFar(const ServiceClient& client, const std::string& id, const std::string& state,
                      bool missing_is_empty) {
   ServiceReply reply = client.Send("GET", LogPath(id, state));
   if (reply.status == 404 && missing_is_empty) return "";
-  if (reply.status < 200 || reply.status > 299) {
-    throw CliError(kExitServiceError, ErrorMessageOf(reply));
-  }
+  if (reply.status < 200 || reply.status > 299) throw ServiceError(reply);
   return reply.body;
 }
 

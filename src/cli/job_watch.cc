@@ -5,7 +5,6 @@
 #include <optional>
 #include <thread>
 
-#include "cli/cli_error.h"
 #include "cli/json_fields.h"
 #include "cli/sse_reader.h"
 #include "cli/terminal.h"
@@ -23,7 +22,8 @@ class JobWatcher {
       : client_(client), id_(std::move(id)), tty_(StdoutIsTerminal()), width_(TerminalWidth()) {}
 
   int Run() {
-    if (!FollowEvents() || !Finished()) Poll();
+    FollowEvents();
+    if (!Finished()) Poll();
     if (!tty_) std::cout << "\n" << RenderJobScreen(*last_, clock_.Now(), false) << std::flush;
     return JobWatchExitCode(TextField(*last_, "status"));
   }
@@ -31,8 +31,9 @@ class JobWatcher {
  private:
   bool Finished() const { return last_ && IsJobFinished(TextField(*last_, "status")); }
 
-  // Follows the job's event stream to its end. False when the service has no /events.
-  bool FollowEvents() {
+  // Shows each job event of GET /events?job=ID until the job has ended or the stream does
+  // (early when the connection is cut). Throws ServiceError() when the service refuses it.
+  void FollowEvents() {
     SseReader reader;
     auto on_data = [&](std::string_view bytes) {
       for (const auto& event : reader.Feed(bytes)) {
@@ -46,11 +47,10 @@ class JobWatcher {
       if (tty_ && last_ && clock_.Now() - last_draw_ >= kClockRedrawMs) Draw();
     };
     ServiceReply reply = client_.Stream("/events?job=" + UrlEncode(id_), on_data, on_idle);
-    if (reply.status >= 200 && reply.status <= 299) return true;
-    if (IsUnknownPath(reply)) return false;
-    throw CliError(kExitServiceError, ErrorMessageOf(reply));
+    if (reply.status < 200 || reply.status > 299) throw ServiceError(reply);
   }
 
+  // After a stream that ended before the job: GET /jobs/ID every 500 ms until the job has ended.
   void Poll() {
     while (true) {
       Show(client_.Call("GET", "/jobs/" + UrlEncode(id_)));

@@ -1,5 +1,5 @@
-// Reading fields of the service's answers whatever form "no value" takes: the key absent, null,
-// or (older services) an empty string.
+// Reading fields of the service's answers, where "no value" is null (or the key absent): each
+// reader gives its own "no value" for those and for a value of another type.
 #pragma once
 
 #include <cstdint>

@@ -25,9 +25,26 @@ struct StreamState {
   const std::function<bool(std::string_view)>* on_data = nullptr;
   const std::function<void()>* on_idle = nullptr;
   std::string error_body;  // the body of a non-2xx answer
+  std::string request_id;  // its X-Request-Id header
   bool stopped_by_reader = false;
   curl_off_t last_received = -1;
 };
+
+// One header line of the streamed answer ("Name: value\r\n"): keeps X-Request-Id's value.
+size_t OnStreamHeader(char* data, size_t size, size_t count, void* user) {
+  std::string line(data, size * count);
+  size_t colon = line.find(':');
+  if (colon == std::string::npos) return size * count;
+  std::string name = line.substr(0, colon);
+  for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (name == "x-request-id") {
+    std::string value = line.substr(colon + 1);
+    value.erase(0, value.find_first_not_of(" \t"));
+    value.erase(value.find_last_not_of(" \t\r\n") + 1);
+    static_cast<StreamState*>(user)->request_id = value;
+  }
+  return size * count;
+}
 
 size_t OnStreamData(char* data, size_t size, size_t count, void* user) {
   auto* state = static_cast<StreamState*>(user);
@@ -87,6 +104,11 @@ std::string ErrorMessageOf(const ServiceReply& reply) {
   return "the service answered HTTP " + std::to_string(reply.status);
 }
 
+CliError ServiceError(const ServiceReply& reply, const std::string& message) {
+  std::string request = reply.request_id.empty() ? "" : " (request " + reply.request_id + ")";
+  return CliError(kExitServiceError, (message.empty() ? ErrorMessageOf(reply) : message) + request);
+}
+
 bool IsUnknownPath(const ServiceReply& reply) {
   if (reply.status != 404) return false;
   Json body = Json::parse(reply.body, nullptr, /*allow_exceptions=*/false);
@@ -120,15 +142,14 @@ ServiceReply ServiceClient::Send(const std::string& method, const std::string& p
     call.headers.emplace_back("Authorization", "Bearer " + address_.token);
   auto reply = http_->Send(call);
   if (!reply.ok()) ThrowCannotConnect(reply.error().message);
-  return ServiceReply{reply->status, reply->body, HeaderValue(*reply, "x-next-page-token")};
+  return ServiceReply{reply->status, reply->body, HeaderValue(*reply, "x-next-page-token"),
+                      HeaderValue(*reply, "x-request-id")};
 }
 
 Json ServiceClient::Call(const std::string& method, const std::string& path,
                          const Json* body) const {
   ServiceReply reply = Send(method, path, body ? body->dump() : "");
-  if (reply.status < 200 || reply.status > 299) {
-    throw CliError(kExitServiceError, ErrorMessageOf(reply));
-  }
+  if (reply.status < 200 || reply.status > 299) throw ServiceError(reply);
   if (reply.body.empty()) return nullptr;
   Json parsed = Json::parse(reply.body, nullptr, /*allow_exceptions=*/false);
   if (parsed.is_discarded()) {
@@ -150,10 +171,8 @@ Json ServiceClient::CallStepFunctions(const std::string& operation, const Json& 
     call.headers.emplace_back("Authorization", "Bearer " + address_.token);
   auto reply = http_->Send(call);
   if (!reply.ok()) ThrowCannotConnect(reply.error().message);
-  ServiceReply answer{reply->status, reply->body, ""};
-  if (answer.status < 200 || answer.status > 299) {
-    throw CliError(kExitServiceError, ErrorMessageOf(answer));
-  }
+  ServiceReply answer{reply->status, reply->body, "", HeaderValue(*reply, "x-request-id")};
+  if (answer.status < 200 || answer.status > 299) throw ServiceError(answer);
   Json parsed = Json::parse(answer.body, nullptr, /*allow_exceptions=*/false);
   if (parsed.is_discarded()) {
     throw CliError(kExitServiceError, operation + " answered a body that is not JSON");
@@ -184,6 +203,8 @@ ServiceReply ServiceClient::Stream(const std::string& path,
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, OnStreamData);
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, &state);
+  curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, OnStreamHeader);
+  curl_easy_setopt(curl, CURLOPT_HEADERDATA, &state);
   curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
   curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, OnStreamProgress);
   curl_easy_setopt(curl, CURLOPT_XFERINFODATA, &state);
@@ -195,7 +216,7 @@ ServiceReply ServiceClient::Stream(const std::string& path,
   if (code != CURLE_OK && !state.stopped_by_reader && status == 0) {
     ThrowCannotConnect(curl_easy_strerror(code));
   }
-  return ServiceReply{static_cast<int>(status), state.error_body, ""};
+  return ServiceReply{static_cast<int>(status), state.error_body, "", state.request_id};
 }
 
 }  // namespace wfm::cli

@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "aws/http_client.h"
+#include "cli/cli_error.h"
 
 namespace wfm::cli {
 
@@ -24,6 +25,7 @@ struct ServiceReply {
   int status = 0;
   std::string body;
   std::string next_page_token;  // the X-Next-Page-Token header, empty when absent
+  std::string request_id;       // the X-Request-Id header, empty when absent
 };
 
 // Percent-encodes `text` for a path segment or a query value.
@@ -32,6 +34,11 @@ std::string UrlEncode(std::string_view text);
 // The message an unsuccessful answer carries: its JSON "message" (prefixed with "__type: " for
 // Step Functions errors), else its first line of text, else "HTTP <status>".
 std::string ErrorMessageOf(const ServiceReply& reply);
+
+// The CliError(kExitServiceError) of an unsuccessful answer: `message` (when empty,
+// ErrorMessageOf(reply)), then " (request ID)" when the answer carried an X-Request-Id, so that
+// the service's logs can be searched for it.
+CliError ServiceError(const ServiceReply& reply, const std::string& message = "");
 
 // True when the answer is the service's 404 for a path it does not serve at all ("no such path"),
 // as opposed to a 404 for a missing workflow, job or execution.
@@ -48,7 +55,7 @@ class ServiceClient {
                     const std::string& body = "") const;
 
   // Send() that accepts only a 2xx answer and returns its body parsed as JSON (null when empty).
-  // Throws CliError(kExitServiceError) with ErrorMessageOf() otherwise.
+  // Throws ServiceError() otherwise, and CliError(kExitServiceError) when the body is not JSON.
   Json Call(const std::string& method, const std::string& path, const Json* body = nullptr) const;
 
   // One Step Functions operation (JSON 1.0: POST / with X-Amz-Target: AWSStepFunctions.<op>).
@@ -57,8 +64,10 @@ class ServiceClient {
 
   // GETs `path` and hands each chunk of a 2xx body to on_data as it arrives, until the body ends
   // or on_data returns false; on_idle is called about once a second while nothing arrives
-  // (for redrawing a clock). Returns the status with the body of a non-2xx answer (on_data is not
-  // called then). Throws CliError(kExitCannotConnect) when the connection can't be made.
+  // (for redrawing a clock). Returns the status with the body and X-Request-Id of a non-2xx
+  // answer (on_data is not called then), or the 2xx status however the body ended (at its end,
+  // stopped by on_data, or cut by the network). Throws CliError(kExitCannotConnect) when no
+  // answer came at all.
   ServiceReply Stream(const std::string& path, const std::function<bool(std::string_view)>& on_data,
                       const std::function<void()>& on_idle) const;
 

@@ -12,9 +12,10 @@ const CLI::Option* FindOption(const CLI::App* app, const std::string& flag) {
   return nullptr;
 }
 
+// The subcommand of `app` that `name` names (by its name or an alias), or nullptr.
 const CLI::App* FindSubcommand(const CLI::App* app, const std::string& name) {
   for (const CLI::App* sub : app->get_subcommands(std::function<bool(const CLI::App*)>())) {
-    if (sub->get_name() == name) return sub;
+    if (sub->check_name(name)) return sub;
   }
   return nullptr;
 }

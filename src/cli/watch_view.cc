@@ -45,6 +45,21 @@ std::string AttemptText(const Json* task) {
   return attempt && *attempt > 0 ? std::to_string(*attempt) : "-";
 }
 
+// The job definition ("name:revision") the task was submitted with; "-" before it was.
+std::string DefinitionText(const Json* task) {
+  std::string definition = task ? TextField(*task, "jobDefinition") : "";
+  return definition.empty() ? "-" : definition;
+}
+
+// "attempt 1, echo:1": the task's attempt and job definition, as far as it has them; "" before.
+std::string RunText(const Json& task) {
+  std::string attempt = AttemptText(&task);
+  std::string definition = DefinitionText(&task);
+  std::string text = attempt == "-" ? "" : "attempt " + attempt;
+  if (definition != "-") text += (text.empty() ? "" : ", ") + definition;
+  return text;
+}
+
 std::string StatusWithReason(const std::string& status, const std::string& reason) {
   return reason.empty() ? status : status + ": " + reason;
 }
@@ -92,11 +107,12 @@ std::string RenderJobScreen(const Json& job, TimestampMs now, bool tty, size_t w
     std::string task_status = task ? TextField(*task, "status") : "";
     rows.push_back({state, task_status.empty() ? "-" : ColourStatus(task_status, tty),
                     AttemptText(task), task ? ShortTime(TextField(*task, "startedAt")) : "-",
-                    task ? ElapsedOf(*task, now) : "-",
+                    task ? ElapsedOf(*task, now) : "-", DefinitionText(task),
                     task ? TextField(*task, "statusReason") : ""});
   }
-  screen +=
-      "\n" + RenderTable({"STATE", "STATUS", "ATTEMPT", "STARTED", "DURATION", "REASON"}, rows);
+  screen += "\n" + RenderTable({"STATE", "STATUS", "ATTEMPT", "STARTED", "DURATION", "DEFINITION",
+                                "REASON"},
+                               rows);
   return tty ? TruncateLines(screen, width) : screen;
 }
 
@@ -105,20 +121,18 @@ std::vector<std::string> JobChangeLines(const Json* before, const Json& after) {
   std::string status = TextField(after, "status");
   if (before == nullptr) {
     lines.push_back("job " + TextField(after, "id") + " of " + WorkflowLabel(after) + ": " +
-                    status);
+                    StatusWithReason(status, TextField(after, "statusReason")));
   }
   for (const auto& state : StatesInOrder(after)) {
     const Json* now_task = TaskOf(after, state);
     if (now_task == nullptr) continue;
     const Json* then_task = before ? TaskOf(*before, state) : nullptr;
     std::string task_status = TextField(*now_task, "status");
-    if (then_task && TextField(*then_task, "status") == task_status &&
-        AttemptText(then_task) == AttemptText(now_task)) {
+    std::string run = RunText(*now_task);
+    if (then_task && TextField(*then_task, "status") == task_status && RunText(*then_task) == run) {
       continue;
     }
-    std::string attempt = AttemptText(now_task);
-    std::string status_text =
-        attempt == "-" ? task_status : task_status + " (attempt " + attempt + ")";
+    std::string status_text = run.empty() ? task_status : task_status + " (" + run + ")";
     lines.push_back(state + ": " +
                     StatusWithReason(status_text, TextField(*now_task, "statusReason")));
   }

@@ -16,6 +16,7 @@ enum class ErrorCode {
   kTooLarge,         // 413: the request is over a size limit
   kUnavailable,      // 503: a dependency (store, executor) cannot be reached right now
   kInternal,         // 500: a bug or an unexpected failure
+  kUnimplemented,    // 501: this configuration can't do that (e.g. its executor lists nothing)
 };
 
 struct Error {

@@ -9,6 +9,7 @@
 #include "asl/json_equal.h"
 #include "core/ids.h"
 #include "core/logging.h"
+#include "core/service_metrics.h"
 #include "engine/execution_tasks.h"
 #include "engine/job_execution.h"
 #include "engine/job_rules.h"
@@ -1361,6 +1362,14 @@ bool ExecutionEngine::Round() {
     }
     if (!Kept(*active) && !active->dirty && active->to_stop.empty()) {
       finished.push_back(arn);
+      Metrics::Global().Add(
+          metric::kFinished,
+          active->job ? MetricLabels{{"kind", "job"},
+                                     {"name", active->job->workflow.name},
+                                     {"status", ToString(active->job->status)}}
+                      : MetricLabels{{"kind", "execution"},
+                                     {"name", active->info.state_machine_name},
+                                     {"status", active->info.status}});
     } else if (!active->dirty && active->to_start.empty() && active->to_stop.empty()) {
       attention_.erase(arn);  // settled: looked at again when something happens to it
       std::string().swap(active->info_text);  // memory for the waiting, made again when written
@@ -1456,7 +1465,11 @@ void ExecutionEngine::Loop() {
       if (stopping_) return;
       continue;
     }
+    auto round_start = SteadyClock::now();
     bool more = Round();
+    Metrics::Global().Observe(metric::kRoundSeconds, {},
+                              std::chrono::duration<double>(SteadyClock::now() - round_start)
+                                  .count());
     std::unique_lock lock(inbox_mu_);
     if (stopping_) return;
     if (more) continue;

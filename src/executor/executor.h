@@ -97,6 +97,13 @@ class Executor {
   // what the executor last saw; never calls out). Thread-safe.
   virtual Status Health() const { return OkStatus(); }
 
+  // The job definitions this executor knows, in AWS Batch's shape (jobDefinitionName, revision,
+  // type, containerProperties, ...), by name then revision. Errors: kUnimplemented when it can't
+  // list them (the message says where to look instead). Thread-safe.
+  virtual Result<nlohmann::json> ListJobDefinitions() const {
+    return Error{ErrorCode::kUnimplemented, "this executor does not list job definitions"};
+  }
+
   // Checks a state's `resource` before a workflow is accepted. Errors: kInvalidArgument (message
   // names the resource) when the job definition is known not to exist; ok when it exists or can't
   // be checked now. May call out (bounded in time). Thread-safe.

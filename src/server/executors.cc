@@ -38,6 +38,12 @@ Result<ExecutorSetup> MakeLocalExecutor(const Config& config, Clock& clock) {
   setup.executor = std::move(local.value());
   setup.log_reader = [raw](const std::string& id) { return raw->ReadLog(id, kMaxLogBytes); };
   setup.description = "local, max parallel " + std::to_string(config.max_parallel);
+  setup.reload_job_definitions = [raw, path = config.job_definitions]() -> Status {
+    auto definitions = JobDefinitions::Load(path);
+    if (!definitions.ok()) return definitions.error();
+    raw->ReplaceJobDefinitions(std::move(definitions.value()));
+    return OkStatus();
+  };
   return setup;
 }
 

@@ -2,6 +2,7 @@
 // API reads task logs from it.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -24,6 +25,9 @@ struct ExecutorSetup {
   std::unique_ptr<Executor> executor;
   LogReader log_reader;     // empty when the executor keeps no logs
   std::string description;  // for the start-up log line
+  // Reads the job definitions file again and uses it when it is valid (SIGHUP); empty when the
+  // executor has none. Errors: the file's (the old definitions stay).
+  std::function<Status()> reload_job_definitions;
 };
 
 // --executor local: child processes from the local job definitions file.

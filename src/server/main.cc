@@ -17,6 +17,8 @@
 #include "server/admin_commands.h"
 #include "server/config.h"
 #include "server/executors.h"
+#include "core/service_metrics.h"
+#include "executor/metered_executor.h"
 #include "server/embedded.h"
 #include "server/tasks_directory.h"
 #include "store/memory/memory_store.h"
@@ -69,6 +71,7 @@ ApiOptions MakeApiOptions(const Config& config, Executor& executor) {
     return executor.CheckResource(resource);
   };
   options.executor_health = [&executor] { return executor.Health(); };
+  options.job_definitions = [&executor] { return executor.ListJobDefinitions(); };
   options.region = config.sfn_region;
   options.account_id = config.sfn_account_id;
   options.ui = config.ui_dir.empty() ? std::make_shared<const StaticFiles>(kUiFiles)
@@ -318,6 +321,7 @@ int main(int argc, char** argv) {
   sigemptyset(&stop_signals);
   sigaddset(&stop_signals, SIGTERM);
   sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGHUP);  // not a stop: reloads the local job definitions
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
   auto store = OpenStore(config);
@@ -349,10 +353,24 @@ int main(int argc, char** argv) {
   execution_options.max_resident_executions = config.max_resident_executions;
   if (leadership) execution_options.discovery_interval_ms = config.leader_check_ms;
   execution_options.leader_retry_interval_ms = config.leader_check_ms;
-  ExecutionEngine engine(*store.value(), *executor->executor, clock, execution_options);
+  Metrics& metrics = Metrics::Global();
+  metric::DeclareServiceMetrics(metrics);
+  MeteredExecutor metered(*executor->executor, metrics);
+  ExecutionEngine engine(*store.value(), metered, clock, execution_options);
+  metrics.AddCollector([&engine, executor_name = config.executor] {
+    EngineStats stats = engine.Stats();
+    return std::vector<MetricSample>{
+        {metric::kEngineRounds, {}, static_cast<double>(stats.rounds)},
+        {metric::kEngineCommits, {}, static_cast<double>(stats.commits)},
+        {metric::kTransitions, {}, static_cast<double>(stats.executions_written)},
+        {metric::kInMemory, {}, static_cast<double>(engine.ActiveCount())},
+        {metric::kDormant, {}, static_cast<double>(stats.executions_dormant)},
+        {metric::kBuildInfo, {{"version", WFM_VERSION}, {"executor", executor_name}}, 1}};
+  });
 
   ApiOptions api_options = MakeApiOptions(config, *executor->executor);
   api_options.executions = &engine;
+  api_options.metrics = &metrics;
   Api api(*store.value(), engine, clock, executor->log_reader, std::string(kOpenApiYaml),
           api_options);
   AuthGuard guard(*store.value(), clock, auth_options.value());
@@ -386,7 +404,19 @@ int main(int argc, char** argv) {
                config.durable ? "strict" : "relaxed", executor->description);
 
   int signal_number = 0;
-  sigwait(&stop_signals, &signal_number);
+  while (sigwait(&stop_signals, &signal_number) == 0 && signal_number == SIGHUP) {
+    if (!executor->reload_job_definitions) {
+      spdlog::info("received SIGHUP: this executor has no job definitions file to reload");
+      continue;
+    }
+    Status reloaded = executor->reload_job_definitions();
+    if (reloaded.ok()) {
+      spdlog::info("received SIGHUP: job definitions reloaded from {}", config.job_definitions);
+    } else {
+      spdlog::error("received SIGHUP: job definitions kept as they were: {}",
+                    reloaded.error().message);
+    }
+  }
   spdlog::info("received {}, shutting down", strsignal(signal_number));
   server.value()->Stop();
   engine.Stop();

@@ -21,6 +21,7 @@ std::string DefaultType(ErrorCode code) {
     case ErrorCode::kUnavailable:
       return "ServiceUnavailable";
     case ErrorCode::kInternal:
+    case ErrorCode::kUnimplemented:
       return "InternalFailure";
   }
   return "InternalFailure";

@@ -88,6 +88,11 @@ class BatchExecutor : public Executor {
   // does not exist or is INACTIVE; ok with a warning in the log when Batch can't be asked now.
   // Positive answers are remembered for a minute. Thread-safe.
   Status CheckResource(const std::string& resource) override;
+  Result<nlohmann::json> ListJobDefinitions() const override {
+    return Error{ErrorCode::kUnimplemented,
+                 "on AWS Batch, list the job definitions with `aws batch describe-job-definitions "
+                 "--status ACTIVE`"};
+  }
 
   // DescribeJobs sweeps of the active tasks made so far. Thread-safe.
   int64_t PollSweeps() const { return sweeps_.load(); }

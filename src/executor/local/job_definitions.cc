@@ -97,6 +97,7 @@ Result<JobDefinitions> JobDefinitions::Parse(const std::string& text, const std:
         }
         def.timeout_seconds = static_cast<int>(*timeout);
       }
+      def.document = d;
       if (!out.by_name_[def.name].emplace(def.revision, def).second) {
         return fail("duplicate " + def.name + ":" + std::to_string(def.revision));
       }
@@ -105,6 +106,14 @@ Result<JobDefinitions> JobDefinitions::Parse(const std::string& text, const std:
     return fail(e.what());
   }
   return out;
+}
+
+nlohmann::json JobDefinitions::Documents() const {
+  nlohmann::json documents = nlohmann::json::array();
+  for (const auto& [name, revisions] : by_name_) {
+    for (const auto& [revision, definition] : revisions) documents.push_back(definition.document);
+  }
+  return documents;
 }
 
 Result<JobDefinition> JobDefinitions::Resolve(const std::string& resource) const {

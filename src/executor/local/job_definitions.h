@@ -5,6 +5,7 @@
 #pragma once
 
 #include <map>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,7 @@ struct JobDefinition {
   std::vector<std::string> command;  // argv; run directly, never through a shell
   Environment environment;
   int timeout_seconds = 0;  // 0: no timeout
+  nlohmann::json document;  // the definition as the file gives it (what GET /job-definitions shows)
 };
 
 class JobDefinitions {
@@ -29,6 +31,8 @@ class JobDefinitions {
 
   // "name:revision", or "name" for its highest revision. Errors: kInvalidArgument.
   Result<JobDefinition> Resolve(const std::string& resource) const;
+  // Every definition's document, by name then revision.
+  nlohmann::json Documents() const;
 
  private:
   std::map<std::string, std::map<int, JobDefinition>> by_name_;

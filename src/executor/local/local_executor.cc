@@ -108,7 +108,7 @@ Result<std::unique_ptr<LocalExecutor>> LocalExecutor::Create(LocalExecutorOption
 LocalExecutor::LocalExecutor(LocalExecutorOptions options, JobDefinitions definitions,
                              Environment inherited_env, Clock& clock)
     : options_(std::move(options)),
-      definitions_(std::move(definitions)),
+      definitions_(std::make_shared<const JobDefinitions>(std::move(definitions))),
       inherited_env_(std::move(inherited_env)),
       clock_(clock) {
   wake_fd_ = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
@@ -145,7 +145,7 @@ std::string LocalExecutor::WorkDir(const std::string& name) const {
 }
 
 Result<std::string> LocalExecutor::Submit(const TaskSpec& spec) {
-  auto definition = definitions_.Resolve(spec.resource);
+  auto definition = std::atomic_load(&definitions_)->Resolve(spec.resource);
   if (!definition.ok()) return definition.error();
   auto overrides = ApplySubmitJobOverrides(spec.submit_job, definition.value());
   if (!overrides.ok()) return overrides.error();
@@ -443,8 +443,16 @@ std::vector<std::string> LocalExecutor::Terminate(const std::vector<std::string>
   return taken;
 }
 
+Result<nlohmann::json> LocalExecutor::ListJobDefinitions() const {
+  return std::atomic_load(&definitions_)->Documents();
+}
+
+void LocalExecutor::ReplaceJobDefinitions(JobDefinitions definitions) {
+  std::atomic_store(&definitions_, std::make_shared<const JobDefinitions>(std::move(definitions)));
+}
+
 Status LocalExecutor::CheckResource(const std::string& resource) {
-  auto definition = definitions_.Resolve(resource);
+  auto definition = std::atomic_load(&definitions_)->Resolve(resource);
   if (definition.ok()) return OkStatus();
   return Error{ErrorCode::kInvalidArgument,
                "resource '" + resource + "': " + definition.error().message};

@@ -51,6 +51,9 @@ class LocalExecutor : public Executor {
                                      const std::string& reason) override;
   // kInvalidArgument naming the resource when no local job definition matches it.
   Status CheckResource(const std::string& resource) override;
+  Result<nlohmann::json> ListJobDefinitions() const override;
+  // Uses `definitions` from now on (tasks submitted before keep theirs). Thread-safe.
+  void ReplaceJobDefinitions(JobDefinitions definitions);
   void SetChangeListener(std::function<void(const std::vector<std::string>&)> listener) override;
 
   // The task's captured stdout and stderr (at most the last `max_bytes`). Errors: kNotFound.
@@ -102,7 +105,8 @@ class LocalExecutor : public Executor {
   void Wake();
 
   LocalExecutorOptions options_;
-  JobDefinitions definitions_;
+  // Replaced whole (ReplaceJobDefinitions); read with std::atomic_load.
+  std::shared_ptr<const JobDefinitions> definitions_;
   Environment inherited_env_;  // what tasks get of the service's environment
   Clock& clock_;
   mutable std::mutex mu_;

@@ -1,9 +1,11 @@
 #include "store/postgres/postgres_store.h"
 
 #include <algorithm>
+#include <chrono>
 #include <limits>
 #include <set>
 
+#include "core/service_metrics.h"
 #include "model/json.h"
 #include "store/schema/migrations.h"
 
@@ -243,6 +245,7 @@ Result<std::vector<JobVersion>> PostgresStore::ListActiveJobVersions() {
 
 Result<std::vector<std::string>> PostgresStore::Commit(CommitBatch& batch) {
   std::vector<bool> records_written;  // per record mutation, from the attempt that committed
+  auto start = std::chrono::steady_clock::now();
   auto conflicts = pool_.Transact<std::vector<std::string>>(
       [&](pqxx::work& txn) -> Result<std::vector<std::string>> {
         std::set<std::string> written;
@@ -298,6 +301,9 @@ Result<std::vector<std::string>> PostgresStore::Commit(CommitBatch& batch) {
         batch.records[i].record.version = batch.records[i].expected_version + 1;
     }
   }
+  Metrics::Global().Observe(
+      metric::kStoreCommitSeconds, {{"store", "postgresql"}},
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
   return conflicts;
 }
 

@@ -1,5 +1,9 @@
 #include "store/sqlite/group_commit.h"
 
+#include <chrono>
+
+#include "core/service_metrics.h"
+
 namespace wfm::sqlite {
 
 namespace {
@@ -28,7 +32,11 @@ Status GroupCommit::Run(const Write& write) {
     queue_.pop_front();
   }
   lock.unlock();
+  auto start = std::chrono::steady_clock::now();
   Apply(group);
+  Metrics::Global().Observe(
+      metric::kStoreCommitSeconds, {{"store", "sqlite"}},
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
   lock.lock();
   leading_ = false;
   ++commits_;
