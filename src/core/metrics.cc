@@ -1,7 +1,7 @@
 #include "core/metrics.h"
 
+#include <charconv>
 #include <cmath>
-#include <cstdio>
 
 namespace wfm {
 namespace {
@@ -22,8 +22,8 @@ std::string Number(double value) {
   if (std::isinf(value)) return value > 0 ? "+Inf" : "-Inf";
   if (std::isnan(value)) return "NaN";
   char text[64];
-  std::snprintf(text, sizeof text, "%.17g", value);
-  return text;
+  auto [end, error] = std::to_chars(text, text + sizeof text, value);  // shortest exact form
+  return error == std::errc() ? std::string(text, end) : "NaN";
 }
 
 std::string Escape(const std::string& value) {

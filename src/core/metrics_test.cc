@@ -32,10 +32,10 @@ TEST(Metrics, RendersHistogramsWithCumulativeBuckets) {
   EXPECT_EQ(metrics.Render(),
             "# HELP latency_seconds Latency.\n"
             "# TYPE latency_seconds histogram\n"
-            "latency_seconds_bucket{route=\"/x\",le=\"0.10000000000000001\"} 2\n"
+            "latency_seconds_bucket{route=\"/x\",le=\"0.1\"} 2\n"
             "latency_seconds_bucket{route=\"/x\",le=\"1\"} 3\n"
             "latency_seconds_bucket{route=\"/x\",le=\"+Inf\"} 4\n"
-            "latency_seconds_sum{route=\"/x\"} 7.6500000000000004\n"
+            "latency_seconds_sum{route=\"/x\"} 7.65\n"
             "latency_seconds_count{route=\"/x\"} 4\n");
 }
 

@@ -1,5 +1,5 @@
-// The command line: what wfm refuses before it sends anything, the job list's query and filters,
-// input files, the completion script.
+// The command line: what wfm refuses before it sends anything, the errors it makes of the service's
+// answers, input files, the completion script.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -11,7 +11,6 @@
 #include "cli/input_files.h"
 #include "cli/service_client.h"
 #include "cli/usage_errors.h"
-#include "cli/v1_listing.h"
 
 namespace wfm::cli {
 namespace {
@@ -47,6 +46,7 @@ TEST(CommandLine, AcceptsWellFormedCommands) {
   EXPECT_EQ(ParseError({"exec", "list", "machine", "--status", "timed_out"}), "");
   EXPECT_EQ(ParseError({"workflow", "get", "w", "-o", "yaml", "--server", "http://127.0.0.1:9"}),
             "");
+  EXPECT_EQ(ParseError({"jd", "list", "-o", "yaml"}), "");
 }
 
 TEST(CommandLine, RefusesBadArgumentsBeforeSendingAnything) {
@@ -64,6 +64,7 @@ TEST(CommandLine, RefusesBadArgumentsBeforeSendingAnything) {
   EXPECT_NE(ParseError({"sm", "create", "--name", "m"}), "");  // no definition
   EXPECT_NE(ParseError({"exec", "start", "m", "--input", "{}", "--input-file", "f"}), "");
   EXPECT_NE(ParseError({"completion", "fish"}), "");
+  EXPECT_NE(ParseError({"job-definition"}), "");  // no subcommand
 }
 
 // The line wfm prints for refused `args`.
@@ -96,6 +97,7 @@ TEST(UsageErrorLine, NamesAnUnknownCommand) {
   EXPECT_EQ(UsageLine({"--server", "http://x", "job", "frob"}),
             "unknown command 'frob' (see wfm job --help)");
   EXPECT_EQ(UsageLine({"job"}), "A subcommand is required (see wfm job --help)");
+  EXPECT_EQ(UsageLine({"jd", "frob"}), "unknown command 'frob' (see wfm jd --help)");  // an alias
 }
 
 TEST(CommandLine, UsageErrorsFoundAfterParsingAreExitCodeTwo) {
@@ -112,36 +114,27 @@ TEST(CommandLine, UsageErrorsFoundAfterParsingAreExitCodeTwo) {
   }
 }
 
-TEST(JobQuery, CarriesEveryFilter) {
-  JobFilter filter{"my wf", "FAILED", 1'795'826'612'000, 1'795'826'613'000, 10};
-  EXPECT_EQ(JobQuery(filter, 10, "tok/en"),
-            "limit=10&workflowName=my%20wf&status=FAILED"
-            "&since=2026-11-28T00%3A43%3A32.000Z&until=2026-11-28T00%3A43%3A33.000Z"
-            "&pageToken=tok%2Fen");
-  EXPECT_EQ(JobQuery(JobFilter{}, 100, ""), "limit=100");
-}
-
-TEST(JobMatches, AppliesStatusSinceAndUntil) {
-  Json job = {{"status", "FAILED"}, {"createdAt", "2026-11-28T00:43:32.000Z"}};
-  EXPECT_TRUE(JobMatches(job, JobFilter{}));
-  EXPECT_TRUE(JobMatches(job, JobFilter{"", "FAILED"}));
-  EXPECT_FALSE(JobMatches(job, JobFilter{"", "SUCCEEDED"}));
-  EXPECT_TRUE(JobMatches(job, JobFilter{"", "", 1'795'826'612'000, std::nullopt}));  // since: >=
-  EXPECT_FALSE(JobMatches(job, JobFilter{"", "", 1'795'826'612'001, std::nullopt}));
-  EXPECT_FALSE(JobMatches(job, JobFilter{"", "", std::nullopt, 1'795'826'612'000}));  // until: <
-  EXPECT_TRUE(JobMatches(job, JobFilter{"", "", std::nullopt, 1'795'826'612'001}));
-}
-
 TEST(ErrorMessageOf, PrefersTheServicesMessage) {
-  EXPECT_EQ(ErrorMessageOf({404, R"({"message": "job 'x' not found"})", ""}), "job 'x' not found");
+  EXPECT_EQ(ErrorMessageOf({404, R"({"message": "job 'x' not found"})", "", ""}),
+            "job 'x' not found");
   EXPECT_EQ(ErrorMessageOf({400, R"({"__type": "com.amazonaws.states#InvalidArn",
                                      "message": "Invalid Arn"})",
-                            ""}),
+                            "", ""}),
             "InvalidArn: Invalid Arn");
-  EXPECT_EQ(ErrorMessageOf({502, "Bad Gateway\n<html>", ""}), "HTTP 502: Bad Gateway");
-  EXPECT_EQ(ErrorMessageOf({500, "", ""}), "the service answered HTTP 500");
-  EXPECT_TRUE(IsUnknownPath({404, R"({"message": "no such path: /events"})", ""}));
-  EXPECT_FALSE(IsUnknownPath({404, R"({"message": "job 'x' not found"})", ""}));
+  EXPECT_EQ(ErrorMessageOf({502, "Bad Gateway\n<html>", "", ""}), "HTTP 502: Bad Gateway");
+  EXPECT_EQ(ErrorMessageOf({500, "", "", ""}), "the service answered HTTP 500");
+  EXPECT_TRUE(IsUnknownPath({404, R"({"message": "no such path: /job-definitions"})", "", ""}));
+  EXPECT_FALSE(IsUnknownPath({404, R"({"message": "job 'x' not found"})", "", ""}));
+}
+
+TEST(ServiceError, NamesTheRequestWhenTheAnswerDoes) {
+  CliError error = ServiceError({404, R"({"message": "job 'x' not found"})", "", "3f2a-9b"});
+  EXPECT_EQ(error.exit_code(), kExitServiceError);
+  EXPECT_STREQ(error.what(), "job 'x' not found (request 3f2a-9b)");
+  EXPECT_STREQ(ServiceError({404, R"({"message": "job 'x' not found"})", "", ""}).what(),
+               "job 'x' not found");
+  EXPECT_STREQ(ServiceError({404, "", "", "r"}, "no job definitions").what(),
+               "no job definitions (request r)");
 }
 
 TEST(ReadDocumentFile, ReadsJsonOrYamlAndNamesTheFileWhenItCant) {
@@ -170,8 +163,12 @@ TEST(BashCompletionScript, ListsEveryCommandAndItsFlags) {
   CommandContext context;
   BuildCommandTree(app, context);
   std::string script = BashCompletionScript(app);
-  EXPECT_NE(script.find("\"\") echo \"workflow job sm exec completion\" ;;"), std::string::npos)
+  EXPECT_NE(script.find("\"\") echo \"workflow job job-definition jd sm exec completion\" ;;"),
+            std::string::npos)
       << script;
+  EXPECT_NE(script.find("\"jd\") echo \"list\" ;;"), std::string::npos);  // an alias leads on
+  EXPECT_NE(script.find("\"job-definition list\") echo \"-h --help -o --output\" ;;"),
+            std::string::npos);
   EXPECT_NE(script.find("\"job\") echo \"start get list cancel logs watch\" ;;"),
             std::string::npos);
   EXPECT_NE(script.find("\"job list\") echo \"-h --help --workflow --status --since --until "

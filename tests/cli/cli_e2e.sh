@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # wfm against the real service on a free loopback port: workflows from JSON and YAML, jobs
-# started, listed with filters, cancelled, their logs (followed too); every --output form read
-# back (jq for JSON, an independent YAML parser for YAML); the errors a user can hit, each one
-# line with its documented exit code; a Step Functions state machine (a Pass and a Wait) and its
+# started, listed with filters (applied by the service), cancelled, their logs (followed too); the
+# job definitions; every --output form read back (jq for JSON, an independent YAML parser for
+# YAML); the errors a user can hit, each one line with its documented exit code (and the request's
+# id when the service gives one); a Step Functions state machine (a Pass and a Wait) and its
 # executions; --token; the bash completion.
 # usage: cli_e2e.sh WORKFLOW_MANAGER_BINARY WFM_BINARY SOURCE_DIR
 WFM_BIN=$1
@@ -59,18 +60,29 @@ jq -e '[.[].name] | sort == ["hello-workflow", "mixed"]' "$WORK/json" >/dev/null
 [ "$(head -n 1 "$WORK/table" | tr -s ' ')" = "NAME REVISION STATES CREATED DESCRIPTION" ] ||
   fail "workflow list header: $(head -n 1 "$WORK/table")"
 check_outputs "workflow revisions" workflow revisions mixed
-jq -e '[.[].revision] == [1, 0]' "$WORK/json" >/dev/null || fail "revisions newest first: $(cat "$WORK/json")"
+jq -e '[.[].revision] == [1, 0] and [.[].description] == ["revision two", "succeeds or fails: as the data says"]' \
+  "$WORK/json" >/dev/null || fail "revisions newest first: $(cat "$WORK/json")"
+grep -q '^mixed  *1  *2  .*revision two$' "$WORK/table" && grep -q '^mixed  *0  *2 ' "$WORK/table" ||
+  fail "workflow revisions table: $(cat "$WORK/table")"
+wfm workflow revisions nope; expect_error 1 "workflow 'nope' not found" "workflow revisions of an unknown workflow"
 
 # --- jobs: started (and watched off a terminal), read, listed with filters
 wfm job start hello-workflow --data '["arg1", "arg2"]' --watch
 expect_ok "job start --watch (a job that succeeds)"
-grep -qx 'end-state: SUCCEEDED (attempt 1)' "$WORK/out" && grep -qx 'job: SUCCEEDED' "$WORK/out" &&
+# Each task's line names its job definition (the state's resource "echo" is run as echo:1).
+grep -qx 'start-state: SUCCEEDED (attempt 1, echo:1)' "$WORK/out" &&
+  grep -qx 'second-state: SUCCEEDED (attempt 1, echo-dependencies:1)' "$WORK/out" &&
+  grep -qx 'end-state: SUCCEEDED (attempt 1, echo:1)' "$WORK/out" && grep -qx 'job: SUCCEEDED' "$WORK/out" &&
   grep -q '^Status: *SUCCEEDED$' "$WORK/out" || fail "watch lines: $(cat "$WORK/out")"
 hello=$(grep -o '^job [0-9a-f-]*' "$WORK/out" | head -n 1 | cut -d' ' -f2)
 check_outputs "job get" job get "$hello"
 jq -e '.status == "SUCCEEDED" and .data == ["arg1", "arg2"] and ([.tasks[].status] | unique) == ["SUCCEEDED"]' \
   "$WORK/json" >/dev/null || fail "job get json"
-grep -q '^second-state  *SUCCEEDED  *1 ' "$WORK/table" || fail "job get table: $(cat "$WORK/table")"
+jq -e '[.tasks[].jobDefinition] == ["echo:1", "echo-dependencies:1", "echo:1"] and .statusReason == null' \
+  "$WORK/json" >/dev/null || fail "job get json: the tasks' job definitions: $(cat "$WORK/json")"
+grep -q '^STATE  *STATUS  *ATTEMPT  *STARTED  *DURATION  *DEFINITION  *REASON$' "$WORK/table" &&
+  grep -q '^second-state  *SUCCEEDED  *1  .*  echo-dependencies:1$' "$WORK/table" &&
+  grep -q '^end-state  *SUCCEEDED  *1  .*  echo:1$' "$WORK/table" || fail "job get table: $(cat "$WORK/table")"
 
 # Six jobs of "mixed", oldest first: ok, fail, ok, fail, ok, ok (the two newest succeed).
 ids=()
@@ -81,7 +93,10 @@ for data in ok fail ok fail ok ok; do
 done
 pass "six jobs of mixed ran"
 wfm job watch "${ids[1]}"; expect_exit 1 "job watch of a failed job exits 1"
-grep -q '^Status: *FAILED' "$WORK/out" && grep -qx 'decide: FAILED (attempt 1): .*exit code 3.*' "$WORK/out" ||
+# The job's reason names the state that failed, in the first line and in the summary.
+grep -Eqx "job [0-9a-f-]+ of mixed \(revision 1\): FAILED: state 'decide' failed: exit code 3" "$WORK/out" &&
+  grep -qx 'decide: FAILED (attempt 1, decide:1): exit code 3' "$WORK/out" &&
+  grep -qx "Status: *FAILED (state 'decide' failed: exit code 3)" "$WORK/out" ||
   fail "watch of a failed job: $(cat "$WORK/out")"
 pass "job watch of a failed job exits 1"
 
@@ -90,13 +105,19 @@ jq -e --arg a "${ids[5]}" --arg b "${ids[0]}" 'length == 6 and .[0].id == $a and
   "$WORK/json" >/dev/null || fail "job list: not the six jobs newest first: $(cat "$WORK/json")"
 [ "$(head -n 1 "$WORK/table" | tr -s ' ')" = "ID WORKFLOW STATUS CREATED DURATION" ] || fail "job list header"
 grep -q "^${ids[1]}  *mixed:1  *FAILED " "$WORK/table" || fail "job list table: $(cat "$WORK/table")"
-# The two newest succeeded: the two failed ones are further on (a second page, on a service that
-# does not filter by status).
+# The filters are the service's: every row listed with --status has that status, and --limit counts
+# the matching jobs (the two newest jobs succeeded, the two failed ones are further on).
 wfm job list --workflow mixed --status FAILED --limit 2 -o json; expect_ok "job list --status FAILED --limit 2"
-jq -e --arg a "${ids[3]}" --arg b "${ids[1]}" '[.[].id] == [$a, $b]' "$WORK/out" >/dev/null ||
-  fail "job list --status FAILED: $(cat "$WORK/out")"
+jq -e --arg a "${ids[3]}" --arg b "${ids[1]}" '[.[].id] == [$a, $b] and all(.[]; .status == "FAILED")' \
+  "$WORK/out" >/dev/null || fail "job list --status FAILED: $(cat "$WORK/out")"
+wfm job list --workflow mixed --status FAILED; expect_ok "job list --status FAILED (table)"
+[ "$(tail -n +2 "$WORK/out" | awk '{print $3}' | sort | uniq -c | tr -s ' ')" = " 2 FAILED" ] ||
+  fail "job list --status FAILED table: $(cat "$WORK/out")"
 wfm job list --workflow mixed --status succeeded -o json; expect_ok "job list --status (any case)"
 jq -e 'length == 4 and all(.[]; .status == "SUCCEEDED")' "$WORK/out" >/dev/null || fail "--status succeeded"
+wfm job list --workflow mixed --status RUNNING -o json; expect_ok "job list --status RUNNING (none)"
+out_jq '. == []'
+wfm job list --workflow nope; expect_error 1 "workflow 'nope' not found" "job list of an unknown workflow"
 wfm job list --workflow mixed --limit 3 -o json; expect_ok "job list --limit 3"
 jq -e --arg a "${ids[5]}" 'length == 3 and .[0].id == $a' "$WORK/out" >/dev/null || fail "--limit 3"
 third=$(jq -r --arg id "${ids[2]}" '.[] | select(.id == $id) | .createdAt' "$WORK/json")
@@ -107,9 +128,35 @@ jq -e --arg a "${ids[1]}" --arg b "${ids[0]}" '[.[].id] == [$a, $b]' "$WORK/out"
 wfm job list --workflow mixed --since 1h --status FAILED -o json; expect_ok "job list --since 1h"
 jq -e 'length == 2' "$WORK/out" >/dev/null || fail "--since 1h --status FAILED: $(cat "$WORK/out")"
 wfm job list -o json; expect_ok "job list without --workflow"
-jq -e --arg h "$hello" 'length == 7 and any(.[]; .id == $h)' "$WORK/out" >/dev/null || fail "every job: $(cat "$WORK/out")"
+jq -e --arg h "$hello" --arg a "${ids[5]}" 'length == 7 and .[0].id == $a and .[-1].id == $h' "$WORK/out" >/dev/null ||
+  fail "every job, newest first: $(cat "$WORK/out")"
+wfm job list --limit 3 -o json; expect_ok "job list --limit 3 without --workflow"
+jq -e --arg a "${ids[5]}" --arg b "${ids[4]}" --arg c "${ids[3]}" '[.[].id] == [$a, $b, $c]' "$WORK/out" >/dev/null ||
+  fail "--limit 3 of every job: $(cat "$WORK/out")"
 wfm job list --status FAILED -o json; expect_ok "job list --status without --workflow"
-jq -e 'length == 2 and all(.[]; .status == "FAILED")' "$WORK/out" >/dev/null || fail "every failed job"
+jq -e --arg a "${ids[3]}" --arg b "${ids[1]}" '[.[].id] == [$a, $b] and all(.[]; .status == "FAILED")' \
+  "$WORK/out" >/dev/null || fail "every failed job: $(cat "$WORK/out")"
+wfm job list --status SUCCEEDED --until "$third" -o json; expect_ok "job list --status --until without --workflow"
+jq -e --arg a "${ids[0]}" --arg h "$hello" '[.[].id] == [$a, $h]' "$WORK/out" >/dev/null ||
+  fail "--status SUCCEEDED --until: $(cat "$WORK/out")"
+
+# --- job definitions (GET /job-definitions), once the service lists them
+if [ "$(curl -s -o /dev/null -w '%{http_code}' "$BASE/job-definitions")" = 404 ]; then
+  wfm job-definition list; expect_error 1 "does not list job definitions yet" "job-definition list on a service without it"
+  wfm jd list -o json; expect_error 1 "does not list job definitions yet" "jd list on a service without it"
+else
+  check_outputs "job-definition list" job-definition list
+  # Every definition the service was started with, as defs.json has it.
+  jq -e --slurpfile defs "$WORK/defs.json" '. as $listed | all($defs[0].jobDefinitions[];
+      . as $d | any($listed[]; .jobDefinitionName == $d.jobDefinitionName and .revision == $d.revision and
+                               .containerProperties.command == $d.containerProperties.command))' \
+    "$WORK/json" >/dev/null || fail "job-definition list: not the service's definitions: $(cat "$WORK/json")"
+  [ "$(head -n 1 "$WORK/table" | tr -s ' ')" = "NAME REVISION TYPE IMAGE COMMAND" ] || fail "job-definition list header"
+  grep -q '^echo  *1  *container  *debian:bookworm-slim  *printenv _BATCH_START$' "$WORK/table" &&
+    grep -q "^decide  *1  *container  *-  *sh -c 'case " "$WORK/table" || fail "job-definition list table: $(cat "$WORK/table")"
+  wfm jd list; expect_ok "jd list (the alias)"
+  cmp -s "$WORK/out" "$WORK/table" || fail "jd list is not job-definition list: $(cat "$WORK/out")"
+fi
 
 # --- logs
 wfm job logs "$hello"; expect_ok "job logs (every state)"
@@ -156,6 +203,13 @@ pass "job watch of a cancelled job exits 2"
 wfm job start nope; expect_error 1 "workflow 'nope' not found" "job start of an unknown workflow"
 wfm workflow get nope; expect_error 1 "not found" "workflow get of an unknown workflow"
 wfm job get no-such-job; expect_error 1 "not found" "job get of an unknown job"
+# The error line names the request when the service gives it an id (X-Request-Id).
+if curl -s -D - -o /dev/null "$BASE/jobs/no-such-job" | grep -qi '^x-request-id:'; then
+  grep -Eqx "wfm: job 'no-such-job' not found \(request [^ )]+\)" "$WORK/err" || fail "no request id: $(cat "$WORK/err")"
+  pass "the error line names the service's request id"
+else
+  grep -qx "wfm: job 'no-such-job' not found" "$WORK/err" || fail "job get of an unknown job: $(cat "$WORK/err")"
+fi
 wfm job watch no-such-job; expect_error 1 "not found" "job watch of an unknown job"
 wfm job start mixed --data '["unclosed"'; expect_error 2 "--data is not valid JSON" "bad --data JSON"
 wfm job start mixed --data-file "$WORK/missing.json"; expect_error 2 "cannot read $WORK/missing.json" "missing --data-file"
@@ -249,14 +303,16 @@ completions() {  # completions WORDS...: what <TAB> after those words offers
   bash -c 'source <("$0" completion bash) || exit 1; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _wfm; echo "${COMPREPLY[*]}"' \
     "$WFM_CLI" "$@"
 }
-[ "$(completions wfm jo)" = "job" ] || fail "wfm jo<TAB>: $(completions wfm jo)"
+[ "$(completions wfm jo)" = "job job-definition" ] || fail "wfm jo<TAB>: $(completions wfm jo)"
+[ "$(completions wfm job "")" = "start get list cancel logs watch" ] || fail "wfm job <TAB>: $(completions wfm job "")"
 [ "$(completions wfm job l)" = "list logs" ] || fail "wfm job l<TAB>: $(completions wfm job l)"
 [ "$(completions wfm job list --st)" = "--status" ] || fail "wfm job list --st<TAB>"
 [ "$(completions wfm exec list small -o "")" = "table json yaml" ] || fail "-o <TAB>"
-[ "$(completions wfm "")" = "workflow job sm exec completion" ] || fail "wfm <TAB>"
+[ "$(completions wfm "")" = "workflow job job-definition jd sm exec completion" ] || fail "wfm <TAB>: $(completions wfm "")"
+[ "$(completions wfm jd l)" = "list" ] || fail "wfm jd l<TAB>: $(completions wfm jd l)"
 bash -c 'source <("$0" completion bash) && complete -p wfm' "$WFM_CLI" | grep -q -- '-F _wfm wfm' ||
   fail "the script does not register _wfm for wfm"
-pass "bash completion: wfm jo<TAB> is job, and the rest"
+pass "bash completion: wfm jo<TAB> is job and job-definition, and the rest"
 
 stop_service
 echo "cli e2e: $CHECKS checks passed"

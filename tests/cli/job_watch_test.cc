@@ -1,109 +1,16 @@
-// `wfm job watch` against a scripted HTTP service on loopback: the event stream of a service that
-// has GET /events, the polling of one that has not, and the errors in between.
+// `wfm job watch` against a scripted HTTP service on loopback: the job's event stream, the
+// polling when that stream ends before the job, and the errors.
 #include "cli/job_watch.h"
 
-#include <arpa/inet.h>
 #include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
-#include <atomic>
-#include <map>
-#include <mutex>
-#include <thread>
 
 #include "cli/cli_error.h"
+#include "scripted_service.h"
 
 namespace wfm::cli {
 namespace {
 
 using Json = nlohmann::json;
-
-// An HTTP/1.1 answer that closes the connection.
-std::string Answer(int status, const std::string& content_type, const std::string& body,
-                   bool with_length = true) {
-  std::string head = "HTTP/1.1 " + std::to_string(status) + " X\r\nContent-Type: " + content_type +
-                     "\r\nConnection: close\r\n";
-  if (with_length) head += "Content-Length: " + std::to_string(body.size()) + "\r\n";
-  return head + "\r\n" + body;
-}
-
-std::string JsonAnswer(int status, const Json& body) {
-  return Answer(status, "application/json", body.dump());
-}
-
-// A loopback HTTP server answering each GET target with a fixed answer (404 "no such path"
-// otherwise), one connection at a time; it records the targets it was asked for.
-class ScriptedService {
- public:
-  explicit ScriptedService(std::map<std::string, std::string> answers)
-      : answers_(std::move(answers)) {
-    listener_ = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    EXPECT_EQ(bind(listener_, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
-    EXPECT_EQ(listen(listener_, 16), 0);
-    socklen_t length = sizeof address;
-    getsockname(listener_, reinterpret_cast<sockaddr*>(&address), &length);
-    port_ = ntohs(address.sin_port);
-    thread_ = std::thread([this] { Serve(); });
-  }
-  ~ScriptedService() {
-    stop_ = true;
-    thread_.join();
-    close(listener_);
-  }
-
-  ServiceAddress address() const { return {"http://127.0.0.1:" + std::to_string(port_), ""}; }
-  std::vector<std::string> targets() {
-    std::lock_guard lock(mu_);
-    return targets_;
-  }
-
- private:
-  void Serve() {
-    while (!stop_) {
-      pollfd ready{listener_, POLLIN, 0};
-      if (poll(&ready, 1, 20) <= 0) continue;
-      int connection = accept(listener_, nullptr, nullptr);
-      if (connection < 0) continue;
-      std::string request;
-      char buffer[4096];
-      while (request.find("\r\n\r\n") == std::string::npos) {
-        ssize_t n = read(connection, buffer, sizeof buffer);
-        if (n <= 0) break;
-        request.append(buffer, n);
-      }
-      size_t start = request.find(' ') + 1;
-      std::string target = request.substr(start, request.find(' ', start) - start);
-      {
-        std::lock_guard lock(mu_);
-        targets_.push_back(target);
-      }
-      auto answer = answers_.find(target);
-      std::string text = answer != answers_.end()
-                             ? answer->second
-                             : JsonAnswer(404, {{"message", "no such path: " + target}});
-      for (size_t sent = 0; sent < text.size();) {
-        ssize_t n = write(connection, text.data() + sent, text.size() - sent);
-        if (n <= 0) break;
-        sent += n;
-      }
-      close(connection);
-    }
-  }
-
-  std::map<std::string, std::string> answers_;
-  int listener_ = -1;
-  int port_ = 0;
-  std::atomic<bool> stop_ = false;
-  std::thread thread_;
-  std::mutex mu_;
-  std::vector<std::string> targets_;
-};
 
 Json JobWith(const std::string& job_status, const std::string& task_status) {
   return {{"id", "j1"},
@@ -150,14 +57,6 @@ TEST(WatchJob, FollowsTheEventStream) {
   EXPECT_EQ(service.targets(), std::vector<std::string>{"/events?job=j1"});  // no polling
 }
 
-TEST(WatchJob, PollsAServiceWithoutEvents) {
-  ScriptedService service({{"/jobs/j1", JsonAnswer(200, JobWith("CANCELLED", "ABORTED_BY_USER"))}});
-  auto [code, out] = Watch(service);
-  EXPECT_EQ(code, kWatchCancelled);
-  EXPECT_NE(out.find("only: ABORTED_BY_USER (attempt 1)\n"), std::string::npos) << out;
-  EXPECT_EQ(service.targets(), (std::vector<std::string>{"/events?job=j1", "/jobs/j1"}));
-}
-
 TEST(WatchJob, PollsWhenTheStreamEndsBeforeTheJob) {
   ScriptedService service({{"/events?job=j1", Answer(200, "text/event-stream",
                                                      Event(JobWith("RUNNING", "RUNNING")), false)},
@@ -169,17 +68,46 @@ TEST(WatchJob, PollsWhenTheStreamEndsBeforeTheJob) {
       << out;
 }
 
-TEST(WatchJob, AnUnknownJobIsTheServicesError) {
+TEST(WatchJob, PollsWhenTheConnectionIsCut) {
+  std::string stream = Event(JobWith("RUNNING", "RUNNING"));
+  // The answer promises more than it sends: the connection ends in the middle of the body.
   ScriptedService service(
-      {{"/events?job=j1", JsonAnswer(404, {{"message", "job 'j1' not found"}})}});
+      {{"/events?job=j1",
+        Answer(200, "text/event-stream", stream, false,
+               "Content-Length: " + std::to_string(stream.size() + 100) + "\r\n")},
+       {"/jobs/j1", JsonAnswer(200, JobWith("SUCCEEDED", "SUCCEEDED"))}});
+  auto [code, out] = Watch(service);
+  EXPECT_EQ(code, kWatchSucceeded);
+  EXPECT_NE(out.find("only: RUNNING (attempt 1)\nonly: SUCCEEDED (attempt 1)\njob: SUCCEEDED\n"),
+            std::string::npos)
+      << out;
+  EXPECT_EQ(service.targets(), (std::vector<std::string>{"/events?job=j1", "/jobs/j1"}));
+}
+
+// The error `WatchJob` threw (its exit code, then its message) for the service's answers.
+std::pair<int, std::string> WatchError(ScriptedService& service) {
   try {
     Watch(service);
-    FAIL() << "an unknown job was watched";
   } catch (const CliError& e) {
-    EXPECT_EQ(e.exit_code(), kExitServiceError);
-    EXPECT_STREQ(e.what(), "job 'j1' not found");
+    return {e.exit_code(), e.what()};
   }
-  EXPECT_EQ(service.targets(), std::vector<std::string>{"/events?job=j1"});  // no fallback
+  ADD_FAILURE() << "the watch ended without an error";
+  return {0, ""};
+}
+
+TEST(WatchJob, AnUnknownJobIsTheServicesErrorWithItsRequestId) {
+  ScriptedService service({{"/events?job=j1", JsonAnswer(404, {{"message", "job 'j1' not found"}},
+                                                         "X-Request-Id: 3f2a-77\r\n")}});
+  EXPECT_EQ(WatchError(service), (std::pair<int, std::string>{
+                                     kExitServiceError, "job 'j1' not found (request 3f2a-77)"}));
+  EXPECT_EQ(service.targets(), std::vector<std::string>{"/events?job=j1"});  // no polling
+}
+
+TEST(WatchJob, AServiceWithoutEventsIsAnError) {
+  ScriptedService service({{"/jobs/j1", JsonAnswer(200, JobWith("SUCCEEDED", "SUCCEEDED"))}});
+  EXPECT_EQ(WatchError(service),
+            (std::pair<int, std::string>{kExitServiceError, "no such path: /events?job=j1"}));
+  EXPECT_EQ(service.targets(), std::vector<std::string>{"/events?job=j1"});  // no polling
 }
 
 TEST(WatchJob, NoServiceIsExitCodeThree) {

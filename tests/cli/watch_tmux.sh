@@ -2,7 +2,8 @@
 # `wfm job watch` on a terminal: run in a detached tmux session of 100x30 (a private tmux server),
 # on jobs whose tasks wait for the test to open their gate. Checks the screens while the job runs
 # and at its end (statuses change in place: same lines at the same rows, one frame on screen,
-# nothing scrolled; coloured statuses), and the exit codes: 0 succeeded, 2 cancelled, 1 failed.
+# nothing scrolled; coloured statuses; each task's job definition; the reason a job failed), the
+# exit codes: 0 succeeded, 2 cancelled, 1 failed, and a narrow terminal (lines cut, not wrapped).
 # Then `wfm exec start --watch` of a state machine (a Pass and a Wait). The final screens are
 # written to SCREENS_DIR.
 # usage: watch_tmux.sh WORKFLOW_MANAGER_BINARY WFM_BINARY SOURCE_DIR SCREENS_DIR
@@ -19,13 +20,14 @@ TMUX_SOCKET="$WORK/tmux.sock"
 printf 'set -g status off\n' >"$WORK/tmux.conf"
 tmx() { tmux -S "$TMUX_SOCKET" -f "$WORK/tmux.conf" "$@"; }
 
-# in_tmux SESSION ARGS...: runs `wfm ARGS` in a new 100x30 session; when it ends, its exit code
+# in_tmux SESSION ARGS...: runs `wfm ARGS` in a new session of $WIDTH (default 100) x 30 columns
+# and lines; when it ends, its exit code
 # is written to $WORK/SESSION.rc and the channel SESSION-done is signalled. The pane stays, as
 # wfm left it, until the tmux server is killed (a dead pane would scroll it for its last words).
 in_tmux() {
   local session=$1 command; shift
   command=$(printf '%q ' "$WFM_CLI" --server "$BASE" "$@")
-  tmx new-session -d -s "$session" -x 100 -y 30 \
+  tmx new-session -d -s "$session" -x "${WIDTH:-100}" -y 30 \
     "$command; echo \$? >$WORK/$session.rc; tmux -S $TMUX_SOCKET wait-for -S $session-done; exec sleep 3600"
 }
 
@@ -88,13 +90,17 @@ cp "$WORK/screen" "$WORK/running-a"
 grep -q "^Job: *$id\$" "$WORK/running-a" && grep -q '^Workflow: *gated (revision 0)$' "$WORK/running-a" &&
   grep -q '^Status: *RUNNING$' "$WORK/running-a" && grep -q '^Elapsed: ' "$WORK/running-a" ||
   fail "the top of the screen: $(cat "$WORK/running-a")"
-grep -q '^STATE  *STATUS  *ATTEMPT  *STARTED  *DURATION  *REASON$' "$WORK/running-a" || fail "the table header"
+grep -q '^STATE  *STATUS  *ATTEMPT  *STARTED  *DURATION  *DEFINITION  *REASON$' "$WORK/running-a" ||
+  fail "the table header: $(cat "$WORK/running-a")"
+# The job definition of a submitted task; "-" for the tasks not submitted yet.
+grep -Eq '^a +RUNNING +1 +[0-9-]+ [0-9:]+ +[0-9.a-z]+ +gate:1$' "$WORK/running-a" &&
+  grep -Eq '^b +WAITING_FOR_DEPS +- +- +- +-$' "$WORK/running-a" || fail "the job definitions: $(cat "$WORK/running-a")"
 lines=$(wc -l <"$WORK/running-a")
 check_one_frame ok "$WORK/running-a" "$lines"
 pass "watch: the job screen while state a runs"
 
 open_gate "$id" a
-wait_screen ok '^a +SUCCEEDED +1 ' '^b +RUNNING +1 ' '^c +WAITING_FOR_DEPS'
+wait_screen ok '^a +SUCCEEDED +1 .* gate:1$' '^b +RUNNING +1 .* gate:1$' '^c +WAITING_FOR_DEPS'
 cp "$WORK/screen" "$WORK/running-b"
 grep -q '^Status: *RUNNING$' "$WORK/running-b" || fail "the job is not RUNNING: $(cat "$WORK/running-b")"
 check_one_frame ok "$WORK/running-b" "$lines"
@@ -141,12 +147,27 @@ rc=$(wait_end failed)
 screen failed >"$WORK/final"
 cp "$WORK/final" "$SCREENS_DIR/wfm-job-watch-failed.txt"
 [ "$rc" = 1 ] || fail "watch of a failed job exited $rc: $(cat "$WORK/final")"
-grep -q '^Status: *FAILED' "$WORK/final" && grep -Eq '^start-state +SUCCEEDED' "$WORK/final" &&
-  grep -Eq '^second-state +FAILED +1 .*exit code 3' "$WORK/final" &&
-  grep -Eq '^end-state +ABORTED_DEPS_FAILED' "$WORK/final" || fail "the failed screen: $(cat "$WORK/final")"
-[ "$(grep -c '^Job:' "$WORK/final")" = 1 ] || fail "more than one frame: $(cat "$WORK/final")"
+# The summary names the state that failed (the job's statusReason).
+grep -qx "Status: *FAILED (state 'second-state' failed: exit code 3)" "$WORK/final" &&
+  grep -Eq '^start-state +SUCCEEDED .* echo:1$' "$WORK/final" &&
+  grep -Eq '^second-state +FAILED +1 .* fail:1 +exit code 3$' "$WORK/final" &&
+  grep -Eq '^end-state +ABORTED_DEPS_FAILED +- +- +- +- +dependency' "$WORK/final" ||
+  fail "the failed screen: $(cat "$WORK/final")"
+check_one_frame failed "$WORK/final" 9
 tmx capture-pane -p -e -t failed | grep -qF $'\e[31mFAILED' || fail "FAILED is not red"
 pass "watch: job start --watch of a failing job ends with exit code 1"
+
+# --- the same job on a terminal of 60 columns: every line cut to the width, none wrapped
+failed_id=$(curl -fs "$BASE/jobs?workflowName=failing" | jq -r '.[0].id')
+WIDTH=60 in_tmux narrow job watch "$failed_id"
+rc=$(wait_end narrow)
+screen narrow >"$WORK/final"
+[ "$rc" = 1 ] || fail "watch of a failed job on a narrow terminal exited $rc: $(cat "$WORK/final")"
+check_one_frame narrow "$WORK/final" 9
+[ "$(awk '{ if (length($0) > max) max = length($0) } END { print max }' "$WORK/final")" = 60 ] ||
+  fail "the lines are not cut at 60 columns: $(cat "$WORK/final")"
+grep -Eq '^second-state +FAILED +1 ' "$WORK/final" || fail "the narrow screen: $(cat "$WORK/final")"
+pass "watch: on a 60-column terminal the screen is cut to the width, one frame"
 
 # --- a Step Functions execution, started with --watch
 printf '{"StartAt": "P", "States": {"P": {"Type": "Pass", "Next": "W"}, "W": {"Type": "Wait", "Seconds": 1, "End": true}}}' >"$WORK/machine.json"

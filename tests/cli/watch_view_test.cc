@@ -14,10 +14,9 @@ using Json = nlohmann::json;
 
 constexpr TimestampMs kNow = 1'795'826'612'000;  // 2026-11-28T00:43:32Z
 
-// A three-state job as the service answers it; `legacy` writes "no value" as the older service
-// does ("" and no exitCode) instead of null.
-Json ThreeStateJob(bool legacy) {
-  Json none = legacy ? Json("") : Json(nullptr);
+// A three-state job as the service answers it ("no value" is null).
+Json ThreeStateJob() {
+  Json none = nullptr;
   // The workflow lists its states out of order: the screen follows startAt and next.
   Json workflow = {{"name", "report"},
                    {"revision", 2},
@@ -39,42 +38,43 @@ Json ThreeStateJob(bool legacy) {
              {"attempt", 1},
              {"statusReason", none},
              {"exitCode", 0},
+             {"jobDefinition", "extract:1"},
              {"startedAt", "2026-11-28T00:43:02.000Z"},
              {"stoppedAt", "2026-11-28T00:43:07.500Z"}},
             {{"state", "transform"},
              {"status", "RUNNING"},
              {"attempt", 1},
              {"statusReason", none},
+             {"exitCode", none},
+             {"jobDefinition", "transform:3"},
              {"startedAt", "2026-11-28T00:43:08.000Z"},
              {"stoppedAt", none}},
             {{"state", "load"},
              {"status", "WAITING_FOR_DEPS"},
              {"attempt", 0},
              {"statusReason", none},
+             {"exitCode", none},
+             {"jobDefinition", none},
              {"startedAt", none},
              {"stoppedAt", none}}}}};
 }
 
 TEST(RenderJobScreen, ShowsTheJobThenItsStatesInWorkflowOrder) {
-  EXPECT_EQ(RenderJobScreen(ThreeStateJob(false), kNow, false),
-            "Job:       job-1\n"
-            "Workflow:  report (revision 2)\n"
-            "Status:    RUNNING\n"
-            "Elapsed:   30s\n"
-            "\n"
-            "STATE      STATUS            ATTEMPT  STARTED              DURATION  REASON\n"
-            "extract    SUCCEEDED         1        2026-11-28 00:43:02  5.5s\n"
-            "transform  RUNNING           1        2026-11-28 00:43:08  24s\n"
-            "load       WAITING_FOR_DEPS  -        -                    -\n");
-}
-
-TEST(RenderJobScreen, ReadsTheOlderServicesEmptyStringsAsNoValue) {
-  EXPECT_EQ(RenderJobScreen(ThreeStateJob(true), kNow, false),
-            RenderJobScreen(ThreeStateJob(false), kNow, false));
+  EXPECT_EQ(
+      RenderJobScreen(ThreeStateJob(), kNow, false),
+      "Job:       job-1\n"
+      "Workflow:  report (revision 2)\n"
+      "Status:    RUNNING\n"
+      "Elapsed:   30s\n"
+      "\n"
+      "STATE      STATUS            ATTEMPT  STARTED              DURATION  DEFINITION   REASON\n"
+      "extract    SUCCEEDED         1        2026-11-28 00:43:02  5.5s      extract:1\n"
+      "transform  RUNNING           1        2026-11-28 00:43:08  24s       transform:3\n"
+      "load       WAITING_FOR_DEPS  -        -                    -         -\n");
 }
 
 TEST(RenderJobScreen, ShowsReasonsOfTheJobAndOfItsTasks) {
-  Json job = ThreeStateJob(false);
+  Json job = ThreeStateJob();
   job["status"] = "FAILED";
   job["statusReason"] = "state 'transform' failed: exit code 3";
   job["stoppedAt"] = "2026-11-28T00:43:12.000Z";
@@ -88,13 +88,13 @@ TEST(RenderJobScreen, ShowsReasonsOfTheJobAndOfItsTasks) {
       << screen;
   EXPECT_NE(screen.find("Elapsed:   10s\n"), std::string::npos) << screen;  // stoppedAt, not now
   EXPECT_NE(screen.find("transform  FAILED               1        2026-11-28 00:43:08  4.0s      "
-                        "exit code 3\n"),
+                        "transform:3  exit code 3\n"),
             std::string::npos)
       << screen;
 }
 
 TEST(RenderJobScreen, KeepsItsNumberOfLinesAsTheJobMoves) {
-  Json job = ThreeStateJob(false);
+  Json job = ThreeStateJob();
   size_t lines = LineCount(RenderJobScreen(job, kNow, true, 80));
   job["status"] = "CANCELLED";
   job["statusReason"] = "a very long reason " + std::string(200, 'x');
@@ -110,12 +110,12 @@ TEST(RenderJobScreen, KeepsItsNumberOfLinesAsTheJobMoves) {
 }
 
 TEST(RenderJobScreen, ColoursStatusesOnATerminalOnly) {
-  std::string tty = RenderJobScreen(ThreeStateJob(false), kNow, true);
+  std::string tty = RenderJobScreen(ThreeStateJob(), kNow, true);
   EXPECT_NE(tty.find("\x1b[32mSUCCEEDED\x1b[0m"), std::string::npos);         // green
   EXPECT_NE(tty.find("\x1b[33mRUNNING\x1b[0m"), std::string::npos);           // yellow
   EXPECT_NE(tty.find("\x1b[90mWAITING_FOR_DEPS\x1b[0m"), std::string::npos);  // grey
-  EXPECT_EQ(RenderJobScreen(ThreeStateJob(false), kNow, false).find('\x1b'), std::string::npos);
-  Json cancelled = ThreeStateJob(false);
+  EXPECT_EQ(RenderJobScreen(ThreeStateJob(), kNow, false).find('\x1b'), std::string::npos);
+  Json cancelled = ThreeStateJob();
   cancelled["status"] = "CANCELLED";
   cancelled["tasks"][0]["status"] = "FAILED";
   cancelled["tasks"][1]["status"] = "ABORTED_BY_USER";
@@ -126,8 +126,8 @@ TEST(RenderJobScreen, ColoursStatusesOnATerminalOnly) {
 }
 
 TEST(RenderJobScreen, ColouredColumnsStayAligned) {
-  std::string tty = RenderJobScreen(ThreeStateJob(false), kNow, true);
-  std::string plain = RenderJobScreen(ThreeStateJob(false), kNow, false);
+  std::string tty = RenderJobScreen(ThreeStateJob(), kNow, true);
+  std::string plain = RenderJobScreen(ThreeStateJob(), kNow, false);
   std::string stripped;
   for (size_t i = 0; i < tty.size(); ++i) {
     if (tty[i] == '\x1b') {
@@ -140,15 +140,24 @@ TEST(RenderJobScreen, ColouredColumnsStayAligned) {
 }
 
 TEST(JobChangeLines, FirstSightNamesTheJobAndEveryState) {
-  Json job = ThreeStateJob(false);
-  EXPECT_EQ(JobChangeLines(nullptr, job),
-            (std::vector<std::string>{"job job-1 of report (revision 2): RUNNING",
-                                      "extract: SUCCEEDED (attempt 1)",
-                                      "transform: RUNNING (attempt 1)", "load: WAITING_FOR_DEPS"}));
+  Json job = ThreeStateJob();
+  EXPECT_EQ(
+      JobChangeLines(nullptr, job),
+      (std::vector<std::string>{
+          "job job-1 of report (revision 2): RUNNING", "extract: SUCCEEDED (attempt 1, extract:1)",
+          "transform: RUNNING (attempt 1, transform:3)", "load: WAITING_FOR_DEPS"}));
+}
+
+TEST(JobChangeLines, FirstSightOfAFailedJobSaysWhichStateFailed) {
+  Json job = ThreeStateJob();
+  job["status"] = "FAILED";
+  job["statusReason"] = "state 'transform' failed: exit code 3";
+  EXPECT_EQ(JobChangeLines(nullptr, job)[0],
+            "job job-1 of report (revision 2): FAILED: state 'transform' failed: exit code 3");
 }
 
 TEST(JobChangeLines, NamesOnlyWhatChanged) {
-  Json before = ThreeStateJob(false);
+  Json before = ThreeStateJob();
   Json after = before;
   EXPECT_TRUE(JobChangeLines(&before, after).empty());
   after["tasks"][1]["status"] = "FAILED";
@@ -157,21 +166,31 @@ TEST(JobChangeLines, NamesOnlyWhatChanged) {
   after["status"] = "FAILED";
   after["statusReason"] = "state 'transform' failed: exit code 3";
   EXPECT_EQ(JobChangeLines(&before, after),
-            (std::vector<std::string>{"transform: FAILED (attempt 1): exit code 3",
+            (std::vector<std::string>{"transform: FAILED (attempt 1, transform:3): exit code 3",
                                       "load: ABORTED_DEPS_FAILED",
                                       "job: FAILED: state 'transform' failed: exit code 3"}));
 }
 
 TEST(JobChangeLines, ANewAttemptIsAChange) {
-  Json before = ThreeStateJob(false);
+  Json before = ThreeStateJob();
   Json after = before;
   after["tasks"][1]["attempt"] = 2;
   EXPECT_EQ(JobChangeLines(&before, after),
-            std::vector<std::string>{"transform: RUNNING (attempt 2)"});
+            std::vector<std::string>{"transform: RUNNING (attempt 2, transform:3)"});
+}
+
+TEST(JobChangeLines, ANewJobDefinitionIsAChange) {
+  Json before = ThreeStateJob();
+  Json after = before;
+  after["tasks"][2]["jobDefinition"] = "load:1";  // known before the task's first attempt
+  after["tasks"][1]["jobDefinition"] = "transform:4";
+  EXPECT_EQ(JobChangeLines(&before, after),
+            (std::vector<std::string>{"transform: RUNNING (attempt 1, transform:4)",
+                                      "load: WAITING_FOR_DEPS (load:1)"}));
 }
 
 TEST(StatesInOrder, FollowsNextThenAddsStatesOffTheChain) {
-  Json job = ThreeStateJob(false);
+  Json job = ThreeStateJob();
   EXPECT_EQ(StatesInOrder(job), (std::vector<std::string>{"extract", "transform", "load"}));
   job["workflow"]["states"].push_back({{"name", "orphan"}, {"type", "Task"}});
   job["tasks"].push_back({{"state", "ghost"}, {"status", "QUEUED"}});
@@ -181,7 +200,7 @@ TEST(StatesInOrder, FollowsNextThenAddsStatesOffTheChain) {
 }
 
 TEST(StatesInOrder, StopsOnACycle) {
-  Json job = ThreeStateJob(false);
+  Json job = ThreeStateJob();
   job["workflow"]["states"][0]["next"] = "extract";  // load -> extract
   EXPECT_EQ(StatesInOrder(job), (std::vector<std::string>{"extract", "transform", "load"}));
 }

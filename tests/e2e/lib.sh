@@ -58,12 +58,37 @@ stop_instance() {
 start_service() { start_instance main "$@"; BASE=${URLS[main]}; }
 stop_service() { stop_instance main "${1:-TERM}"; }
 
+# The contract test's recordings go to an absolute directory (the scripts change directory).
+[ -z "${WFM_CONTRACT_DIR:-}" ] || WFM_CONTRACT_DIR=$(realpath -m "$WFM_CONTRACT_DIR")
+
 # call METHOD PATH [curl args...]: prints the body; the status goes to $WORK/status (a file, so
-# that it survives the subshell of $(call ...)). Calls $BASE.
+# that it survives the subshell of $(call ...)). Calls $BASE. With WFM_CONTRACT_DIR set, each
+# exchange is also recorded there for the contract test (tests/contract/validate_responses.mjs).
 call() {
   local method=$1 path=$2; shift 2
-  curl -s -o "$WORK/body" -w '%{http_code}' -X"$method" "$BASE$path" "$@" >"$WORK/status"
+  local record=()
+  [ -z "${WFM_CONTRACT_DIR:-}" ] || { record=(-D "$WORK/headers"); rm -f "$WORK/headers"; }
+  curl -s "${record[@]}" -o "$WORK/body" -w '%{http_code}' -X"$method" "$BASE$path" "$@" >"$WORK/status"
+  [ -z "${WFM_CONTRACT_DIR:-}" ] || record_exchange "$method" "$path" "$@"
   cat "$WORK/body"
+}
+
+# record_exchange METHOD PATH [curl args...]: copies the last call into $WFM_CONTRACT_DIR as
+# <script>-<time>-<pid>.request (the method and path with its query on the first line, then the
+# request headers given with -H), .headers (the response's, as curl -D writes them) and .body.
+record_exchange() {
+  local name
+  mkdir -p "$WFM_CONTRACT_DIR"
+  name="$WFM_CONTRACT_DIR/$(basename "$0" .sh)-$(date +%s%N)-$BASHPID"
+  {
+    printf '%s %s\n' "$1" "$2"; shift 2
+    while [ $# -gt 0 ]; do
+      case $1 in -H | --header) [ $# -lt 2 ] || printf '%s\n' "$2"; shift ;; esac
+      shift
+    done
+  } >"$name.request"
+  cp "$WORK/headers" "$name.headers" 2>/dev/null || : >"$name.headers"
+  cp "$WORK/body" "$name.body" 2>/dev/null || : >"$name.body"
 }
 
 # expect_status CODE DESCRIPTION: the last call answered CODE.

@@ -97,7 +97,10 @@ Result<JobDefinitions> JobDefinitions::Parse(const std::string& text, const std:
         }
         def.timeout_seconds = static_cast<int>(*timeout);
       }
+      // Listed as AWS Batch lists definitions: with the revision and type filled in.
       def.document = d;
+      def.document["revision"] = def.revision;
+      if (!def.document.contains("type")) def.document["type"] = "container";
       if (!out.by_name_[def.name].emplace(def.revision, def).second) {
         return fail("duplicate " + def.name + ":" + std::to_string(def.revision));
       }
