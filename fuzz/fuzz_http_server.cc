@@ -42,7 +42,7 @@ wfm::HttpResponse Handle(const wfm::HttpRequest& request) {
   FUZZ_CHECK(request.target.size() <= limits.max_url_bytes, "the handler sees no long URL");
   FUZZ_CHECK(request.headers.size() <= limits.max_header_fields, "the handler sees few headers");
   FUZZ_CHECK(request.body.size() <= limits.max_body_bytes, "the handler sees no large body");
-  return wfm::HttpResponse{200, "application/json", R"({"ok":true})", {}, false};
+  return wfm::HttpResponse{200, "application/json", R"({"ok":true})", {}, false, {}};
 }
 
 int ServerPort() {
