@@ -45,9 +45,18 @@ bool ParseTimestamp(const std::string& text, TimestampMs* out) {
     for (int d = digits; d < 3; ++d) millis *= 10;
   }
   if (rest[0] != 'Z' || rest[1] != '\0') return false;
+  struct tm given = utc;
   utc.tm_year -= 1900;
   utc.tm_mon -= 1;
-  *out = static_cast<TimestampMs>(timegm(&utc)) * 1000 + millis;
+  time_t seconds = timegm(&utc);
+  // timegm carries what is out of range (month 13, day 32, 25:00) into the next field: such a
+  // date is not a date.
+  if (utc.tm_year + 1900 != given.tm_year || utc.tm_mon + 1 != given.tm_mon ||
+      utc.tm_mday != given.tm_mday || utc.tm_hour != given.tm_hour ||
+      utc.tm_min != given.tm_min || utc.tm_sec != given.tm_sec) {
+    return false;
+  }
+  *out = static_cast<TimestampMs>(seconds) * 1000 + millis;
   return true;
 }
 

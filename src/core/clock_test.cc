@@ -21,6 +21,13 @@ TEST(Timestamp, FormatsAndParsesRfc3339) {
   EXPECT_FALSE(ParseTimestamp("2023-11-14T22:13:20.Z", &ms));
   EXPECT_FALSE(ParseTimestamp("yesterday", &ms));
   EXPECT_FALSE(ParseTimestamp("2023-11-14T22:13:20.123", &ms));
+  // Out-of-range fields are refused, not carried into the next one.
+  for (const char* not_a_date : {"9999-99-99T00:00:00Z", "2023-02-30T00:00:00Z",
+                                 "2023-11-14T24:00:00Z", "2023-11-14T22:60:00Z",
+                                 "2023-13-01T00:00:00Z", "2023-00-10T00:00:00Z"}) {
+    EXPECT_FALSE(ParseTimestamp(not_a_date, &ms)) << not_a_date;
+  }
+  ASSERT_TRUE(ParseTimestamp("2024-02-29T23:59:59Z", &ms));  // a leap day
 }
 
 TEST(FakeClock, MovesOnlyWhenTold) {
