@@ -100,9 +100,8 @@ bool ParseRevision(const std::string& text, int64_t* out) {
 // (/jobs/{id}), sfn:<Operation> for the Step Functions face, "other" for unknown paths. Bounded:
 // a client can't make up new names.
 std::string RouteOf(const HttpRequest& request) {
-  std::string target = request.Header("X-Amz-Target");
-  if (request.method == "POST" && !target.empty() && request.target.rfind("/?", 0) != 0 &&
-      request.target.substr(0, request.target.find('?')) == "/") {
+  if (sfn::SfnApi::Accepts(request)) {
+    std::string target = request.Header("X-Amz-Target");
     size_t dot = target.rfind('.');
     std::string operation = target.substr(dot == std::string::npos ? 0 : dot + 1);
     bool known = !operation.empty() && operation.size() <= 64 &&
