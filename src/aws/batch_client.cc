@@ -8,6 +8,7 @@
 
 #include "aws/aws_json.h"
 #include "aws/sigv4.h"
+#include "core/service_metrics.h"
 
 namespace wfm {
 namespace {
@@ -31,9 +32,20 @@ std::string ErrorType(const HttpReply& reply, const json& body) {
   return type.substr(type.find('#') == std::string::npos ? 0 : type.find('#') + 1);
 }
 
+bool IsThrottling(int status, const std::string& type) {
+  return status == 429 || type == "TooManyRequestsException" || type == "ThrottlingException" ||
+         type == "RequestLimitExceeded";
+}
+
 bool IsRetryable(int status, const std::string& type) {
-  return status == 429 || status >= 500 || type == "TooManyRequestsException" ||
-         type == "ThrottlingException" || type == "RequestLimitExceeded";
+  return status >= 500 || IsThrottling(status, type);
+}
+
+// The outcome label of one answered request (wfm_aws_batch_requests_total).
+const char* OutcomeOf(int status, const std::string& type) {
+  if (status >= 200 && status < 300) return "ok";
+  if (IsThrottling(status, type)) return "throttled";
+  return status >= 500 ? "server_error" : "client_error";
 }
 
 // Reads one JobDefinition of a DescribeJobDefinitions answer. Errors: kInternal (a wrong type).
@@ -228,12 +240,14 @@ Result<json> BatchClient::Call(const std::string& operation, const std::string& 
     }
     auto reply = http_.Send(call);
     if (!reply.ok()) {
+      CountRequest(operation, "unreachable");
       last_error = reply.error().message;
       continue;
     }
     answered = true;
     json answer = json::parse(reply->body.empty() ? "{}" : reply->body, nullptr, false);
     std::string type = ErrorType(reply.value(), answer);
+    CountRequest(operation, OutcomeOf(reply->status, type));
     if (reply->status >= 200 && reply->status < 300) {
       if (answer.is_discarded()) {
         return ConfigurationProblem(operation, "AWS Batch: the endpoint " + options_.endpoint +
@@ -275,6 +289,12 @@ Result<json> BatchClient::Call(const std::string& operation, const std::string& 
                                                " does not answer: " + last_error);
   }
   return Error{ErrorCode::kUnavailable, failure};
+}
+
+void BatchClient::CountRequest(const std::string& operation, const char* outcome) {
+  if (options_.metrics) {
+    options_.metrics->Add(metric::kAwsBatchRequests, {{"operation", operation}, {"outcome", outcome}});
+  }
 }
 
 Error BatchClient::MalformedAnswer(const std::string& operation, const std::string& why) {

@@ -22,6 +22,7 @@
 #include "aws/http_client.h"
 #include "aws/rate_limiter.h"
 #include "core/clock.h"
+#include "core/metrics.h"
 #include "core/result.h"
 
 namespace wfm {
@@ -33,6 +34,9 @@ struct BatchClientOptions {
   int base_backoff_ms = 100;  // doubled each retry, with full jitter
   int max_backoff_ms = 5000;
   double submit_rate_per_second = 40;  // Batch allows 50/s per account
+  // When set, each request sent is counted in it (wfm_aws_batch_requests_total, declared by
+  // core/service_metrics.h) by operation and outcome. Not owned.
+  Metrics* metrics = nullptr;
 };
 
 struct BatchSubmission {
@@ -141,6 +145,8 @@ class BatchClient {
   // callers retry, and kept for Health() like a configuration problem.
   Error MalformedAnswer(const std::string& operation, const std::string& why);
   void Backoff(int attempt, Deadline deadline);
+  // Counts one request of `operation` in options_.metrics, if any.
+  void CountRequest(const std::string& operation, const char* outcome);
 
   HttpClient& http_;
   CredentialsProvider& credentials_;

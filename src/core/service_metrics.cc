@@ -8,12 +8,21 @@ void DeclareServiceMetrics(Metrics& m) {
   m.Declare(kHttpSeconds, MetricType::kHistogram, "Time to answer HTTP requests, in seconds.",
             latency);
   m.Declare(kJobsStarted, MetricType::kCounter, "Jobs started, by workflow.");
+  m.Declare(kExecutionsStarted, MetricType::kCounter,
+            "Step Functions executions started, by state machine.");
   m.Declare(kFinished, MetricType::kCounter,
             "Jobs and executions that ended, by kind, workflow or state machine, and status.");
   m.Declare(kExecutorCalls, MetricType::kCounter,
-            "Calls to the executor, by operation and outcome.");
+            "Calls to the executors, by executor, operation and outcome.");
   m.Declare(kExecutorSeconds, MetricType::kHistogram,
-            "Time of calls to the executor, in seconds.", latency);
+            "Time of calls to the executors, in seconds.", latency);
+  m.Declare(kTasksActive, MetricType::kGauge,
+            "Tasks an executor holds, by executor and status as last seen (waiting, running).");
+  m.Declare(kTasksEnded, MetricType::kCounter,
+            "Tasks seen ending, by executor and status (succeeded, failed).");
+  m.Declare(kAwsBatchRequests, MetricType::kCounter,
+            "Requests sent to AWS Batch (each attempt), by operation and outcome (ok, throttled, "
+            "server_error, client_error, unreachable).");
   m.Declare(kStoreCommitSeconds, MetricType::kHistogram,
             "Time of store write transactions (fsync included when durable), in seconds.",
             latency);

@@ -12,11 +12,20 @@ inline constexpr const char* kHttpSeconds = "wfm_http_request_duration_seconds";
 // Jobs (v1) started, by workflow; jobs and executions finished, by kind (job, execution),
 // workflow or state machine name, and status.
 inline constexpr const char* kJobsStarted = "wfm_jobs_started_total";
+// Step Functions executions started (a repeated idempotent start is not counted), by state machine.
+inline constexpr const char* kExecutionsStarted = "wfm_executions_started_total";
 inline constexpr const char* kFinished = "wfm_executions_finished_total";
-// Executor calls: labels operation (submit, describe, terminate), outcome (ok, invalid,
-// unavailable, partial); their latency by operation.
+// Executor calls: labels executor (local, batch, ...), operation (submit, describe, terminate),
+// outcome (ok, invalid, unavailable, partial); their latency by executor and operation.
 inline constexpr const char* kExecutorCalls = "wfm_executor_calls_total";
 inline constexpr const char* kExecutorSeconds = "wfm_executor_call_duration_seconds";
+// Tasks the executors hold, as last described: labels executor, status (waiting: submitted, not
+// yet running; running). Tasks ended, by executor and status (succeeded, failed).
+inline constexpr const char* kTasksActive = "wfm_tasks_active";
+inline constexpr const char* kTasksEnded = "wfm_tasks_ended_total";
+// Requests sent to AWS Batch (each attempt of a call): labels operation (SubmitJob, ...), outcome
+// (ok, throttled, server_error, client_error, unreachable).
+inline constexpr const char* kAwsBatchRequests = "wfm_aws_batch_requests_total";
 // Store commits: latency by store (sqlite, postgresql).
 inline constexpr const char* kStoreCommitSeconds = "wfm_store_commit_duration_seconds";
 // The engine (gauges and counters read from it at each scrape).

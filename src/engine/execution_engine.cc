@@ -555,6 +555,7 @@ Result<Record> ExecutionEngine::StartExecution(const StartExecutionRequest& requ
     return existing;
   }
   record.version = 1;
+  Metrics::Global().Add(metric::kExecutionsStarted, {{"state_machine", info.state_machine_name}});
   Take(Started{record, std::nullopt});
   return record;
 }

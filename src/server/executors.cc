@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "core/metrics.h"
 #include "executor/batch/batch_executor.h"
 #include "executor/local/local_executor.h"
 #include "executor/noop/noop_executor.h"
@@ -76,6 +77,7 @@ Result<ExecutorSetup> MakeBatchExecutor(const Config& config, Clock& clock) {
   client_options.region = region;
   client_options.endpoint = config.batch_endpoint;
   client_options.submit_rate_per_second = config.batch_submit_rate;
+  client_options.metrics = &Metrics::Global();
   setup.batch_client =
       std::make_unique<BatchClient>(*setup.http, *setup.credentials, clock, client_options);
   BatchExecutorOptions options;

@@ -355,8 +355,9 @@ int main(int argc, char** argv) {
   execution_options.leader_retry_interval_ms = config.leader_check_ms;
   Metrics& metrics = Metrics::Global();
   metric::DeclareServiceMetrics(metrics);
-  MeteredExecutor metered(*executor->executor, metrics);
+  MeteredExecutor metered(*executor->executor, metrics, config.executor);
   ExecutionEngine engine(*store.value(), metered, clock, execution_options);
+  metrics.AddCollector([&metered] { return metered.ActiveTaskSamples(); });
   metrics.AddCollector([&engine, executor_name = config.executor] {
     EngineStats stats = engine.Stats();
     return std::vector<MetricSample>{

@@ -13,6 +13,13 @@ call POST /workflows -d @data/hello-workflow.post.json >/dev/null; expect_status
 id=$(call POST /jobs -d '{"workflow": {"name": "hello-workflow"}}' | jq -r .id)
 wait_job "$id" '.status == "SUCCEEDED"'
 call GET /jobs/nope >/dev/null; expect_status 404 "an unknown job"
+# A Step Functions execution, started twice with the same name and input (counted once).
+sfn() {
+  call POST / -H "X-Amz-Target: AWSStepFunctions.$1" -H 'Content-Type: application/x-amz-json-1.0' -d "$2"
+}
+definition='{\"StartAt\":\"W\",\"States\":{\"W\":{\"Type\":\"Wait\",\"Seconds\":60,\"End\":true}}}'
+arn=$(sfn CreateStateMachine "{\"name\":\"m\",\"roleArn\":\"arn:aws:iam::123456789012:role/r\",\"definition\":\"$definition\"}" | jq -r .stateMachineArn)
+for _ in 1 2; do sfn StartExecution "{\"stateMachineArn\":\"$arn\",\"name\":\"once\"}" >/dev/null; expect_status 200 "StartExecution"; done
 # The job leaves the engine's memory once it is settled; its end is counted then.
 for _ in $(seq 1 500); do
   call GET /metrics | grep -q 'wfm_executions_finished_total{kind="job",name="hello-workflow",status="SUCCEEDED"} 1' && break
@@ -33,8 +40,12 @@ expect_series '^wfm_http_requests_total\{route="/jobs",method="POST",status="200
 expect_series '^wfm_http_requests_total\{route="/jobs/\{id\}",method="GET",status="404"\} 1$' "a 404 counted by its route"
 expect_series '^wfm_http_request_duration_seconds_count\{route="/workflows",method="POST"\} 1$' "latency histogram"
 expect_series '^wfm_jobs_started_total\{workflow="hello-workflow"\} 1$' "job started"
+expect_series '^wfm_executions_started_total\{state_machine="m"\} 1$' "execution started once"
 expect_series '^wfm_executions_finished_total\{kind="job",name="hello-workflow",status="SUCCEEDED"\} 1$' "job finished"
-expect_series '^wfm_executor_calls_total\{operation="submit",outcome="ok"\} 3$' "three submits"
+expect_series '^wfm_executor_calls_total\{executor="local",operation="submit",outcome="ok"\} 3$' "three submits"
+expect_series '^wfm_tasks_ended_total\{executor="local",status="succeeded"\} 3$' "three tasks ended"
+expect_series '^wfm_tasks_active\{executor="local",status="running"\} 0$' "no task running"
+expect_series '^wfm_tasks_active\{executor="local",status="waiting"\} 0$' "no task waiting"
 expect_series '^wfm_store_commit_duration_seconds_count\{store="sqlite"\} [1-9][0-9]*$' "store commits"
 expect_series '^wfm_engine_rounds_total [1-9][0-9]*$' "engine rounds"
 expect_series '^wfm_build_info\{version="[^"]+",executor="local"\} 1$' "build information"

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "api/http_server.h"
+#include "core/service_metrics.h"
 #include "fake_batch/fake_batch.h"
 #include "fake_batch/submit_job_validation.h"
 
@@ -213,6 +214,44 @@ TEST_F(BatchClientTest, GivesUpAfterBoundedAttempts) {
   EXPECT_EQ(id.error().code, ErrorCode::kUnavailable);
   EXPECT_NE(id.error().message.find("TooManyRequestsException"), std::string::npos);
   EXPECT_EQ(client.CallCounts()["SubmitJob"], 3);
+}
+
+TEST_F(BatchClientTest, CountsEachRequestByOutcomeWhenGivenMetrics) {
+  Metrics metrics;
+  metric::DeclareServiceMetrics(metrics);
+  options_.metrics = &metrics;
+  options_.max_attempts = 3;
+  fake_.SetFaults(FakeBatchFaults{1.0, 0, 0, 0});
+  auto client = Client();
+  ASSERT_FALSE(client.SubmitJob(Submission("throttled-job")).ok());
+  fake_.SetFaults(FakeBatchFaults{0, 1.0, 0, 0});
+  ASSERT_FALSE(client.SubmitJob(Submission("erring-job")).ok());
+  fake_.SetFaults(FakeBatchFaults{});
+  ASSERT_TRUE(client.SubmitJob(Submission("good-job")).ok());
+  ASSERT_FALSE(client.SubmitJob(Submission("bad name!")).ok());
+
+  std::string text = metrics.Render();
+  for (const char* line :
+       {"wfm_aws_batch_requests_total{operation=\"SubmitJob\",outcome=\"throttled\"} 3\n",
+        "wfm_aws_batch_requests_total{operation=\"SubmitJob\",outcome=\"server_error\"} 3\n",
+        "wfm_aws_batch_requests_total{operation=\"SubmitJob\",outcome=\"ok\"} 1\n",
+        "wfm_aws_batch_requests_total{operation=\"SubmitJob\",outcome=\"client_error\"} 1\n"}) {
+    EXPECT_NE(text.find(line), std::string::npos) << line << text;
+  }
+}
+
+TEST_F(BatchClientTest, CountsARequestWithoutAnAnswerAsUnreachable) {
+  Metrics metrics;
+  metric::DeclareServiceMetrics(metrics);
+  options_.metrics = &metrics;
+  options_.max_attempts = 2;
+  options_.endpoint = "http://127.0.0.1:1";  // nothing listens there
+  auto client = Client();
+  ASSERT_FALSE(client.SubmitJob(Submission("job")).ok());
+  EXPECT_NE(metrics.Render().find(
+                "wfm_aws_batch_requests_total{operation=\"SubmitJob\",outcome=\"unreachable\"} 2\n"),
+            std::string::npos)
+      << metrics.Render();
 }
 
 TEST_F(BatchClientTest, DescribesAtMostOneHundredIdsPerCall) {
