@@ -111,7 +111,7 @@ asl::Outcome<Json> TaskResultOf(const TaskObservation& seen, const asl::TaskReso
     if (seen.status == TaskStatus::kSucceeded) return PascalCaseKeys(description);
     std::string cause =
         seen.description_json.empty() ? seen.status_reason : PascalCaseKeys(description).dump();
-    return Failure{asl::kStatesTaskFailed, cause};
+    return Failure{seen.error.empty() ? asl::kStatesTaskFailed : seen.error, cause};
   }
   Json output = nullptr;
   bool has_output = !seen.output_json.empty();
@@ -150,7 +150,7 @@ asl::Outcome<Json> TaskResultOf(const TaskObservation& seen, const asl::TaskReso
     std::string code = "exit code " + std::to_string(*seen.exit_code);
     if (cause.rfind(code, 0) != 0) cause = cause.empty() ? code : code + ": " + cause;
   }
-  return Failure{asl::kStatesTaskFailed, cause};
+  return Failure{seen.error.empty() ? asl::kStatesTaskFailed : seen.error, cause};
 }
 
 Json SubmitJobResult(const std::string& job_id, const std::string& job_name,

@@ -50,6 +50,9 @@ struct TaskObservation {
   std::string container;
   std::string job_definition;  // "name:revision" of the job definition it runs, when known
   std::optional<int> exit_code;
+  // The error name a Step Functions Retry or Catch matches for a failed task, when the executor
+  // knows a more precise one than States.TaskFailed (for example "Slurm.Timeout").
+  std::string error;
   TimestampMs started_at = 0;
   TimestampMs stopped_at = 0;
   // Terminal observations of Step Functions tasks:

@@ -49,6 +49,15 @@ struct Config {
   double batch_poll_interval_s = 10;
   double batch_runnable_warning_s = 600;
   double batch_submit_rate = 40;
+  // --executor slurm: the command-line tools (SLURM_CONF) unless slurm_url names a slurmrestd.
+  std::string slurm_url;
+  std::string slurm_token_file;  // a JWT for slurmrestd; default: SLURM_JWT
+  std::string slurm_user;        // X-SLURM-USER-NAME; default: the service's user
+  std::string slurm_api_version = "v0.0.38";
+  std::string slurm_work_dir;      // default: <data_dir>/slurm
+  std::string slurm_jobcomp_file;  // jobcomp/filetxt's file, when readable here
+  double slurm_poll_interval_s = 5;
+  double slurm_timeout_s = 10;  // per call to Slurm
   // The Step Functions face: the region and account its ARNs name.
   std::string sfn_region = "us-east-1";
   std::string sfn_account_id = "123456789012";

@@ -42,4 +42,10 @@ Result<ExecutorSetup> MakeNoopExecutor(Clock& clock);
 // chain. Errors: kInvalidArgument for missing or bad settings.
 Result<ExecutorSetup> MakeBatchExecutor(const Config& config, Clock& clock);
 
+// --executor slurm: Slurm through its command-line tools, or through slurmrestd with --slurm-url
+// (a JWT from --slurm-token-file or SLURM_JWT), running the job definitions file; SIGHUP reads
+// the definitions and the token file again. Errors:
+// kInvalidArgument for missing or bad settings (the message says which).
+Result<ExecutorSetup> MakeSlurmExecutor(const Config& config, Clock& clock);
+
 }  // namespace wfm

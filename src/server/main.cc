@@ -17,8 +17,8 @@
 #include "server/admin_commands.h"
 #include "server/config.h"
 #include "server/executors.h"
+#include "server/service_executors.h"
 #include "core/service_metrics.h"
-#include "executor/metered_executor.h"
 #include "server/embedded.h"
 #include "server/tasks_directory.h"
 #include "store/memory/memory_store.h"
@@ -112,11 +112,12 @@ int main(int argc, char** argv) {
       ->capture_default_str()
       ->check(CLI::Range(10, 60000));
   app.add_option("--executor", config.executor,
-                 "where tasks run: local, batch, or noop (nothing runs: every task succeeds at "
-                 "once)")
+                 "where tasks run: local, batch, slurm, or noop (nothing runs: every task "
+                 "succeeds at once)")
       ->envname("WFM_EXECUTOR")
       ->capture_default_str();
-  app.add_option("--job-definitions", config.job_definitions, "local job definitions (JSON)")
+  app.add_option("--job-definitions", config.job_definitions,
+                 "job definitions of the local and Slurm executors (JSON)")
       ->envname("WFM_JOB_DEFINITIONS")
       ->capture_default_str();
   app.add_option("--ui-dir", config.ui_dir,
@@ -186,6 +187,34 @@ int main(int argc, char** argv) {
   app.add_option("--batch-submit-rate", config.batch_submit_rate,
                  "SubmitJob calls per second at most (AWS Batch allows 50 per account)")
       ->envname("WFM_BATCH_SUBMIT_RATE")
+      ->capture_default_str();
+  app.add_option("--slurm-url", config.slurm_url,
+                 "slurmrestd's URL (--executor slurm); without it, sbatch, squeue and scancel "
+                 "(configured by SLURM_CONF)")
+      ->envname("WFM_SLURM_URL");
+  app.add_option("--slurm-token-file", config.slurm_token_file,
+                 "a file holding slurmrestd's JWT (default: SLURM_JWT), read again on SIGHUP")
+      ->envname("WFM_SLURM_TOKEN_FILE");
+  app.add_option("--slurm-user", config.slurm_user,
+                 "the user slurmrestd runs jobs as (default: the service's user)")
+      ->envname("WFM_SLURM_USER");
+  app.add_option("--slurm-api-version", config.slurm_api_version,
+                 "slurmrestd's API: v0.0.38, v0.0.37 or v0.0.36")
+      ->envname("WFM_SLURM_API_VERSION")
+      ->capture_default_str();
+  app.add_option("--slurm-work-dir", config.slurm_work_dir,
+                 "where Slurm jobs write their output and exit status, visible at the same path "
+                 "on the compute nodes (default: <data-dir>/slurm)")
+      ->envname("WFM_SLURM_WORK_DIR");
+  app.add_option("--slurm-jobcomp-file", config.slurm_jobcomp_file,
+                 "Slurm's jobcomp/filetxt file, when readable here: outcomes of jobs Slurm forgot")
+      ->envname("WFM_SLURM_JOBCOMP_FILE");
+  app.add_option("--slurm-poll-interval", config.slurm_poll_interval_s,
+                 "seconds between status queries of the active Slurm jobs")
+      ->envname("WFM_SLURM_POLL_INTERVAL")
+      ->capture_default_str();
+  app.add_option("--slurm-timeout", config.slurm_timeout_s, "seconds a call to Slurm may take")
+      ->envname("WFM_SLURM_TIMEOUT")
       ->capture_default_str();
   app.add_option("--max-json-depth", config.max_json_depth,
                  "arrays and objects nested in a request body, at most")
@@ -293,9 +322,8 @@ int main(int argc, char** argv) {
   if (colon == std::string::npos || colon == 0 || port < 0 || port > 65535) {
     return Fail("--listen must be HOST:PORT, got '" + config.listen + "'");
   }
-  if (config.executor != "local" && config.executor != "batch" && config.executor != "noop") {
-    return Fail("unknown --executor '" + config.executor + "' (available: local, batch, noop)");
-  }
+  auto executor_names = ExecutorNames(config.executor);
+  if (!executor_names.ok()) return Fail(executor_names.error().message);
   auto auth_options = MakeAuthOptions(config.auth_mode, config.listen.substr(0, colon),
                                       config.allowed_origins, config.allowed_hosts);
   if (!auth_options.ok()) return Fail(auth_options.error().message);
@@ -330,15 +358,17 @@ int main(int argc, char** argv) {
   if (auto claimed = store.value()->ClaimForEngine(); !claimed.ok()) {
     return Fail(claimed.error().message);
   }
-  if (config.executor == "local") {
+  const auto& names = executor_names.value();
+  if (std::find(names.begin(), names.end(), "local") != names.end()) {
     auto tasks = ClaimTasksDirectory(*store.value(), config.data_dir);
     if (!tasks.ok()) return Fail(tasks.error().message);
   }
   SystemClock clock;
-  auto executor = config.executor == "batch" ? MakeBatchExecutor(config, clock)
-                  : config.executor == "noop" ? MakeNoopExecutor(clock)
-                                              : MakeLocalExecutor(config, clock);
-  if (!executor.ok()) return Fail(executor.error().message);
+  Metrics& metrics = Metrics::Global();
+  metric::DeclareServiceMetrics(metrics);
+  auto executors = MakeServiceExecutors(config, clock, metrics);
+  if (!executors.ok()) return Fail(executors.error().message);
+  Executor& executor = *executors.value()->executor;
 
   // With PostgreSQL, replicas share the store and one at a time advances the jobs.
   std::unique_ptr<Leadership> leadership;
@@ -353,11 +383,8 @@ int main(int argc, char** argv) {
   execution_options.max_resident_executions = config.max_resident_executions;
   if (leadership) execution_options.discovery_interval_ms = config.leader_check_ms;
   execution_options.leader_retry_interval_ms = config.leader_check_ms;
-  Metrics& metrics = Metrics::Global();
-  metric::DeclareServiceMetrics(metrics);
-  MeteredExecutor metered(*executor->executor, metrics, config.executor);
-  ExecutionEngine engine(*store.value(), metered, clock, execution_options);
-  metrics.AddCollector([&metered] { return metered.ActiveTaskSamples(); });
+  ExecutionEngine engine(*store.value(), executor, clock, execution_options);
+  metrics.AddCollector([&executors] { return executors.value()->ActiveTaskSamples(); });
   metrics.AddCollector([&engine, executor_name = config.executor] {
     EngineStats stats = engine.Stats();
     return std::vector<MetricSample>{
@@ -369,10 +396,10 @@ int main(int argc, char** argv) {
         {metric::kBuildInfo, {{"version", WFM_VERSION}, {"executor", executor_name}}, 1}};
   });
 
-  ApiOptions api_options = MakeApiOptions(config, *executor->executor);
+  ApiOptions api_options = MakeApiOptions(config, executor);
   api_options.executions = &engine;
   api_options.metrics = &metrics;
-  Api api(*store.value(), engine, clock, executor->log_reader, std::string(kOpenApiYaml),
+  Api api(*store.value(), engine, clock, executors.value()->log_reader, std::string(kOpenApiYaml),
           api_options);
   AuthGuard guard(*store.value(), clock, auth_options.value());
   guard.WarnIfNoTokens();
@@ -402,15 +429,15 @@ int main(int argc, char** argv) {
                config.store.empty()          ? "sqlite under " + config.data_dir
                : IsPostgresUrl(config.store) ? "postgresql"
                                              : config.store,
-               config.durable ? "strict" : "relaxed", executor->description);
+               config.durable ? "strict" : "relaxed", executors.value()->description);
 
   int signal_number = 0;
   while (sigwait(&stop_signals, &signal_number) == 0 && signal_number == SIGHUP) {
-    if (!executor->reload_job_definitions) {
+    if (!executors.value()->reload) {
       spdlog::info("received SIGHUP: this executor has no job definitions file to reload");
       continue;
     }
-    Status reloaded = executor->reload_job_definitions();
+    Status reloaded = executors.value()->reload();
     if (reloaded.ok()) {
       spdlog::info("received SIGHUP: job definitions reloaded from {}", config.job_definitions);
     } else {

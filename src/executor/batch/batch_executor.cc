@@ -14,7 +14,7 @@ using SteadyClock = std::chrono::steady_clock;
 
 // "name:revision" of the job definition a DescribeJobs entry names ("jobDefinition": its ARN,
 // arn:aws:batch:REGION:ACCOUNT:job-definition/NAME:REVISION), or "" when it names none.
-std::string JobDefinitionOf(const nlohmann::json& description) {
+std::string DefinitionNamedIn(const nlohmann::json& description) {
   if (!description.is_object()) return "";
   auto field = description.find("jobDefinition");
   if (field == description.end() || !field->is_string()) return "";
@@ -172,7 +172,7 @@ class BatchScheduler : public JobScheduler {
       seen.status_reason = "exit code " + std::to_string(*job.exit_code);
     }
     seen.container = !job.task_arn.empty() ? job.task_arn : job.log_stream;
-    seen.job_definition = JobDefinitionOf(job.description);
+    seen.job_definition = DefinitionNamedIn(job.description);
     seen.started_at = job.started_at;
     seen.stopped_at = job.stopped_at;
     if (seen.status == TaskStatus::kRunning || IsTerminal(seen.status)) {

@@ -20,7 +20,7 @@
 
 #include "executor/change_notifier.h"
 #include "executor/executor.h"
-#include "executor/local/job_definitions.h"
+#include "executor/job_definitions.h"
 
 namespace wfm {
 

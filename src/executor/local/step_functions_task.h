@@ -18,7 +18,7 @@
 
 #include "core/result.h"
 #include "executor/executor.h"
-#include "executor/local/job_definitions.h"
+#include "executor/job_definitions.h"
 
 namespace wfm {
 

@@ -39,6 +39,12 @@ class JobScheduler {
   // Checks what can be checked before submitting (cheap: called with the executor's lock held).
   // Errors: kInvalidArgument when `spec` can never be submitted (the message says why).
   virtual Status Validate(const TaskSpec& spec) const = 0;
+  // "name:revision" of the job definition `spec` runs, when the scheduler knows it before the
+  // job is described (it is reported from the submission on); "" otherwise.
+  virtual std::string JobDefinitionOf(const TaskSpec& spec) const {
+    (void)spec;
+    return "";
+  }
   // Submits a job named spec.name; returns its id. Errors: kUnavailable (may work later: the
   // attempt is looked up by name before it is submitted again); any other code fails the task
   // with the message.

@@ -135,6 +135,7 @@ Result<std::string> QueueExecutor::Submit(const TaskSpec& spec) {
   attempt.spec = spec;
   attempt.seen.id = spec.name;
   attempt.seen.status = TaskStatus::kQueued;
+  attempt.seen.job_definition = scheduler_->JobDefinitionOf(spec);
   attempt.submitting = true;
   to_submit_.push_back(spec.name);
   wake_.notify_all();
@@ -331,7 +332,8 @@ bool QueueExecutor::Record(Attempt& attempt, const ScheduledJob& job) {
   seen.status_reason = job.seen.status_reason;
   seen.exit_code = job.seen.exit_code;
   seen.container = job.seen.container;
-  seen.job_definition = job.seen.job_definition;
+  if (!job.seen.job_definition.empty()) seen.job_definition = job.seen.job_definition;
+  seen.error = job.seen.error;
   seen.started_at = job.seen.started_at;
   seen.stopped_at = job.seen.stopped_at;
   // Step Functions tasks (and adopted ones, which may be) get the scheduler's own description.
@@ -406,7 +408,8 @@ std::vector<std::string> QueueExecutor::TakeSweep(const std::vector<std::string>
     }
     if (!IsTerminal(attempt.seen.status)) {
       attempt.seen.status = TaskStatus::kFailed;
-      attempt.seen.status_reason = scheduler_->Name() + " has no job " + id;
+      attempt.seen.status_reason = scheduler_->Name() + " has no job " + id +
+                                   " and its outcome could not be found";
       attempt.seen.stopped_at = clock_.Now();
     }
     MarkTerminal(attempt);

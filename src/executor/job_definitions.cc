@@ -1,7 +1,9 @@
-#include "executor/local/job_definitions.h"
+#include "executor/job_definitions.h"
 
 #include <cctype>
 #include <charconv>
+#include <cmath>
+#include <cstdlib>
 #include <cstdint>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -43,6 +45,55 @@ bool IsDefinitionName(const std::string& name) {
     if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-') return false;
   }
   return true;
+}
+
+// Reads containerProperties.resourceRequirements into `def`. Errors: what is wrong.
+std::optional<std::string> ReadResources(const nlohmann::json& container, JobDefinition& def) {
+  for (const auto& requirement : container.value("resourceRequirements", nlohmann::json::array())) {
+    std::string type = requirement.at("type").get<std::string>();
+    std::string value = requirement.at("value").get<std::string>();
+    char* end = nullptr;
+    double number = std::strtod(value.c_str(), &end);
+    if (value.empty() || *end != '\0' || !(number > 0) || number > 1e6) {
+      return "resourceRequirements " + type + ": value '" + value +
+             "' is not a positive number up to 1000000";
+    }
+    if (type == "VCPU") {
+      def.vcpus = static_cast<int>(std::ceil(number));
+    } else if (type == "MEMORY") {
+      def.memory_mib = static_cast<int64_t>(std::ceil(number));
+    } else if (type != "GPU") {
+      return "resourceRequirements: unknown type '" + type + "' (VCPU, MEMORY or GPU)";
+    }
+  }
+  return std::nullopt;
+}
+
+// Reads "slurmProperties" into `def.slurm`. Errors: what is wrong.
+std::optional<std::string> ReadSlurmProperties(const nlohmann::json& properties,
+                                               JobDefinition& def) {
+  if (!properties.is_object()) return "slurmProperties must be an object";
+  for (const auto& [key, value] : properties.items()) {
+    if (key == "partition" || key == "account" || key == "qos") {
+      if (!value.is_string() || value.get<std::string>().find_first_of(std::string(" ,\n\0", 4)) !=
+                                    std::string::npos) {
+        return "slurmProperties." + key + " must be a string without spaces or commas";
+      }
+      (key == "partition" ? def.slurm.partition : key == "account" ? def.slurm.account
+                                                                    : def.slurm.qos) =
+          value.get<std::string>();
+    } else if (key == "cpusPerTask" || key == "memoryMiB" || key == "timeLimitMinutes") {
+      auto number = ReadInteger(properties, key.c_str(), 0, 1, 100000000);
+      if (!number) return "slurmProperties." + key + " must be an integer from 1 to 100000000";
+      if (key == "cpusPerTask") def.slurm.cpus_per_task = static_cast<int>(*number);
+      if (key == "memoryMiB") def.slurm.memory_mib = *number;
+      if (key == "timeLimitMinutes") def.slurm.time_limit_minutes = *number;
+    } else {
+      return "slurmProperties: unknown field '" + key +
+             "' (partition, account, qos, cpusPerTask, memoryMiB, timeLimitMinutes)";
+    }
+  }
+  return std::nullopt;
 }
 
 }  // namespace
@@ -96,6 +147,18 @@ Result<JobDefinitions> JobDefinitions::Parse(const std::string& text, const std:
                       std::to_string(kTenYears));
         }
         def.timeout_seconds = static_cast<int>(*timeout);
+      }
+      if (auto wrong = ReadResources(container, def)) return fail(where + *wrong);
+      if (d.contains("slurmProperties")) {
+        if (auto wrong = ReadSlurmProperties(d.at("slurmProperties"), def)) {
+          return fail(where + *wrong);
+        }
+      }
+      if (d.contains("executor")) {
+        def.executor = d.at("executor").get<std::string>();
+        if (def.executor != "local" && def.executor != "slurm") {
+          return fail(where + "executor must be \"local\" or \"slurm\"");
+        }
       }
       // Listed as AWS Batch lists definitions: with the revision and type filled in.
       def.document = d;
