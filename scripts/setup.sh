@@ -14,6 +14,7 @@ packages=(
   chromium  # the web UI's tests drive it headless
   prometheus  # promtool checks GET /metrics in the tests
   awscli  # the Step Functions API's smoke test with the AWS CLI (tests/e2e/sfn_cli.sh)
+  slurmctld slurmd slurm-client munge slurmrestd slurm-wlm-jwt-plugin  # a private Slurm (tests/slurm)
   clang libclang-rt-14-dev llvm-14  # the fuzz targets: clang, libFuzzer, llvm-symbolizer
   "$@"
 )
