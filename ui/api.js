@@ -108,8 +108,8 @@ export async function deleteJSON(path, body, options) {
 }
 
 /** A raw response for streams (Server-Sent Events); errors are thrown as ApiError. */
-export async function openStream(path, {query, signal} = {}) {
-  return send('GET', path, {query, signal, headers: {Accept: 'text/event-stream'}});
+export async function openStream(path, {query, signal, headers} = {}) {
+  return send('GET', path, {query, signal, headers: {Accept: 'text/event-stream', ...headers}});
 }
 
 /** One Step Functions operation (JSON 1.0 protocol, POST / with X-Amz-Target). */

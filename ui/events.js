@@ -1,7 +1,9 @@
-// events.js: follows a job live. Reads GET /events?job=ID (Server-Sent Events) with fetch() and a
-// ReadableStream, so that the Authorization header can be sent (EventSource can't), and parses
-// its `event:`/`data:` lines. A stream that ends before the job has finished is opened again;
-// when the service has no /events (or it never delivers), it polls GET /jobs/{id} every second.
+// events.js: follows a job or a Step Functions execution live. Reads GET /events?job=ID or
+// ?execution=ARN (Server-Sent Events) with fetch() and a ReadableStream, so that the
+// Authorization header can be sent (EventSource can't), and parses its `event:`/`data:`/`id:`
+// lines. A stream that ends before its subject has finished is opened again (an execution's
+// resumed after the last history event received, by Last-Event-ID); when the service has no
+// /events (or it never delivers), the subject is read again every second instead.
 
 import {openStream, getJSON} from './api.js';
 import {isFinished} from './format.js';
@@ -51,33 +53,37 @@ export async function readEvents(body, onEvent, signal) {
 }
 
 /**
- * Follows job `id` until it has finished or `signal` aborts: onJob(job) at once and after each
- * change; onMode('live' | 'polling' | 'finished') says how; onError(error) on a failed read
- * (a 404 ends the watch, other errors are retried by the polling).
+ * Follows one subject of GET /events (`query`: {job: ID} or {execution: ARN}) until it has
+ * finished or `signal` aborts. Each `name` event's data goes to deliver(data, id), which answers
+ * whether the subject has finished. A stream that ends before then is opened again, with the
+ * Last-Event-ID header when its events carry ids (starting from `lastEventId` when given); when
+ * the service has no /events (or it never delivers), poll() is called every second instead
+ * (it delivers what it read and answers whether the subject has finished). onMode('live' |
+ * 'polling' | 'finished') says how; onError(error) on a failed read (a 404 of the polling ends
+ * the watch, other errors are retried).
  */
-export async function watchJob(id, {signal, onJob, onMode = () => {}, onError = () => {}}) {
+async function watch({query, name, lastEventId, signal, deliver, poll, onMode, onError}) {
   let finished = false;
-  const deliver = job => {
-    onJob(job);
-    if (isFinished(job.status)) finished = true;
-  };
+  let lastId = lastEventId;
   for (;;) {  // the stream; opened again when it breaks after it has worked
     let streamed = false;
     try {
-      const response = await openStream('/events', {query: {job: id}, signal});
+      const headers = lastId === undefined ? {} : {'Last-Event-ID': String(lastId)};
+      const response = await openStream('/events', {query, signal, headers});
       if ((response.headers.get('Content-Type') || '').includes('text/event-stream')) {
         onMode('live');
         await readEvents(response.body, ev => {
-          if (ev.event !== 'job') return;
+          if (ev.event !== name) return;
           streamed = true;
-          deliver(JSON.parse(ev.data));
+          if (ev.id !== undefined) lastId = ev.id;
+          if (deliver(JSON.parse(ev.data), ev.id)) finished = true;
         }, signal);
       } else {
         await response.body?.cancel();
       }
     } catch (error) {
       if (signal?.aborted) return;
-      // 404 (no /events route, or no such job: the polling below tells which), network, ...
+      // 404 (no /events route, or no such subject: the polling below tells which), network, ...
       if (error.status === 401 || error.status === 403) { onError(error); return; }
     }
     if (signal?.aborted) return;
@@ -88,8 +94,7 @@ export async function watchJob(id, {signal, onJob, onMode = () => {}, onError = 
   onMode('polling');
   while (!signal?.aborted) {
     try {
-      deliver(await getJSON(`/jobs/${encodeURIComponent(id)}`, {signal}));
-      if (finished) { onMode('finished'); return; }
+      if (await poll()) { onMode('finished'); return; }
     } catch (error) {
       if (signal?.aborted) return;
       onError(error);
@@ -97,4 +102,34 @@ export async function watchJob(id, {signal, onJob, onMode = () => {}, onError = 
     }
     await sleep(1000, signal);
   }
+}
+
+/**
+ * Follows job `id` until it has finished or `signal` aborts: onJob(job) at once and after each
+ * change (`event: job`, else GET /jobs/{id} every second); onMode and onError as watch() says.
+ */
+export async function watchJob(id, {signal, onJob, onMode = () => {}, onError = () => {}}) {
+  const deliver = job => {
+    onJob(job);
+    return isFinished(job.status);
+  };
+  await watch({query: {job: id}, name: 'job', signal, deliver, onMode, onError,
+    poll: async () => deliver(await getJSON(`/jobs/${encodeURIComponent(id)}`, {signal}))});
+}
+
+/**
+ * Follows Step Functions execution `arn` after its history event `lastEventId` until it has
+ * finished or `signal` aborts: onChange({execution, events}) with its status and timing and the
+ * history events stored since (`event: execution`); onMode and onError as watch() says. Without
+ * the stream, poll() (the page's own full read, answering whether the execution has finished)
+ * is called every second.
+ */
+export async function watchExecution(arn, {signal, lastEventId, onChange, poll, onMode = () => {},
+  onError = () => {}}) {
+  const deliver = change => {
+    onChange(change);
+    return isFinished(change.execution.status);
+  };
+  await watch({query: {execution: arn}, name: 'execution', lastEventId, signal, deliver, poll,
+    onMode, onError});
 }

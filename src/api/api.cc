@@ -196,7 +196,7 @@ Api::Api(Store& store, JobService& jobs, Clock& clock, LogReader log_reader, std
           store, clock,
           sfn::SfnOptions{options_.region, options_.account_id, options_.executions})),
       writers_(std::make_unique<boost::asio::thread_pool>(std::max(1, options_.write_threads))),
-      events_(std::make_unique<JobEventHub>(store, options_.events)) {}
+      events_(std::make_unique<EventHub>(options_.events)) {}
 
 Api::~Api() { writers_->join(); }
 
@@ -307,7 +307,9 @@ std::optional<HttpResponse> Api::Route(const HttpRequest& request, const HttpRes
   if (n == 1 && parts[0] == "job-definitions") {
     return m == "GET" ? ListJobDefinitions() : MethodNotAllowed("GET");
   }
-  if (n == 1 && parts[0] == "events") return m == "GET" ? Events(query) : MethodNotAllowed("GET");
+  if (n == 1 && parts[0] == "events") {
+    return m == "GET" ? Events(request, query) : MethodNotAllowed("GET");
+  }
   if (n >= 1 && parts[0] == "ui") {
     if (m != "GET") return MethodNotAllowed("GET");
     if (raw_path == "/ui") return Redirect("/ui/");
@@ -359,18 +361,18 @@ std::optional<HttpResponse> Api::Route(const HttpRequest& request, const HttpRes
 HttpResponse Api::Health() {
   bool leader = jobs_.IsLeader();
   Status executor = options_.executor_health ? options_.executor_health() : OkStatus();
-  json out = {{"leader", leader},
-              {"executor", executor.ok() ? json{{"status", "ok"}}
-                                         : json{{"status", "unavailable"},
-                                                {"message", executor.error().message}}}};
-  auto ping = store_.Ping();
-  if (!ping.ok() || !executor.ok()) {
-    out["status"] = "unavailable";
-    out["message"] = !ping.ok() ? ping.error().message : executor.error().message;
-    return Json(503, out);
-  }
-  out["status"] = "ok";
-  return Json(200, out);
+  Status ping = store_.Ping();
+  const Status& problem = !ping.ok() ? ping : executor;  // the store's first
+  // The same keys in every answer: a message is null when there is nothing wrong.
+  auto status_of = [](const Status& status) { return status.ok() ? "ok" : "unavailable"; };
+  auto message_of = [](const Status& status) {
+    return status.ok() ? json() : json(status.error().message);
+  };
+  json out = {{"status", status_of(problem)},
+              {"message", message_of(problem)},
+              {"leader", leader},
+              {"executor", {{"status", status_of(executor)}, {"message", message_of(executor)}}}};
+  return Json(problem.ok() ? 200 : 503, out);
 }
 
 HttpResponse Api::CreateWorkflow(const std::string& body) { return StoreWorkflow(body, ""); }
@@ -521,19 +523,45 @@ HttpResponse Api::ListJobDefinitions() {
   return Json(200, {{"jobDefinitions", definitions.value()}});
 }
 
-HttpResponse Api::Events(const std::map<std::string, std::string>& query) {
+HttpResponse Api::Events(const HttpRequest& request,
+                         const std::map<std::string, std::string>& query) {
   auto job = query.find("job");
-  if (job == query.end() || job->second.empty()) {
-    return ErrorResponse(Invalid("query parameter 'job' is required"));
+  auto execution = query.find("execution");
+  if (job != query.end() && execution != query.end()) {
+    return ErrorResponse(
+        Invalid("give one of the query parameters 'job' and 'execution', not both"));
   }
+  if (execution != query.end()) {
+    return ExecutionEventStream(execution->second, request.Header("Last-Event-ID"));
+  }
+  if (job == query.end()) {
+    return ErrorResponse(Invalid("give one of the query parameters 'job' and 'execution'"));
+  }
+  if (job->second.empty()) return ErrorResponse(Invalid("query parameter 'job' is empty"));
   if (auto found = store_.GetJob(job->second); !found.ok()) return ErrorResponse(found.error());
+  return EventStream(job_events_, job->second, StreamPosition{});
+}
+
+HttpResponse Api::ExecutionEventStream(const std::string& arn, const std::string& last_event_id) {
+  if (arn.empty()) return ErrorResponse(Invalid("query parameter 'execution' is empty"));
+  int64_t after = 0;
+  if (!last_event_id.empty() && !ParseRevision(last_event_id, &after)) {
+    return ErrorResponse(
+        Invalid("header Last-Event-ID must be the id of a history event (an integer, 0 or more)"));
+  }
+  auto record = store_.GetRecord(kRecordExecution, arn);
+  if (!record.ok()) return ErrorResponse(record.error());
+  return EventStream(execution_events_, arn, StreamPosition{after, false});
+}
+
+HttpResponse Api::EventStream(EventSource& source, const std::string& key, StreamPosition from) {
   if (auto room = events_->CheckRoom(); !room.ok()) return ErrorResponse(room.error());
   HttpResponse response;
   response.content_type = "text/event-stream";
   response.headers["Cache-Control"] = "no-cache";
-  response.stream = [events = events_.get(), id = job->second](
-                        std::shared_ptr<ResponseStream> stream) {
-    events->Subscribe(id, std::move(stream));
+  response.stream = [events = events_.get(), &source, key,
+                     from](std::shared_ptr<ResponseStream> stream) {
+    events->Subscribe(source, key, from, std::move(stream));
   };
   return response;
 }

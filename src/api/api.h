@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 
+#include "api/execution_events.h"
 #include "api/finished_job_cache.h"
 #include "api/http_message.h"
 #include "api/job_events.h"
@@ -54,8 +55,9 @@ struct ApiOptions {
   ExecutionService* executions = nullptr;
   // What GET /metrics renders (null: /metrics is 404); requests are counted in it too.
   Metrics* metrics = nullptr;
-  // GET /events: how often the jobs watched are read, and how many streams may be open.
-  JobEventOptions events;
+  // GET /events: how often the jobs and executions watched are read, and how many streams (of
+  // both together) may be open.
+  EventStreamOptions events;
   // The web UI's files, served under /ui/ (null: /ui/ is 404).
   std::shared_ptr<const StaticFiles> ui;
 };
@@ -86,8 +88,14 @@ class Api {
   HttpResponse ListWorkflowRevisions(const std::string& name);
   // GET /job-definitions: {"jobDefinitions": [...]} as the executor lists them.
   HttpResponse ListJobDefinitions();
-  // GET /events?job=ID: the job's Server-Sent Events (see job_events.h).
-  HttpResponse Events(const std::map<std::string, std::string>& query);
+  // GET /events?job=ID or ?execution=ARN: the Server-Sent Events of a job (job_events.h) or of a
+  // Step Functions execution (execution_events.h, resumed after the Last-Event-ID header).
+  HttpResponse Events(const HttpRequest& request, const std::map<std::string, std::string>& query);
+  // GET /events?execution=ARN. `last_event_id`: the header's value ("" when absent).
+  HttpResponse ExecutionEventStream(const std::string& arn, const std::string& last_event_id);
+  // The streamed response that subscribes to `key` of `source` from `from`; 503 when too many
+  // streams are open.
+  HttpResponse EventStream(EventSource& source, const std::string& key, StreamPosition from);
   HttpResponse CreateWorkflow(const std::string& body);
   HttpResponse UpdateWorkflow(const std::string& name, const std::string& body);
   // Validates and stores a workflow: a new one (path_name empty) or the next revision of
@@ -116,7 +124,9 @@ class Api {
   std::unique_ptr<sfn::SfnApi> sfn_;
   FinishedJobCache finished_jobs_{kFinishedJobCacheBytes};
   std::unique_ptr<boost::asio::thread_pool> writers_;
-  std::unique_ptr<JobEventHub> events_;
+  JobEvents job_events_{store_};
+  ExecutionEvents execution_events_{store_};
+  std::unique_ptr<EventHub> events_;  // after the sources: stopped before they go
 };
 
 // The HTTP status for an error code (the one place this mapping lives).

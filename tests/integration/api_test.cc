@@ -339,8 +339,9 @@ TEST_F(ApiTest, StreamsAJobsEventsUntilItEnds) {
 }
 
 TEST_F(ApiTest, RefusesEventsOfNoJob) {
-  EXPECT_EQ(ErrorOf("GET", "/events", "", 400), "query parameter 'job' is required");
-  EXPECT_EQ(ErrorOf("GET", "/events?job=", "", 400), "query parameter 'job' is required");
+  EXPECT_EQ(ErrorOf("GET", "/events", "", 400),
+            "give one of the query parameters 'job' and 'execution'");
+  EXPECT_EQ(ErrorOf("GET", "/events?job=", "", 400), "query parameter 'job' is empty");
   EXPECT_EQ(ErrorOf("GET", "/events?job=nope", "", 404), "job 'nope' not found");
   EXPECT_EQ(Call("POST", "/events?job=nope").status, 405);
 }

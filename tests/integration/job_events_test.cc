@@ -1,6 +1,6 @@
-// JobEventHub: subscribers of a job get its JSON at once and after each change, keep-alives while
-// nothing changes, the end of their stream once the job has ended; streams that refuse writes
-// are dropped; no more than max_subscribers are kept.
+// EventHub with JobEvents: subscribers of a job get its JSON at once and after each change,
+// keep-alives while nothing changes, the end of their stream once the job has ended; streams that
+// refuse writes are dropped; no more than max_subscribers are kept.
 #include "api/job_events.h"
 
 #include <gtest/gtest.h>
@@ -54,13 +54,14 @@ class JobEventsTest : public ::testing::Test {
   }
 
   MemoryStore store_;
+  JobEvents jobs_{store_};
   Job job_;
 };
 
 TEST_F(JobEventsTest, SendsTheJobAtOnceThenEachChangeAndEndsWithIt) {
-  JobEventHub hub(store_, JobEventOptions{5ms, 60s, 10});
+  EventHub hub(EventStreamOptions{5ms, 60s, 10});
   auto stream = std::make_shared<RecordingStream>();
-  hub.Subscribe("job-1", stream);
+  hub.Subscribe(jobs_, "job-1", {}, stream);
   ASSERT_TRUE(stream->WaitFor([](const std::string& text, bool) { return !text.empty(); }));
   Change(JobStatus::kRunning);
   ASSERT_TRUE(stream->WaitFor(
@@ -78,11 +79,11 @@ TEST_F(JobEventsTest, SendsTheJobAtOnceThenEachChangeAndEndsWithIt) {
 
 TEST_F(JobEventsTest, SubscribersOfAnEndedJobGetItOnceAndTheEnd) {
   Change(JobStatus::kFailed);
-  JobEventHub hub(store_, JobEventOptions{5ms, 60s, 10});
+  EventHub hub(EventStreamOptions{5ms, 60s, 10});
   auto first = std::make_shared<RecordingStream>();
   auto second = std::make_shared<RecordingStream>();
-  hub.Subscribe("job-1", first);
-  hub.Subscribe("job-1", second);
+  hub.Subscribe(jobs_, "job-1", {}, first);
+  hub.Subscribe(jobs_, "job-1", {}, second);
   for (auto* stream : {first.get(), second.get()}) {
     ASSERT_TRUE(stream->WaitFor([](const std::string&, bool ended) { return ended; }));
     std::vector<json> jobs = JobsIn(stream->text());
@@ -92,9 +93,9 @@ TEST_F(JobEventsTest, SubscribersOfAnEndedJobGetItOnceAndTheEnd) {
 }
 
 TEST_F(JobEventsTest, KeepsQuietStreamsAliveWithComments) {
-  JobEventHub hub(store_, JobEventOptions{5ms, 20ms, 10});
+  EventHub hub(EventStreamOptions{5ms, 20ms, 10});
   auto stream = std::make_shared<RecordingStream>();
-  hub.Subscribe("job-1", stream);
+  hub.Subscribe(jobs_, "job-1", {}, stream);
   ASSERT_TRUE(stream->WaitFor([](const std::string& text, bool) {
     return text.find(": keep-alive\n\n") != std::string::npos;
   }));
@@ -103,9 +104,9 @@ TEST_F(JobEventsTest, KeepsQuietStreamsAliveWithComments) {
 }
 
 TEST_F(JobEventsTest, DropsAStreamWhoseClientWentAway) {
-  JobEventHub hub(store_, JobEventOptions{5ms, 60s, 10});
+  EventHub hub(EventStreamOptions{5ms, 60s, 10});
   auto stream = std::make_shared<RecordingStream>();
-  hub.Subscribe("job-1", stream);
+  hub.Subscribe(jobs_, "job-1", {}, stream);
   ASSERT_TRUE(stream->WaitFor([](const std::string& text, bool) { return !text.empty(); }));
   EXPECT_EQ(hub.subscribers(), 1u);
   stream->Refuse();
@@ -115,13 +116,13 @@ TEST_F(JobEventsTest, DropsAStreamWhoseClientWentAway) {
 }
 
 TEST_F(JobEventsTest, AStreamBeyondTheLimitGetsAnErrorAndEnds) {
-  JobEventHub hub(store_, JobEventOptions{5ms, 60s, 1});
+  EventHub hub(EventStreamOptions{5ms, 60s, 1});
   EXPECT_TRUE(hub.CheckRoom().ok());
   auto kept = std::make_shared<RecordingStream>();
-  hub.Subscribe("job-1", kept);
+  hub.Subscribe(jobs_, "job-1", {}, kept);
   EXPECT_EQ(hub.CheckRoom().error().code, ErrorCode::kUnavailable);
   auto refused = std::make_shared<RecordingStream>();
-  hub.Subscribe("job-1", refused);
+  hub.Subscribe(jobs_, "job-1", {}, refused);
   ASSERT_TRUE(refused->ended());
   auto events = EventsIn(refused->text());
   ASSERT_EQ(events.size(), 1u);
@@ -132,17 +133,19 @@ TEST_F(JobEventsTest, AStreamBeyondTheLimitGetsAnErrorAndEnds) {
 }
 
 TEST_F(JobEventsTest, AJobThatIsGoneEndsItsStreamsWithAnError) {
-  JobEventHub hub(store_, JobEventOptions{5ms, 60s, 10});
+  EventHub hub(EventStreamOptions{5ms, 60s, 10});
   auto stream = std::make_shared<RecordingStream>();
-  hub.Subscribe("no-such-job", stream);
+  hub.Subscribe(jobs_, "no-such-job", {}, stream);
   ASSERT_TRUE(stream->WaitFor([](const std::string&, bool ended) { return ended; }));
   auto events = EventsIn(stream->text());
   ASSERT_EQ(events.size(), 1u);
   EXPECT_EQ(events[0].first, "error");
 }
 
-TEST(JobEventText, IsOneEventWithItsNameAndData) {
-  EXPECT_EQ(JobEventHub::EventText("job", "{\"a\":1}"), "event: job\ndata: {\"a\":1}\n\n");
+TEST(EventText, IsOneEventWithItsNameDataAndId) {
+  EXPECT_EQ(EventHub::EventText("job", "{\"a\":1}"), "event: job\ndata: {\"a\":1}\n\n");
+  EXPECT_EQ(EventHub::EventText("execution", "{}", "7"), "event: execution\nid: 7\ndata: {}\n\n");
+  EXPECT_EQ(EventHub::ErrorEventText("gone"), "event: error\ndata: {\"message\":\"gone\"}\n\n");
 }
 
 }  // namespace

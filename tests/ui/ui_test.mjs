@@ -9,9 +9,10 @@
 // the workflow list and page (revisions, graph), a job whose boxes change colour live and whose
 // log is followed, cancelling a job through the confirmation dialog, a job changed by someone
 // else updated without reload, the job list's filters and pages, a state machine and its
-// executions (states, input and output, history, stop and redrive through dialogs), the API
-// token prompt on 401 and Settings, and the layout at 1280x800 and 390x844 (screenshots in
-// SCREENSHOT_DIR). Prints "ok: ..." per check; on the first failure prints "FAIL: ..." with the
+// executions (followed live through /events without reading the history again, or read every
+// second without /events; states, input and output, history, stop and redrive through dialogs),
+// the API token prompt on 401 and Settings, and the layout at 1280x800 and 390x844 (screenshots
+// in SCREENSHOT_DIR). Prints "ok: ..." per check; on the first failure prints "FAIL: ..." with the
 // end of the service's log and exits 1. The service (and what the test started in it) is
 // stopped at the end whatever happens. Helpers: check.mjs (reporting), service.mjs (the service),
 // browser.mjs (pages, waits, the graph's boxes).
@@ -381,16 +382,41 @@ async function main() {
 
   await page.fill('#exec-name', 'ui-run-1');
   await page.fill('#exec-input', JSON.stringify({wait: 5}));
+  // What the page asks of the service while the execution runs: its stream, not its history again.
+  const reads = [];
+  const noteRead = request => {
+    const operation = (request.headers()['x-amz-target'] || '').split('.').pop();
+    if (operation === 'GetExecutionHistory' || operation === 'DescribeExecution') reads.push({operation});
+    if (request.url().includes('/events?execution=')) {
+      reads.push({operation: 'events', lastEventId: request.headers()['last-event-id']});
+    }
+  };
+  page.on('request', noteRead);
   await fresh(page, 'the execution page', () => page.click('form.card button[type=submit]'));
   await waitFor(page, 'the boxes of the execution', () => location.hash.startsWith('#/executions/')
     && document.querySelector('#execution-status') && document.querySelectorAll('svg.graph g.node').length === 8);
+  const readsBeforeShown = reads.filter(r => r.operation !== 'events').length;
   startedExecutions.push(decodeURIComponent(page.url().split('#/executions/')[1]));
   await markNoReload(page);
   await recordStatuses(page);
   await waitFor(page, 'Pause RUNNING', () => document.querySelector('g.node[data-state="Pause"]')?.dataset.status === 'RUNNING');
   equal(await boxStroke(page, 'Pause'), COLOUR.blue, 'the waiting Wait state is blue');
   equal((await boxStatuses(page)).Prepare, 'SUCCEEDED', 'Prepare while Pause waits');
+  await waitFor(page, 'the execution followed live while Pause waits', () =>
+    document.querySelector('#live-mode')?.dataset.mode === 'live'
+    && document.querySelector('g.node[data-state="Pause"]')?.dataset.status === 'RUNNING');
   await waitFor(page, 'the execution SUCCEEDED', () => document.querySelector('#execution-status .badge')?.textContent === 'SUCCEEDED');
+  await waitFor(page, 'the execution page finished', () => document.querySelector('#live-mode')?.dataset.mode === 'finished');
+  page.off('request', noteRead);
+  const streams = reads.filter(r => r.operation === 'events');
+  const readsWhileShown = reads.filter(r => r.operation !== 'events').slice(readsBeforeShown).map(r => r.operation);
+  equal(streams.length, 1, 'GET /events?execution= opened once');
+  const resumedAfter = Number(streams[0].lastEventId);
+  check(Number.isInteger(resumedAfter) && resumedAfter >= 1,
+    `the stream resumes after the history the page read first (Last-Event-ID ${streams[0].lastEventId})`);
+  equal(readsWhileShown, ['DescribeExecution'], 'while shown, the page read only the final DescribeExecution (no history polling)');
+  const ids = await page.$$eval('#history-slot tr[data-event-type] td[data-label="Id"]', tds => tds.map(td => Number(td.textContent)));
+  equal(ids, ids.map((_, i) => i + 1), 'the history shows each event once, none missing');
   const final = await boxStatuses(page);
   equal([final.Prepare, final.Pause, final.Decide, final.Both, final.Left, final.Right, final.Done, final.Broken],
     ['SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED', ''], 'states at the end');
@@ -407,7 +433,21 @@ async function main() {
   }
   await accessibleBasics(page, 'execution page');
   await shot(page, 'laptop-execution');
-  ok('an execution started from the UI: Pause blue while it waits, then every state green; Prepare\'s input and output; the history');
+  ok(`an execution started from the UI, followed through /events (after event ${resumedAfter}, no history read again): Pause blue while it waits, then every state green; Prepare's input and output; the history`);
+
+  // Without /events (older services answer 404) the execution page reads it every second instead.
+  const polled = await sfn('StartExecution', {stateMachineArn: machineArn, name: 'ui-run-polled',
+    input: JSON.stringify({wait: 3, fail: true})});
+  equal(polled.status, 200, `StartExecution: ${JSON.stringify(polled.data)}`);
+  startedExecutions.push(polled.data.executionArn);
+  await page.route('**/events?*', route => route.fulfill({status: 404, contentType: 'application/json',
+    body: '{"message":"no such path: /events"}'}));
+  await go(page, `#/executions/${encodeURIComponent(polled.data.executionArn)}`);
+  await waitFor(page, 'the execution polled without /events', () => document.querySelector('#live-mode')?.dataset.mode === 'polling');
+  await waitFor(page, 'the polled execution FAILED in Broken', () => document.querySelector('#execution-status .badge')?.textContent === 'FAILED'
+    && document.querySelector('g.node[data-state="Broken"]')?.dataset.status === 'FAILED');
+  await page.unroute('**/events?*');
+  ok('without /events the execution page reads the execution every second: it shows it FAILED in Broken');
 
   // Stop through the dialog, then redrive.
   await go(page, `#/state-machines/${encodeURIComponent(machineArn)}`);

@@ -1,12 +1,13 @@
 // unit_test.mjs: the UI's pure parts, run by Node without a browser: the Server-Sent Events
-// parser (events.js: events split anywhere across chunks, CRLF, comments, multi-line data), the
-// graphs made of definitions (graph-model.js) and what each state of an execution did, read
-// from its history (history.js).
+// parser (events.js: events split anywhere across chunks, CRLF, comments, multi-line data), how
+// an execution's stream is opened again after it broke (events.js, over a fetch() of the test's
+// own), the graphs made of definitions (graph-model.js) and what each state of an execution did,
+// read from its history (history.js).
 //
 //   node tests/ui/unit_test.mjs
 
 import {ok, check, equal, checks, CheckError} from './check.mjs';
-import {readEvents} from '../../ui/events.js';
+import {readEvents, watchExecution} from '../../ui/events.js';
 import {fromWorkflow, fromStateMachine, describeRule} from '../../ui/graph-model.js';
 import {statesFromHistory} from '../../ui/history.js';
 
@@ -43,6 +44,31 @@ async function sse() {
     equal(events[2].data, 'no event name', 'an event without a name');
   }
   ok('SSE parser: events, CRLF, comments, multi-line data, UTF-8, in chunks of 1 byte to all at once; an unterminated event is not delivered');
+}
+
+async function executionStream() {
+  const change = (id, status) => `event: execution\nid: ${id}\ndata: ${JSON.stringify({execution: {status}, events: [{id}]})}\n\n`;
+  // The first connection breaks after event 2; the second brings event 3, where it has ended.
+  const bodies = [change(2, 'RUNNING'), `: keep-alive\n\n${change(3, 'SUCCEEDED')}`];
+  const requests = [];
+  const realFetch = globalThis.fetch;
+  globalThis.fetch = async (url, init) => {
+    requests.push({url: String(url), lastEventId: init.headers['Last-Event-ID']});
+    return new Response(bodies[requests.length - 1], {headers: {'Content-Type': 'text/event-stream'}});
+  };
+  const changes = [];
+  const modes = [];
+  try {
+    await watchExecution('arn:e', {lastEventId: 1, onChange: c => changes.push(c), onMode: m => modes.push(m),
+      poll: () => { throw new Error('polled while the stream works'); }});
+  } finally {
+    globalThis.fetch = realFetch;
+  }
+  equal(requests.map(r => r.url), ['/events?execution=arn%3Ae', '/events?execution=arn%3Ae'], 'the stream, opened twice');
+  equal(requests.map(r => r.lastEventId), ['1', '2'], 'Last-Event-ID: the page\'s last event, then the last one received');
+  equal(changes.map(c => [c.events[0].id, c.execution.status]), [[2, 'RUNNING'], [3, 'SUCCEEDED']], 'changes delivered');
+  equal(modes, ['live', 'live', 'finished'], 'modes');
+  ok('an execution\'s stream that breaks is opened again after the last event received (Last-Event-ID), until it has finished');
 }
 
 function graphs() {
@@ -116,9 +142,10 @@ function history() {
 
 try {
   await sse();
+  await executionStream();
   graphs();
   history();
-  check(checks() === 3, 'every group ran');
+  check(checks() === 4, 'every group ran');
   console.log(`passed: ${checks()} groups of unit checks`);
 } catch (error) {
   console.error(`FAIL: ${error instanceof CheckError ? error.message : error.stack || error}`);

@@ -1,16 +1,30 @@
 // pages/execution.js: #/executions/ARN: one Step Functions execution (DescribeExecution and
-// GetExecutionHistory, read again every second while it runs): its status and timing, input and
-// output, the state machine's graph with each state coloured by what it did, each state's input
-// and output (from its StateEntered/StateExited events), and the whole history. "Stop" and
-// "Redrive" go through a confirmation dialog (StopExecution, RedriveExecution).
+// GetExecutionHistory, then followed while it runs through GET /events?execution=ARN, which
+// brings its status and each new history event; or read again every second without it, see
+// events.js): its status and timing, input and output, the state machine's graph with each state
+// coloured by what it did, each state's input and output (from its StateEntered/StateExited
+// events), and the whole history. "Stop" and "Redrive" go through a confirmation dialog
+// (StopExecution, RedriveExecution).
 
 import {sfn, sfnAll} from '../api.js';
-import {h, heading, table, facts, jsonBlock, notice, errorNotice, replace, sleep, enc} from '../dom.js';
+import {h, heading, table, facts, jsonBlock, notice, errorNotice, replace, enc} from '../dom.js';
 import {time, duration, badge, present, parseMaybeJSON, isFinished, arnName} from '../format.js';
 import {drawGraph} from '../graph.js';
 import {fromStateMachine} from '../graph-model.js';
 import {statesFromHistory, eventSummary, eventDetails} from '../history.js';
 import {confirmAction} from '../dialog.js';
+import {watchExecution} from '../events.js';
+
+const MODES = {
+  connecting: 'Connecting…',
+  live: 'Live: updated as it changes.',
+  polling: 'Running: read again every second.',
+  finished: 'Finished.',
+};
+
+// The fields of DescribeExecution that an `event: execution` brings up to date; the output and
+// the redrive status are read again once it has finished.
+const STREAMED = ['status', 'startDate', 'stopDate', 'error', 'cause', 'redriveCount'];
 
 async function definitionOf(execution, signal) {
   try {
@@ -44,12 +58,14 @@ export async function render(root, [arn], {signal}) {
   }
 
   const mode = h('p', {class: 'live', role: 'status', id: 'live-mode'});
+  const setMode = m => { mode.textContent = MODES[m]; mode.dataset.mode = m; };
   const statusSlot = h('span', {id: 'execution-status'});
   const summary = h('div');
   const actionResult = h('div', {'aria-live': 'polite'});
   const stateDetail = h('div', {id: 'state-detail'});
   const statesSlot = h('div', {id: 'states-slot'});
   const historySlot = h('div', {id: 'history-slot'});
+  const historyHeading = h('h2', {id: 'history-h'});
   const machineName = arnName(execution.stateMachineArn);
 
   const stop = h('button', {type: 'button', class: 'danger', id: 'stop-execution', onclick: async () => {
@@ -120,8 +136,6 @@ export async function render(root, [arn], {signal}) {
   let shown = '';
   function update() {
     const running = execution.status === 'RUNNING';
-    mode.textContent = running ? 'Running: read again every second.' : 'Finished.';
-    mode.dataset.mode = running ? 'polling' : 'finished';
     stop.disabled = !running;
     redrive.disabled = running || execution.status === 'SUCCEEDED' || execution.redriveStatus === 'NOT_REDRIVABLE';
     redrive.title = present(execution.redriveStatusReason) ? execution.redriveStatusReason : '';
@@ -156,6 +170,7 @@ export async function render(root, [arn], {signal}) {
       {label: 'Attempts', cell: st => st.attempts ? String(st.attempts) : '—'},
       {label: 'Error', cell: st => present(st.error) ? st.error : '—'},
     ], list, {caption: 'States', rowAttrs: st => ({'data-state': st.name, 'data-status': st.status || ''})}));
+    historyHeading.textContent = `History (${events.length} events)`;
     replace(historySlot, table([
       {label: 'Id', cell: e => String(e.id)},
       {label: 'Type', cell: e => e.type},
@@ -181,21 +196,48 @@ export async function render(root, [arn], {signal}) {
     update();
   }
 
-  let following = false;
-  async function follow() {
-    if (following) return;
-    following = true;
-    while (!signal.aborted && !isFinished(execution.status)) {
-      await sleep(1000, signal);
-      if (signal.aborted) break;
-      try {
-        await refresh();
-      } catch (error) {
-        if (signal.aborted) break;
-        replace(actionResult, errorNotice(error, 'Reading the execution'));
-      }
+  /** An `event: execution`: its status and timing, and the history events not yet shown. */
+  function applyChange(change) {
+    const status = change.execution;
+    // The redrive status is DescribeExecution's alone: unknown once the status has changed.
+    if (status.status !== execution.status) {
+      delete execution.redriveStatus;
+      delete execution.redriveStatusReason;
     }
-    following = false;
+    for (const key of STREAMED) execution[key] = status[key] ?? undefined;
+    const last = events.length ? events[events.length - 1].id : 0;
+    events.push(...change.events.filter(e => e.id > last));
+    states = statesFromHistory(events);
+    update();
+  }
+
+  let following = false;
+  /** Follows the execution until it has finished (again after a redrive). */
+  async function follow() {
+    if (following || isFinished(execution.status)) return;
+    following = true;
+    let redriven = false;
+    try {
+      setMode('connecting');
+      await watchExecution(arn, {
+        signal,
+        lastEventId: events.length ? events[events.length - 1].id : 0,
+        onChange: applyChange,
+        poll: async () => { await refresh(); return isFinished(execution.status); },
+        onMode: setMode,
+        onError: error => { if (!signal.aborted) replace(actionResult, errorNotice(error, 'Reading the execution')); },
+      });
+      if (!signal.aborted && isFinished(execution.status)) {  // its output and redrive status
+        execution = await sfn('DescribeExecution', {executionArn: arn}, {signal});
+        update();
+        redriven = !isFinished(execution.status);  // meanwhile, by someone else
+      }
+    } catch (error) {
+      if (!signal.aborted) replace(actionResult, errorNotice(error, 'Reading the execution'));
+    } finally {
+      following = false;
+    }
+    if (redriven && !signal.aborted) follow();
   }
 
   root.replaceChildren(
@@ -207,7 +249,8 @@ export async function render(root, [arn], {signal}) {
       h('p', {class: 'hint'}, 'Choose a state to see its input and output.'), graphSlot),
     stateDetail,
     h('section', {'aria-labelledby': 'states-h'}, h('h2', {id: 'states-h'}, 'What each state did'), statesSlot),
-    h('section', {'aria-labelledby': 'history-h'}, h('h2', {id: 'history-h'}, `History (${events.length} events)`), historySlot));
+    h('section', {'aria-labelledby': 'history-h'}, historyHeading, historySlot));
+  setMode(isFinished(execution.status) ? 'finished' : 'connecting');
   update();
   follow();
 }
