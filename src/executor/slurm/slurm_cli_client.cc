@@ -89,13 +89,6 @@ bool MeansUnreachable(const std::string& message) {
   });
 }
 
-// Slurm's file name patterns give '%' a meaning; "%%" is a plain '%'.
-std::string EscapePercent(const std::string& path) {
-  std::string escaped;
-  for (char c : path) escaped += c == '%' ? std::string("%%") : std::string(1, c);
-  return escaped;
-}
-
 Status CheckRequest(const SlurmJobRequest& request) {
   for (const std::string* field : {&request.name, &request.working_directory,
                                    &request.output_path, &request.partition, &request.account,
@@ -124,7 +117,7 @@ std::vector<std::string> SbatchArguments(const SlurmJobRequest& request,
                                    "--export=ALL",
                                    "--export-file=" + std::to_string(kEnvironmentFd),
                                    "--job-name=" + request.name,
-                                   "--output=" + EscapePercent(request.output_path),
+                                   "--output=" + SlurmOutputPattern(request.output_path),
                                    "--chdir=" + request.working_directory};
   if (!request.partition.empty()) argv.push_back("--partition=" + request.partition);
   if (request.cpus_per_task > 0) {

@@ -23,7 +23,9 @@ struct SlurmJobRequest {
   // (Slurm adds its SLURM_* variables).
   std::vector<std::pair<std::string, std::string>> environment;
   std::string working_directory;   // absolute
-  std::string output_path;         // absolute; standard output and error both go there
+  // Absolute; standard output and error both go there. "%j" in it stands for the job id; any
+  // other '%' is taken as it is (see SlurmOutputPattern).
+  std::string output_path;
   std::string partition;           // empty: the cluster's default
   int cpus_per_task = 0;           // 0: Slurm's default
   int64_t memory_mib = 0;          // per node (--mem); 0: Slurm's default
@@ -45,6 +47,21 @@ struct SlurmJob {
   std::string nodes;                // where it runs or ran
   nlohmann::json description;       // the job object as Slurm gave it
 };
+
+// `path` as Slurm's file name pattern: "%j" kept (the job id), every other '%' written "%%" (a
+// plain '%').
+inline std::string SlurmOutputPattern(const std::string& path) {
+  std::string pattern;
+  for (size_t i = 0; i < path.size(); ++i) {
+    if (path[i] == '%' && i + 1 < path.size() && path[i + 1] == 'j') {
+      pattern += "%j";
+      ++i;
+    } else {
+      pattern += path[i] == '%' ? std::string("%%") : std::string(1, path[i]);
+    }
+  }
+  return pattern;
+}
 
 class SlurmClient {
  public:

@@ -72,9 +72,7 @@ nlohmann::json JobProperties(const SlurmJobRequest& request) {
   nlohmann::json job = {{"name", request.name},
                         {"current_working_directory", request.working_directory},
                         {"environment", std::move(environment)}};
-  // Slurm's file name patterns give '%' a meaning; "%%" is a plain '%'.
-  std::string output;
-  for (char c : request.output_path) output += c == '%' ? std::string("%%") : std::string(1, c);
+  std::string output = SlurmOutputPattern(request.output_path);
   job["standard_output"] = output;
   job["standard_error"] = output;
   if (!request.partition.empty()) job["partition"] = request.partition;
@@ -96,6 +94,11 @@ void SlurmRestClient::SetToken(std::string token) {
   token_ = std::move(token);
 }
 
+std::vector<std::pair<std::string, std::string>> SlurmRestClient::AuthenticationHeaders() const {
+  std::lock_guard lock(token_mu_);
+  return {{"X-SLURM-USER-NAME", options_.user_name}, {"X-SLURM-USER-TOKEN", token_}};
+}
+
 Result<nlohmann::json> SlurmRestClient::Call(const std::string& method, const std::string& path,
                                              const std::string& body, ErrorCode refusal_code,
                                              const std::vector<std::string>& accepted_errors) {
@@ -104,10 +107,7 @@ Result<nlohmann::json> SlurmRestClient::Call(const std::string& method, const st
   call.url = options_.url + "/slurm/" + options_.api_version + "/" + path;
   call.body = body;
   call.timeout_ms = options_.timeout_ms;
-  {
-    std::lock_guard lock(token_mu_);
-    call.headers = {{"X-SLURM-USER-NAME", options_.user_name}, {"X-SLURM-USER-TOKEN", token_}};
-  }
+  call.headers = AuthenticationHeaders();
   if (!body.empty()) call.headers.emplace_back("Content-Type", "application/json");
   std::string where = "slurmrestd at " + options_.url;
   auto reply = http_.Send(call);
@@ -139,6 +139,7 @@ Error SlurmRestClient::VersionNotOffered() {
   std::string offered;
   HttpCall call;
   call.url = options_.url + "/openapi/v3";
+  call.headers = AuthenticationHeaders();
   call.timeout_ms = options_.timeout_ms;
   auto reply = http_.Send(call);
   if (reply.ok() && reply->status == 200) {

@@ -8,8 +8,8 @@
 //   - Describe and FindByName: GET /slurm/<version>/jobs, every job the controller holds, the
 //     wanted ones picked here: one call, however many ids.
 //   - Cancel: DELETE /slurm/<version>/job/<id>.
-// A slurmrestd without the configured version (a newer Slurm: 23.02 and later dropped these) is
-// reported by every call, naming the versions it offers (from its /openapi/v3 document).
+// A slurmrestd without the configured version (newer Slurm releases drop old ones) makes every
+// call fail, naming the versions it offers (from its /openapi/v3 document).
 // slurmrestd answers most failures with HTTP 500 and an "errors" array; they are told apart by
 // Slurm's error numbers: a refused token (Slurm says little more than "Unspecified error" or "Zero
 // Bytes were transmitted or received") and an unreachable controller are kUnavailable, anything
@@ -18,6 +18,7 @@
 
 #include <mutex>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "aws/http_client.h"
@@ -57,6 +58,8 @@ class SlurmRestClient : public SlurmClient {
   Result<nlohmann::json> Call(const std::string& method, const std::string& path,
                               const std::string& body, ErrorCode refusal_code,
                               const std::vector<std::string>& accepted_errors = {});
+  // X-SLURM-USER-NAME and X-SLURM-USER-TOKEN with the current token.
+  std::vector<std::pair<std::string, std::string>> AuthenticationHeaders() const;
   // The error for a 404: the versions slurmrestd offers, as its OpenAPI document lists them.
   Error VersionNotOffered();
   Result<std::vector<SlurmJob>> ListJobs();
