@@ -198,10 +198,15 @@ void QueueExecutor::SubmitLoop() {
         to_submit_.pop_front();
       }
     }
-    if (stop ? StopOne(name) : SubmitOne(name)) continue;
-    // The scheduler was unavailable: wait (unless stopping) and queue it again.
+    if (stop ? StopOne(name) : SubmitOne(name)) {
+      unavailable_streak_ = 0;
+      continue;
+    }
+    // The scheduler was unavailable: wait (unless stopping), longer each time it stays so (up to
+    // 32 times the delay), and queue it again.
+    int streak = std::min(unavailable_streak_.fetch_add(1), 5);
     std::unique_lock lock(mu_);
-    wake_.wait_for(lock, std::chrono::milliseconds(options_.resubmit_delay_ms),
+    wake_.wait_for(lock, std::chrono::milliseconds(options_.resubmit_delay_ms << streak),
                    [this] { return stopping_; });
     (stop ? to_stop_ : to_submit_).push_back(name);
   }

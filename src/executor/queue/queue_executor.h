@@ -44,7 +44,8 @@ struct QueueExecutorOptions {
   int64_t poll_interval_ms = 10000;
   int64_t waiting_warning_ms = 10 * 60 * 1000;
   int submit_workers = 4;
-  int64_t resubmit_delay_ms = 1000;  // after the scheduler stayed unavailable
+  // After the scheduler was unavailable; doubled while it stays so, up to 32 times.
+  int64_t resubmit_delay_ms = 1000;
   // A terminal attempt nobody asked about is forgotten after this long.
   int64_t forget_terminal_after_ms = 10 * 60 * 1000;
   // Sweeps that must leave a job out before it counts as forgotten by the scheduler.
@@ -133,6 +134,7 @@ class QueueExecutor : public Executor {
   std::vector<std::thread> workers_;
   std::thread poller_;
   std::atomic<int64_t> sweeps_{0};
+  std::atomic<int> unavailable_streak_{0};  // submissions and stops in a row the scheduler refused
 };
 
 }  // namespace wfm
