@@ -6,7 +6,7 @@ FUZZ_DIR ?= build-fuzz
 FUZZ_SECONDS ?= 60
 FUZZ_TEST_SECONDS ?= 3
 
-.PHONY: setup test-deps build test test-sanitizers fuzz run bench bench-peers clean
+.PHONY: setup test-deps build test test-sanitizers fuzz run bench bench-peers bench-slurm clean
 
 setup:
 	@scripts/setup.sh
@@ -62,6 +62,11 @@ bench-peers: build
 	@scripts/setup.sh nginx wrk hey redis-server
 	@cd bench/peers && npm ci --no-audit --no-fund --loglevel=error
 	@bench/peers.sh $(BUILD_DIR)
+
+# The Slurm executor on a private Slurm (tests/slurm/cluster.sh; needs root): submissions per
+# second through Slurm's tools and slurmrestd next to plain sbatch, Slurm calls per poll.
+bench-slurm: build
+	@bench/slurm.sh $(BUILD_DIR)
 
 clean:
 	rm -rf $(BUILD_DIR) build-asan build-tsan $(FUZZ_DIR)

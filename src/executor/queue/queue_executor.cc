@@ -214,7 +214,7 @@ void QueueExecutor::SubmitLoop() {
 
 bool QueueExecutor::SubmitOne(const std::string& name) {
   TaskSpec spec;
-  bool lookup_only, terminate_requested;
+  bool lookup_only, terminate_requested, maybe_submitted;
   std::string terminate_reason;
   {
     std::lock_guard lock(mu_);
@@ -222,14 +222,16 @@ bool QueueExecutor::SubmitOne(const std::string& name) {
     if (it == attempts_.end()) return true;
     spec = it->second.spec;
     lookup_only = it->second.lookup_only;
+    maybe_submitted = it->second.maybe_submitted;
     terminate_requested = it->second.terminate_requested;
     terminate_reason = it->second.terminate_reason;
   }
   std::optional<ScheduledJob> found;
   std::string problem;  // the scheduler unavailable: why, for the task's reason
   // A fresh attempt cannot exist yet; any other may have been submitted by an earlier process
-  // without its id being stored: look it up by name.
-  if (!spec.fresh) {
+  // without its id being stored, or by an earlier try of ours whose answer was lost: look it up
+  // by name.
+  if (!spec.fresh || maybe_submitted) {
     auto lookup = scheduler_->FindByName(spec);
     if (!lookup.ok()) {
       if (lookup.error().code != ErrorCode::kUnavailable) {
@@ -258,6 +260,7 @@ bool QueueExecutor::SubmitOne(const std::string& name) {
         job_id = submitted.value();
       } else if (submitted.error().code == ErrorCode::kUnavailable) {
         problem = submitted.error().message;
+        maybe_submitted = true;
       } else {
         failure = submitted.error().message;
       }
@@ -269,6 +272,7 @@ bool QueueExecutor::SubmitOne(const std::string& name) {
     auto it = attempts_.find(name);
     if (it == attempts_.end()) return true;
     Attempt& attempt = it->second;
+    attempt.maybe_submitted = maybe_submitted;
     if (!problem.empty()) {
       if (attempt.seen.status_reason == problem) return false;  // said already
       spdlog::warn("{}: {} waits: {}", scheduler_->Name(), name, problem);

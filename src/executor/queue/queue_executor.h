@@ -87,6 +87,9 @@ class QueueExecutor : public Executor {
     std::string job_id;        // empty until submitted or adopted
     bool submitting = false;   // queued for (or in) SubmitOne: submission or lookup by name
     bool lookup_only = false;  // adopted by Terminate or Describe: found by name, never submitted
+    // A submission went unanswered (timed out, say): the scheduler may have taken it, so it is
+    // looked up by name before it is submitted again, like an attempt of an earlier process.
+    bool maybe_submitted = false;
     bool stopping = false;     // queued for (or in) StopOne
     bool terminate_requested = false;
     std::string terminate_reason;
