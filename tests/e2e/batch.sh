@@ -54,7 +54,7 @@ jq '.name = "failing" | .states[0].resource = "fail"' data/hello-workflow.post.j
 call POST /workflows -d @"$WORK/failing.json" >/dev/null; expect_status 201 "create failing workflow"
 fid=$(call POST /jobs -d '{"workflow": {"name": "failing"}}' | jq -r .id)
 wait_job "$fid" '.status == "FAILED"'
-[ "$(curl -s "$BASE/jobs/$fid" | jq -r '[.tasks[].status] | join(",")')" = \
+[ "$(call GET "/jobs/$fid" | jq -r '[.tasks[].status] | join(",")')" = \
   "FAILED,ABORTED_DEPS_FAILED,ABORTED_DEPS_FAILED" ] || fail "failing job's tasks"
 pass "a failing task: job FAILED, dependents ABORTED_DEPS_FAILED"
 
@@ -67,11 +67,11 @@ lid=$(call POST /jobs -d '{"workflow": {"name": "long"}}' | jq -r .id)
 sid=$(call POST /jobs -d '{"workflow": {"name": "stuck"}}' | jq -r .id)
 wait_job "$lid" '.tasks[0].status == "RUNNING"'
 wait_job "$sid" '.tasks[0].statusReason | test("MISCONFIGURATION:JOB_RESOURCE_REQUIREMENT")'
-pass "a task stuck in RUNNABLE says why: $(curl -s "$BASE/jobs/$sid" | jq -r .tasks[0].statusReason)"
+pass "a task stuck in RUNNABLE says why: $(call GET "/jobs/$sid" | jq -r .tasks[0].statusReason)"
 call DELETE "/jobs/$lid" -d '{"reason": "why cancel a job"}' >/dev/null; expect_status 200 "DELETE a running job"
 call DELETE "/jobs/$sid" -d '{"reason": "why cancel a job"}' >/dev/null; expect_status 200 "DELETE a waiting job"
-lbatch=$(curl -s "$BASE/jobs/$lid" | jq -r .tasks[0].id)
-sbatch=$(curl -s "$BASE/jobs/$sid" | jq -r .tasks[0].id)
+lbatch=$(call GET "/jobs/$lid" | jq -r .tasks[0].id)
+sbatch=$(call GET "/jobs/$sid" | jq -r .tasks[0].id)
 for _ in $(seq 1 500); do
   fake_stats | jq -e --arg l "$lbatch" --arg s "$sbatch" \
     '(.terminated | index($l)) != null and (.cancelled | index($s)) != null' >/dev/null && break
@@ -130,8 +130,8 @@ export HOME="$WORK/no-home"
 start_service "${FLAGS[@]}"
 nid=$(call POST /jobs -d '{"workflow": {"name": "hello-workflow"}}' | jq -r .id)
 wait_job "$nid" '.tasks[0].statusReason | test("no AWS credentials found")'
-[ "$(curl -s "$BASE/jobs/$nid" | jq -r .tasks[0].status)" = QUEUED ] || fail "the task is not QUEUED"
-pass "without credentials the task is QUEUED: $(curl -s "$BASE/jobs/$nid" | jq -r .tasks[0].statusReason)"
+[ "$(call GET "/jobs/$nid" | jq -r .tasks[0].status)" = QUEUED ] || fail "the task is not QUEUED"
+pass "without credentials the task is QUEUED: $(call GET "/jobs/$nid" | jq -r .tasks[0].statusReason)"
 call GET /_health >"$WORK/health.json"; expect_status 503 "/_health answers 503 without credentials"
 jq -e '.executor.message | test("AWS Batch: no AWS credentials found")' "$WORK/health.json" >/dev/null ||
   fail "/_health does not say why: $(cat "$WORK/health.json")"

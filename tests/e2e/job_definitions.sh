@@ -40,7 +40,7 @@ call POST /workflows -d @"$WORK/later.json" >/dev/null; expect_status 201 "a new
 id=$(call POST /jobs -d '{"workflow": {"name": "later"}}' | jq -r .id)
 wait_job "$id" '.status == "SUCCEEDED"'
 [ "$(call GET "/jobs/$id/tasks/start-state/log")" = "hello from greet" ] || fail "greet's output"
-[ "$(curl -s "$BASE/jobs/$id" | jq -r '.tasks[0].jobDefinition')" = "greet:1" ] || fail "jobDefinition"
+[ "$(call GET "/jobs/$id" | jq -r '.tasks[0].jobDefinition')" = "greet:1" ] || fail "jobDefinition"
 pass "a job ran the reloaded definition"
 
 # A bad file is refused whole: the definitions stay as they were, and the log says why.

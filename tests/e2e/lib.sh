@@ -67,7 +67,7 @@ stop_service() { stop_instance main "${1:-TERM}"; }
 call() {
   local method=$1 path=$2; shift 2
   local record=()
-  [ -z "${WFM_CONTRACT_DIR:-}" ] || { record=(-D "$WORK/headers"); rm -f "$WORK/headers"; }
+  [ -z "${WFM_CONTRACT_DIR:-}" ] || { record=(-D "$WORK/headers"); : >"$WORK/headers"; }
   curl -s "${record[@]}" -o "$WORK/body" -w '%{http_code}' -X"$method" "$BASE$path" "$@" >"$WORK/status"
   [ -z "${WFM_CONTRACT_DIR:-}" ] || record_exchange "$method" "$path" "$@"
   cat "$WORK/body"
@@ -76,10 +76,11 @@ call() {
 # record_exchange METHOD PATH [curl args...]: copies the last call into $WFM_CONTRACT_DIR as
 # <script>-<time>-<pid>.request (the method and path with its query on the first line, then the
 # request headers given with -H), .headers (the response's, as curl -D writes them) and .body.
+# Builtins rather than basename, date and mkdir for each call: some scripts record thousands.
 record_exchange() {
-  local name
-  mkdir -p "$WFM_CONTRACT_DIR"
-  name="$WFM_CONTRACT_DIR/$(basename "$0" .sh)-$(date +%s%N)-$BASHPID"
+  local name=${0##*/}
+  [ -d "$WFM_CONTRACT_DIR" ] || mkdir -p "$WFM_CONTRACT_DIR"
+  name="$WFM_CONTRACT_DIR/${name%.sh}-${EPOCHREALTIME//[.,]/}-$BASHPID"
   {
     printf '%s %s\n' "$1" "$2"; shift 2
     while [ $# -gt 0 ]; do
@@ -99,13 +100,15 @@ expect_status() {
   pass "$2"
 }
 
-# wait_job ID JQ_CONDITION: polls GET $BASE/jobs/ID until the jq condition holds (3 minutes at most).
+# wait_job ID JQ_CONDITION: polls GET $BASE/jobs/ID until it answers 200 with a job for which the
+# jq condition holds (3 minutes at most).
 wait_job() {
   for _ in $(seq 1 9000); do
-    if curl -fs "$BASE/jobs/$1" | jq -e "$2" >/dev/null 2>&1; then return 0; fi
+    if call GET "/jobs/$1" >/dev/null && [ "$(cat "$WORK/status")" = 200 ] &&
+      jq -e "$2" "$WORK/body" >/dev/null 2>&1; then return 0; fi
     sleep 0.02
   done
-  fail "job $1 never satisfied $2: $(curl -s "$BASE/jobs/$1")"
+  fail "job $1 never satisfied $2: $(call GET "/jobs/$1")"
 }
 
 # Marker job definitions: each run of a task appends one line to $WORK/markers/<job>-<state>.
