@@ -404,43 +404,6 @@ INSTANTIATE_TEST_SUITE_P(Clients, SlurmClientConformance,
                                            SlurmClientFactory{"rest", MakeRestClient}),
                          [](const auto& info) { return info.param.name; });
 
-// slurmctld enforces time limits every 30 s or so: a 1-minute limit ends the job within about
-// 90 s. One job through each client, at the same time.
-TEST(SlurmTimeLimit, EndsAJobPastItsTimeLimitAsTimeout) {
-  SlurmClusterEnv cluster = SharedSlurmCluster();
-  ASSERT_FALSE(cluster.slurm_conf.empty());
-  ScratchDir scratch;
-  std::vector<std::unique_ptr<SlurmClient>> clients;
-  clients.push_back(MakeCliClient(cluster, 10000));
-  clients.push_back(MakeRestClient(cluster, 10000));
-  std::vector<std::pair<SlurmClient*, std::string>> jobs;
-  for (auto& client : clients) {
-    SlurmJobRequest request;
-    request.name = UniqueName("time-limit");
-    request.script = "#!/bin/bash\nexec sleep 600\n";
-    request.working_directory = scratch.path();
-    request.output_path = scratch.path() + "/" + request.name + ".out";
-    request.time_limit_minutes = 1;
-    auto id = client->Submit(request);
-    ASSERT_TRUE(id.ok()) << id.error().message;
-    jobs.emplace_back(client.get(), *id);
-  }
-  for (const auto& [client, id] : jobs) {
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(180);
-    std::optional<SlurmJob> last;
-    while (std::chrono::steady_clock::now() < deadline) {
-      auto described = client->Describe({id});
-      ASSERT_TRUE(described.ok()) << described.error().message;
-      if (described->size() == 1) last = described->front();
-      if (last && IsTerminalSlurmState(last->state)) break;
-      std::this_thread::sleep_for(std::chrono::milliseconds(500));
-    }
-    ASSERT_TRUE(last) << client->Description();
-    EXPECT_EQ(last->state, "TIMEOUT") << client->Description();
-    EXPECT_TRUE(last->signal || last->exit_code) << client->Description();
-  }
-}
-
 // A token slurmrestd refuses is kUnavailable saying so; a renewed token works from the next call.
 TEST(SlurmRestClient, ReportsARefusedTokenAsUnavailableUntilItIsReplaced) {
   SlurmClusterEnv cluster = SharedSlurmCluster();
