@@ -6,6 +6,7 @@
 
 #include <future>
 
+#include "engine/execution_tasks.h"
 #include "executor/fake/fake_executor.h"
 #include "store/memory/memory_store.h"
 
@@ -710,6 +711,30 @@ TEST_F(ExecutionEngineTest, TheViewShowsAnAttemptItsExecutionsEndInterruptedAsAb
   ASSERT_EQ(task["attempts"].size(), 1u);
   EXPECT_EQ(task["attempts"][0]["status"], "ABORTED");
   EXPECT_EQ(task["attempts"][0]["endedAt"], FormatTimestamp(info.stop_date));
+}
+
+}  // namespace
+}  // namespace wfm
+
+namespace wfm {
+namespace {
+
+// An executor's own error name for a failed task (Slurm.Timeout, say) is what Retry and Catch
+// match; without one, States.TaskFailed. For v1-style resources and Batch resources alike.
+TEST(TaskResultOfTest, AnExecutorsErrorNameReplacesStatesTaskFailed) {
+  TaskObservation seen;
+  seen.status = TaskStatus::kFailed;
+  seen.status_reason = "Slurm.Timeout: the job reached its time limit";
+  for (const char* resource : {"echo", "arn:aws:states:::batch:submitJob.sync"}) {
+    auto kind = asl::ClassifyResource(resource);
+    seen.error = "";
+    EXPECT_EQ(TaskResultOf(seen, kind).failure().error, asl::kStatesTaskFailed) << resource;
+    seen.error = "Slurm.Timeout";
+    auto failed = TaskResultOf(seen, kind);
+    ASSERT_FALSE(failed.ok()) << resource;
+    EXPECT_EQ(failed.failure().error, "Slurm.Timeout") << resource;
+    EXPECT_NE(failed.failure().cause.find("time limit"), std::string::npos) << resource;
+  }
 }
 
 }  // namespace
