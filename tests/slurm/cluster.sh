@@ -23,11 +23,11 @@ free_port() {  # a TCP port nothing listens on now
   python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 
-# wait_for DESCRIPTION COMMAND...: retries COMMAND for up to 30 s.
+# wait_for DESCRIPTION COMMAND...: retries COMMAND for up to 90 s (a loaded machine is slow).
 wait_for() {
   local what=$1; shift
-  for _ in $(seq 1 300); do "$@" >/dev/null 2>&1 && return 0; sleep 0.1; done
-  echo "cluster.sh: $what did not happen within 30 s; logs in $dir/log" >&2
+  for _ in $(seq 1 900); do "$@" >/dev/null 2>&1 && return 0; sleep 0.1; done
+  echo "cluster.sh: $what did not happen within 90 s; logs in $dir/log" >&2
   tail -n 20 "$dir"/log/*.log >&2 || true
   return 1
 }

@@ -158,6 +158,10 @@ class SlurmClientConformance : public ::testing::TestWithParam<SlurmClientFactor
 };
 
 TEST_P(SlurmClientConformance, DescribesAJobThroughPendingRunningAndCompleted) {
+  // The blocker needs every CPU of the node: a cluster of this test's own.
+  PrivateSlurmCluster own;
+  ASSERT_TRUE(own.started());
+  client_ = GetParam().make(own.env(), 10000);
   std::string release = scratch_.path() + "/release";
   std::string blocker = Submit(Blocker(UniqueName("blocker"), release));
   WaitForFile(release + ".started");
@@ -236,6 +240,10 @@ TEST_P(SlurmClientConformance, CancelsARunningJobWhichEndsCancelledBySignal) {
 }
 
 TEST_P(SlurmClientConformance, CancelsAPendingJobWhichNeverStarted) {
+  // The blocker needs every CPU of the node: a cluster of this test's own.
+  PrivateSlurmCluster own;
+  ASSERT_TRUE(own.started());
+  client_ = GetParam().make(own.env(), 10000);
   std::string release = scratch_.path() + "/release";
   std::string blocker = Submit(Blocker(UniqueName("blocker"), release));
   WaitForFile(release + ".started");
