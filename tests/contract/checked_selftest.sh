@@ -2,8 +2,8 @@
 # ctest contract_checked_selftest: proves that checked.sh, which the e2e tests run through, fails
 # when it should. A small script calls a canned HTTP server through tests/e2e/lib.sh's `call` (so
 # its exchanges are recorded as the e2e tests' are) and checked.sh must pass it when every answer
-# is described, and fail it when an answer is not described by api/openapi.yaml, when the script
-# itself fails, and when it recorded nothing.
+# is described, fail it when an answer is not described by api/openapi.yaml, when the script
+# itself fails and when it recorded nothing, and pass a skip (exit 77) through.
 # usage: checked_selftest.sh OUT_DIR   (emptied first)
 set -euo pipefail
 out=$1
@@ -35,12 +35,14 @@ SCRIPT
 export SOURCE_DIR=$src CANNED_URL="http://127.0.0.1:$(cat "$out/port")"
 
 failed=0
-# expect PASS|FAIL DESCRIPTION CASE_EXIT PATH...: checked.sh on calls.sh PATH... must pass or fail.
+# expect PASS|FAIL|SKIP DESCRIPTION CASE_EXIT PATH...: checked.sh on calls.sh PATH... must exit
+# 0, other than 0 and 77, or 77.
 expect() {
-  local want=$1 what=$2 rc=0
+  local want=$1 what=$2 rc=0 got=FAIL
   shift 2
   CASE_EXIT=$1 bash "$here/checked.sh" "$out/recorded" "$out/calls.sh" "${@:2}" >"$out/log" 2>&1 || rc=$?
-  if { [ "$want" = PASS ] && [ "$rc" -eq 0 ]; } || { [ "$want" = FAIL ] && [ "$rc" -ne 0 ]; }; then
+  case $rc in 0) got=PASS ;; 77) got=SKIP ;; esac
+  if [ "$got" = "$want" ]; then
     echo "ok: $what (checked.sh exited $rc)"
   else
     echo "FAIL: $what: checked.sh exited $rc"
@@ -55,5 +57,6 @@ grep -q '^FAIL: .*GET /workflows/x -> 200: body' "$out/log" ||
   { echo "FAIL: the validator's finding is not shown"; sed 's/^/  | /' "$out/log"; failed=$((failed + 1)); }
 expect FAIL "a failing script fails, though its answers are described" 3 /workflows
 expect FAIL "a script that recorded nothing fails" 0
+expect SKIP "a skipped script is skipped" 77 /workflows/x
 [ "$failed" -eq 0 ] || exit 1
-echo "checked.sh self-test: 4 cases passed"
+echo "checked.sh self-test: 5 cases passed"

@@ -63,33 +63,39 @@ stop_service() { stop_instance main "${1:-TERM}"; }
 
 # call METHOD PATH [curl args...]: prints the body; the status goes to $WORK/status (a file, so
 # that it survives the subshell of $(call ...)). Calls $BASE. With WFM_CONTRACT_DIR set, each
-# exchange is also recorded there for the contract test (tests/contract/validate_responses.mjs).
+# exchange is also recorded there for the contract test (tests/contract/validate_responses.mjs):
+# curl writes the response's headers to $RECORDED.headers and tee copies the body to
+# $RECORDED.body (no process more than an unrecorded call: some scripts record thousands), whole
+# even when the reader of the output stops early (-p: `call ... | grep -q`).
 call() {
   local method=$1 path=$2; shift 2
-  local record=()
-  [ -z "${WFM_CONTRACT_DIR:-}" ] || { record=(-D "$WORK/headers"); : >"$WORK/headers"; }
-  curl -s "${record[@]}" -o "$WORK/body" -w '%{http_code}' -X"$method" "$BASE$path" "$@" >"$WORK/status"
-  [ -z "${WFM_CONTRACT_DIR:-}" ] || record_exchange "$method" "$path" "$@"
-  cat "$WORK/body"
+  if [ -z "${WFM_CONTRACT_DIR:-}" ]; then
+    curl -s -o "$WORK/body" -w '%{http_code}' -X"$method" "$BASE$path" "$@" >"$WORK/status"
+    cat "$WORK/body"
+    return
+  fi
+  record_request "$method" "$path" "$@"
+  curl -s -D "$RECORDED.headers" -o "$WORK/body" -w '%{http_code}' -X"$method" "$BASE$path" "$@" \
+    >"$WORK/status"
+  tee -p "$RECORDED.body" <"$WORK/body"
 }
 
-# record_exchange METHOD PATH [curl args...]: copies the last call into $WFM_CONTRACT_DIR as
-# <script>-<time>-<pid>.request (the method and path with its query on the first line, then the
-# request headers given with -H), .headers (the response's, as curl -D writes them) and .body.
-# Builtins rather than basename, date and mkdir for each call: some scripts record thousands.
-record_exchange() {
-  local name=${0##*/}
+# record_request METHOD PATH [curl args...]: names the exchange `call` is about to record
+# RECORDED=$WFM_CONTRACT_DIR/<script>-<microseconds>-<pid> and writes RECORDED.request (the
+# method and path with its query on the first line, then the request headers given with -H) and
+# an empty RECORDED.headers (what stays when no answer comes).
+record_request() {
+  RECORDED=${0##*/}
+  RECORDED="$WFM_CONTRACT_DIR/${RECORDED%.sh}-${EPOCHREALTIME//[.,]/}-$BASHPID"
   [ -d "$WFM_CONTRACT_DIR" ] || mkdir -p "$WFM_CONTRACT_DIR"
-  name="$WFM_CONTRACT_DIR/${name%.sh}-${EPOCHREALTIME//[.,]/}-$BASHPID"
+  : >"$RECORDED.headers"
   {
     printf '%s %s\n' "$1" "$2"; shift 2
     while [ $# -gt 0 ]; do
       case $1 in -H | --header) [ $# -lt 2 ] || printf '%s\n' "$2"; shift ;; esac
       shift
     done
-  } >"$name.request"
-  cp "$WORK/headers" "$name.headers" 2>/dev/null || : >"$name.headers"
-  cp "$WORK/body" "$name.body" 2>/dev/null || : >"$name.body"
+  } >"$RECORDED.request"
 }
 
 # expect_status CODE DESCRIPTION: the last call answered CODE.
@@ -104,7 +110,7 @@ expect_status() {
 # jq condition holds (3 minutes at most).
 wait_job() {
   for _ in $(seq 1 9000); do
-    if call GET "/jobs/$1" >/dev/null && [ "$(cat "$WORK/status")" = 200 ] &&
+    if call GET "/jobs/$1" >/dev/null && [ "$(<"$WORK/status")" = 200 ] &&
       jq -e "$2" "$WORK/body" >/dev/null 2>&1; then return 0; fi
     sleep 0.02
   done

@@ -29,7 +29,7 @@ sleep 2
 
 "$PG" restart-start "$PG_DIR"
 pass "PostgreSQL started again"
-for _ in $(seq 1 1500); do call GET /_health >/dev/null && [ "$(cat "$WORK/status")" = 200 ] && break; sleep 0.02; done
+for _ in $(seq 1 1500); do call GET /_health >/dev/null && [ "$(<"$WORK/status")" = 200 ] && break; sleep 0.02; done
 call GET /_health >/dev/null; expect_status 200 "health is 200 again"
 call GET /workflows/later >/dev/null; expect_status 404 "the refused write left nothing behind"
 

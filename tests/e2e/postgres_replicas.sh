@@ -21,7 +21,7 @@ start_instance r2 "${FLAGS[@]}"
 leader() {
   for _ in $(seq 1 1500); do
     for name in "${!PIDS[@]}"; do
-      if BASE=${URLS[$name]} call GET /_health >/dev/null && [ "$(cat "$WORK/status")" = 200 ] &&
+      if BASE=${URLS[$name]} call GET /_health >/dev/null && [ "$(<"$WORK/status")" = 200 ] &&
         jq -e '.leader == true' "$WORK/body" >/dev/null 2>&1; then
         echo "$name"; return 0
       fi
